@@ -1,0 +1,116 @@
+"""Participant evaluations of facilitated meetings."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fiep.models import Language
+from meetings.models import Meeting, Participant, ParticipantRole
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Satisfaction(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    VERY_DISSATISFIED = "very_dissatisfied", _("Very dissatisfied")
+
+
+class ConcernsRaised(models.TextChoices):
+    FULLY = "fully", _("Fully")
+    PARTLY = "partly", _("Partly")
+    NOT_AT_ALL = "not_at_all", _("Not at all")
+
+
+class Agreement(models.TextChoices):
+    STRONGLY_AGREE = "strongly_agree", _("Strongly agree")
+    AGREE = "agree", _("Agree")
+    DISAGREE = "disagree", _("Disagree")
+    STRONGLY_DISAGREE = "strongly_disagree", _("Strongly disagree")
+
+
+class Relationship(models.TextChoices):
+    IMPROVED = "improved", _("Improved")
+    NO_CHANGE = "no_change", _("No change")
+    WORSE = "worse", _("Worse")
+
+
+class EvaluationSource(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper, entered by staff")
+    IMPORTED = "imported", _("Imported from history")
+
+
+class EvaluationInvitation(models.Model):
+    """A personal, single-use survey link sent to one participant."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices, blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "email"], name="one_invitation_per_meeting_email"
+            )
+        ]
+
+
+class Evaluation(models.Model):
+    """One completed participant evaluation. Every item but role may be unanswered (null
+    or empty), which is stored as such and never as a default answer.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
+    invitation = models.OneToOneField(
+        EvaluationInvitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluation",
+    )
+    response_id = models.CharField(_("response id"), max_length=60)
+    source = models.CharField(
+        max_length=10, choices=EvaluationSource.choices, default=EvaluationSource.ONLINE
+    )
+    respondent_role = models.CharField(
+        _("your role"), max_length=20, choices=ParticipantRole.choices
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    satisfaction = models.CharField(max_length=20, choices=Satisfaction.choices, blank=True)
+    concerns_raised = models.CharField(max_length=20, choices=ConcernsRaised.choices, blank=True)
+    facilitator_listened = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
+    facilitator_neutral = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
+    facilitator_focused = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices, blank=True)
+    would_recommend = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "response_id"], name="evaluation_response_id_unique_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__in=["", *Satisfaction.values]),
+                name="evaluation_satisfaction_valid",
+            ),
+        ]

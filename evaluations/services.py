@@ -1,0 +1,1 @@
+"""Writes of the evaluations app (built in issue 6)."""

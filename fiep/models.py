@@ -1,0 +1,184 @@
+"""The shared core: regions and districts, users and roles, the access log, the outbox."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    """Languages the application speaks (pages, e-mail, surveys)."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+class Role(models.TextChoices):
+    """The staff roles; each is a Django group of the same name (see fiep.roles)."""
+
+    OFFICE_STAFF = "Office staff", _("Office staff")
+    FACILITATOR = "Facilitator", _("Facilitator")
+    ADMINISTRATOR = "Administrator", _("Administrator")
+    DISTRICT_LIAISON = "District liaison", _("District liaison")
+
+
+class Region(models.Model):
+    """A region of the state, used to match facilitators to districts and in reports."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A local education agency (school district), identified by the state's LEA code."""
+
+    code = models.CharField(_("LEA code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="districts", verbose_name=_("region")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        indexes = [models.Index(fields=["region", "name"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class User(AbstractUser):
+    """A person who logs in: office staff, administrator, facilitator or district liaison.
+
+    Parents and districts asking for facilitation never need an account: they use
+    private links.
+    """
+
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="liaisons",
+        verbose_name=_("district (liaisons only)"),
+    )
+    confidentiality_training_on = models.DateField(
+        _("confidentiality training completed"), null=True, blank=True
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    PDF = "pdf", _("PDF")
+    EXPORT = "export", _("export")
+    EMAIL = "email", _("e-mail")
+    DENIED = "denied", _("denied")
+    PRINT = "print", _("printed")
+
+
+class AccessLog(models.Model):
+    """Who looked at which student's record, when and why (34 CFR 300.614).
+
+    Append-only: rows are written by :func:`fiep.services.access_log_record` and never
+    changed. It names the case by reference and the object by type and id, never by the
+    student's name, so the log survives the destruction of identifying data.
+    """
+
+    created_at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    case_reference = models.CharField(_("case"), max_length=40, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    request_id = models.CharField(_("request id"), max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.case_reference}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class OutboxMessage(models.Model):
+    """One outgoing e-mail. Written in the same transaction as the change that caused it,
+    sent afterwards by a task, re-driven by the sweeper: the program's record of what was
+    said to whom.
+    """
+
+    event = models.CharField(_("event"), max_length=60, db_index=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    recipient_email = models.EmailField(_("to"))
+    recipient_name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="[{filename, mimetype, content}] (text content)"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The case the message belongs to, shown on its timeline.
+    case_reference = models.CharField(max_length=40, blank=True, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.event} → {self.recipient_email} ({self.status})"

@@ -1,0 +1,115 @@
+"""One function sends every message: :func:`notify`.
+
+A message is keyed by an :class:`Event`; its text lives in
+``templates/emails/<event>/{subject.txt,body.txt,body.html}`` (in the owning app's
+``templates`` folder) and is rendered in the recipient's language. Every message is an
+:class:`~fiep.models.OutboxMessage` row written in the caller's transaction; the send is
+queued only after commit, so a broker outage never loses or breaks a submission.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Language, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+class Event(models.TextChoices):
+    """Every kind of message the program sends. Add a member and its three templates."""
+
+    REQUEST_RECEIVED = "request_received"
+    CONSENT_REQUESTED = "consent_requested"
+    CONSENT_REMINDER = "consent_reminder"
+    REQUEST_CLOSED = "request_closed"
+    REQUEST_APPROVED = "request_approved"
+    REQUEST_DENIED = "request_denied"
+    REQUEST_WITHDRAWN = "request_withdrawn"
+    FACILITATOR_ASSIGNED = "facilitator_assigned"
+    FACILITATOR_DECLINED = "facilitator_declined"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    MEETING_RESCHEDULED = "meeting_rescheduled"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_REMINDER = "meeting_reminder"
+    OUTCOME_OVERDUE = "outcome_overdue"
+    EVALUATION_INVITATION = "evaluation_invitation"
+    EVALUATION_REMINDER = "evaluation_reminder"
+    FACILITATOR_SELF_EVALUATION = "facilitator_self_evaluation"
+    CLAIM_RETURNED = "claim_returned"
+    TEST_MESSAGE = "test_message"
+
+
+def render_message(*, event, language, context):
+    """Render ``(subject, text, html)`` for ``event`` in ``language``."""
+    base = {
+        "FIEP_STATE_NAME": settings.FIEP_STATE_NAME,
+        "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
+        "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
+        "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+        "SITE_URL": settings.SITE_URL,
+        "LANGUAGE_CODE": language,
+        **context,
+    }
+    folder = f"emails/{Event(event).value}"
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{folder}/subject.txt", base).split())
+        text = render_to_string(f"{folder}/body.txt", base)
+        html = render_to_string(f"{folder}/body.html", base)
+    return subject, text, html
+
+
+def notify(
+    *,
+    event,
+    to_email,
+    language,
+    context,
+    dedupe_key,
+    to_name="",
+    case_reference="",
+    related=None,
+    attachments=(),
+):
+    """Queue one message to one person in their language.
+
+    Side effects: writes an OutboxMessage (or returns the existing one with the same
+    ``dedupe_key``: calling twice sends once) and, after the surrounding transaction
+    commits, queues the ``fiep.outbox_send`` task. ``attachments`` are
+    ``(filename, mimetype, text)`` triples (calendar files).
+    """
+    if language not in Language.values:
+        language = Language.ENGLISH
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    subject, text, html = render_message(event=event, language=language, context=context)
+    message = OutboxMessage.objects.create(
+        event=Event(event).value,
+        dedupe_key=dedupe_key,
+        recipient_email=to_email,
+        recipient_name=to_name,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        attachments=[
+            {"filename": name, "mimetype": mimetype, "content": content}
+            for name, mimetype, content in attachments
+        ],
+        case_reference=case_reference,
+        content_type=ContentType.objects.get_for_model(related) if related is not None else None,
+        object_id=str(related.pk) if related is not None else "",
+    )
+    transaction.on_commit(lambda: _queue_send(message.pk), robust=True)
+    return message
+
+
+def _queue_send(message_id):
+    from .tasks import outbox_send
+
+    outbox_send.delay(message_id)

@@ -1,0 +1,105 @@
+"""Pages of the shared core: public home and FAQ, the staff home, the health check."""
+
+import logging
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+# Apps contribute boxes to the staff home with a ``panels.staff_panels(request)`` function
+# returning ``[(template_name, context), …]``; the order here is the order on the page.
+PANEL_APPS = ["fiep_requests", "facilitators", "meetings", "evaluations", "reports", "fiep"]
+
+
+@require_GET
+def home(request):
+    return render(request, "fiep/home.html")
+
+
+@require_GET
+def faq(request):
+    return render(request, "fiep/faq.html")
+
+
+@never_cache
+@login_required
+def staff_home(request):
+    if not request.user.has_perm("fiep.view_staff_home"):
+        raise PermissionDenied
+    panels = []
+    for label in PANEL_APPS:
+        if not apps.is_installed(label):
+            continue
+        try:
+            module = import_module(f"{label}.panels")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{label}.panels":
+                raise
+            continue
+        panels.extend(module.staff_panels(request))
+    return render(request, "fiep/staff_home.html", {"panels": panels})
+
+
+def _broker_status():
+    if not settings.CELERY_BROKER_URL:
+        return "eager", True
+    from kombu import Connection
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001  (any failure means "down")
+        logger.warning("health: broker unreachable: %s", type(exc).__name__)
+        return "down", False
+    return "ok", True
+
+
+@never_cache
+@require_GET
+def health(request):
+    """Database and broker status as JSON.
+
+    503 only when the database is down: with the broker down the site still takes
+    requests (messages wait in the outbox), so the status is "degraded" and 200.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database_ok = True
+    except Exception as exc:  # noqa: BLE001
+        logger.error("health: database unreachable: %s", type(exc).__name__)
+        database_ok = False
+    broker, broker_ok = _broker_status()
+    if not database_ok:
+        status, code = "down", 503
+    elif not broker_ok:
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse(
+        {"status": status, "database": "ok" if database_ok else "down", "broker": broker},
+        status=code,
+    )
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(
+        request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500
+    )

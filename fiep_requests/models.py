@@ -1,0 +1,312 @@
+"""A request for a facilitated IEP meeting, from submission to closing.
+
+Workflow lives in ``services.py``; this module holds fields, constraints and enums.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fiep.models import District, Language
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    AWAITING_CONSENT = "awaiting_consent", _("Awaiting the other party's agreement")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    ASSIGNED = "assigned", _("Facilitator assigned")
+    SCHEDULED = "scheduled", _("Meeting scheduled")
+    HELD = "held", _("Meeting held")
+    CLOSED = "closed", _("Closed")
+    DENIED = "denied", _("Not eligible")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: The moves the one transition function allows (see services.request_transition).
+TRANSITIONS = {
+    RequestStatus.SUBMITTED: {
+        RequestStatus.AWAITING_CONSENT,
+        RequestStatus.UNDER_REVIEW,
+        RequestStatus.WITHDRAWN,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.AWAITING_CONSENT: {
+        RequestStatus.UNDER_REVIEW,
+        RequestStatus.WITHDRAWN,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.UNDER_REVIEW: {
+        RequestStatus.APPROVED,
+        RequestStatus.DENIED,
+        RequestStatus.WITHDRAWN,
+    },
+    RequestStatus.APPROVED: {
+        RequestStatus.ASSIGNED,
+        RequestStatus.WITHDRAWN,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.ASSIGNED: {
+        RequestStatus.APPROVED,  # the facilitator declined or a party objected
+        RequestStatus.SCHEDULED,
+        RequestStatus.WITHDRAWN,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.SCHEDULED: {
+        RequestStatus.HELD,
+        RequestStatus.ASSIGNED,  # meeting cancelled for rescheduling by staff
+        RequestStatus.WITHDRAWN,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.HELD: {RequestStatus.CLOSED},
+    RequestStatus.CLOSED: set(),
+    RequestStatus.DENIED: set(),
+    RequestStatus.WITHDRAWN: set(),
+    RequestStatus.CANCELLED: set(),
+}
+
+OPEN_STATUSES = [s for s, targets in TRANSITIONS.items() if targets]
+
+
+class Requester(models.TextChoices):
+    """Who asked. Reports group adult students with parents (``requester_group``)."""
+
+    PARENT = "parent", _("Parent or guardian")
+    ADULT_STUDENT = "adult_student", _("Adult student")
+    DISTRICT = "district", _("School district staff")
+    JOINT = "joint", _("Both parties jointly")
+
+
+class DisabilityCategory(models.TextChoices):
+    """The IDEA disability categories (34 CFR 300.8)."""
+
+    AUTISM = "autism", _("Autism")
+    DEAF_BLINDNESS = "deaf_blindness", _("Deaf-blindness")
+    DEAFNESS = "deafness", _("Deafness")
+    DEVELOPMENTAL_DELAY = "developmental_delay", _("Developmental delay")
+    EMOTIONAL = "emotional_disturbance", _("Emotional disturbance")
+    HEARING = "hearing_impairment", _("Hearing impairment")
+    INTELLECTUAL = "intellectual_disability", _("Intellectual disability")
+    MULTIPLE = "multiple_disabilities", _("Multiple disabilities")
+    ORTHOPEDIC = "orthopedic_impairment", _("Orthopedic impairment")
+    OTHER_HEALTH = "other_health_impairment", _("Other health impairment")
+    LEARNING = "specific_learning_disability", _("Specific learning disability")
+    SPEECH = "speech_language_impairment", _("Speech or language impairment")
+    TBI = "traumatic_brain_injury", _("Traumatic brain injury")
+    VISUAL = "visual_impairment", _("Visual impairment including blindness")
+    NOT_YET = "not_determined", _("Not yet determined")
+
+
+class MeetingType(models.TextChoices):
+    INITIAL = "initial", _("Initial IEP")
+    ANNUAL = "annual_review", _("Annual review")
+    REEVALUATION = "reevaluation", _("Reevaluation")
+    AMENDMENT = "amendment", _("Amendment")
+    RECONVENED = "reconvened", _("Reconvened after no agreement")
+    OTHER = "other", _("Other")
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video")
+    PHONE = "phone", _("Phone")
+
+
+class Concern(models.TextChoices):
+    ELIGIBILITY = "eligibility", _("Eligibility")
+    SERVICES = "services", _("Services")
+    PLACEMENT = "placement", _("Placement")
+    GOALS = "goals", _("Goals")
+    BEHAVIOR = "behavior", _("Behavior")
+    TRANSITION = "transition", _("Transition")
+    COMMUNICATION = "communication", _("Communication")
+    OTHER = "other", _("Other")
+
+
+class ConsentState(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Not needed (joint request)")
+    PENDING = "pending", _("Pending")
+    GIVEN = "given", _("Agreed")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class FacilitationRequest(models.Model):
+    """One request for a facilitated IEP meeting (a "case").
+
+    ``reference`` is the tracking number (``FIEP-2026-0001``) or, for imported history,
+    the office's own case number. Imported requests carry no student data.
+    """
+
+    reference = models.CharField(_("tracking number"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.SUBMITTED,
+        db_index=True,
+    )
+    received_on = models.DateField(_("received on"), db_index=True)
+    requested_by = models.CharField(_("requested by"), max_length=20, choices=Requester.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="requests", verbose_name=_("district")
+    )
+    imported = models.BooleanField(_("imported from history"), default=False)
+
+    # Student
+    student_first_name = models.CharField(_("student's first name"), max_length=100, blank=True)
+    student_last_name = models.CharField(_("student's last name"), max_length=100, blank=True)
+    student_birth_date = models.DateField(_("student's date of birth"), null=True, blank=True)
+    student_grade = models.CharField(_("grade"), max_length=20, blank=True)
+    school_name = models.CharField(_("school"), max_length=200, blank=True)
+    disability_category = models.CharField(
+        _("primary disability category"),
+        max_length=40,
+        choices=DisabilityCategory.choices,
+        blank=True,
+    )
+    has_iep = models.BooleanField(_("an IEP is in place"), null=True, blank=True)
+
+    # Parent / guardian
+    parent_name = models.CharField(_("parent or guardian's name"), max_length=200, blank=True)
+    parent_email = models.EmailField(_("parent's e-mail"), blank=True)
+    parent_phone = models.CharField(_("parent's phone"), max_length=40, blank=True)
+    parent_language = models.CharField(
+        _("parent's preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+    )
+    interpreter_language = models.CharField(_("interpreter needed for"), max_length=60, blank=True)
+    accommodations = models.TextField(_("accommodations needed to take part"), blank=True)
+
+    # District contact
+    district_contact_name = models.CharField(_("district contact"), max_length=200, blank=True)
+    district_contact_title = models.CharField(_("title"), max_length=200, blank=True)
+    district_contact_email = models.EmailField(_("district contact e-mail"), blank=True)
+    district_contact_phone = models.CharField(
+        _("district contact phone"), max_length=40, blank=True
+    )
+
+    # The meeting asked for
+    meeting_type = models.CharField(
+        _("meeting type"), max_length=20, choices=MeetingType.choices, blank=True
+    )
+    meeting_date_set = models.DateField(_("meeting date already set"), null=True, blank=True)
+    preferred_times = models.TextField(_("preferred dates and times"), blank=True)
+    preferred_format = models.CharField(
+        _("format"), max_length=20, choices=MeetingFormat.choices, blank=True
+    )
+
+    # Concerns
+    concerns = models.JSONField(_("concerns"), default=list, blank=True)
+    narrative = models.TextField(_("what the disagreement is about"), blank=True)
+    other_process_pending = models.BooleanField(
+        _("a state complaint, mediation or due process hearing is pending"), default=False
+    )
+
+    # The requester's consent and e-signature
+    requester_consents = models.BooleanField(_("requester agrees to facilitation"), default=False)
+    signature_name = models.CharField(_("signed (typed name)"), max_length=200, blank=True)
+    signature_date = models.DateField(_("signature date"), null=True, blank=True)
+
+    # The other party's agreement
+    consent_state = models.CharField(
+        _("other party's agreement"),
+        max_length=20,
+        choices=ConsentState.choices,
+        default=ConsentState.PENDING,
+    )
+    consent_token = models.CharField(max_length=64, unique=True, default=new_token)
+    consent_requested_at = models.DateTimeField(null=True, blank=True)
+    consent_reminded_at = models.DateTimeField(null=True, blank=True)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_method = models.CharField(max_length=20, blank=True)  # link, phone, paper
+    consent_note = models.TextField(blank=True)
+    #: The day both parties had agreed: the start of "days to meeting".
+    agreed_on = models.DateField(_("both parties agreed on"), null=True, blank=True)
+
+    # Review and closing
+    decision_reason = models.CharField(_("reason"), max_length=60, blank=True)
+    decision_message = models.TextField(_("message to the parties"), blank=True)
+    closed_reason = models.TextField(_("closing reason"), blank=True)
+
+    # Private status link and duplicate-submit guard
+    status_token = models.CharField(max_length=64, unique=True, default=new_token)
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    identifying_data_purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("facilitation request")
+        verbose_name_plural = _("facilitation requests")
+        indexes = [
+            models.Index(fields=["district", "received_on"]),
+            models.Index(fields=["student_last_name", "student_first_name"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def student_name(self):
+        return f"{self.student_first_name} {self.student_last_name}".strip()
+
+    @property
+    def requester_group(self):
+        """``parent``, ``district`` or ``joint`` as the reports count them."""
+        return "parent" if self.requested_by == Requester.ADULT_STUDENT else self.requested_by
+
+
+class StatusChange(models.Model):
+    """One row per status move: who, when, from, to, why. The case timeline's spine."""
+
+    request = models.ForeignKey(
+        FacilitationRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RequestStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.request} {self.from_status}→{self.to_status}"
+
+
+class CaseNote(models.Model):
+    """An internal note by office staff on a case (never shown to the parties)."""
+
+    request = models.ForeignKey(FacilitationRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number used per year; incremented under a row lock."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)

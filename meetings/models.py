@@ -1,0 +1,215 @@
+"""The facilitated meeting, its outcome, time and mileage, and payment claims."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from facilitators.models import Facilitator
+from fiep.models import Language
+from fiep_requests.models import FacilitationRequest, MeetingFormat
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    NO_SHOW = "no_show", _("Not held: a party did not come")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Consensus(models.TextChoices):
+    """The figure the program is judged by."""
+
+    ALL = "all", _("Consensus on all issues")
+    SOME = "some", _("Consensus on some issues")
+    NONE = "none", _("No consensus")
+
+
+class NextStep(models.TextChoices):
+    NONE = "none", _("None")
+    RECONVENE = "reconvene", _("Reconvene")
+    MEDIATION = "mediation", _("Mediation")
+    STATE_COMPLAINT = "state_complaint", _("State complaint")
+    DUE_PROCESS = "due_process", _("Due process")
+
+
+class ParticipantRole(models.TextChoices):
+    PARENT = "parent", _("Parent or guardian")
+    STUDENT = "student", _("Student")
+    GENERAL_EDUCATOR = "general_educator", _("General educator")
+    SPECIAL_EDUCATOR = "special_educator", _("Special educator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    RELATED_SERVICES = "related_services", _("Related services provider")
+    ADVOCATE = "advocate", _("Advocate")
+    OTHER = "other", _("Other")
+
+
+class Meeting(models.Model):
+    """The facilitated IEP meeting of one request.
+
+    ``held_on`` is the date it was held (the date every report counts by); imported
+    history has only that date, no times.
+    """
+
+    request = models.OneToOneField(
+        FacilitationRequest, on_delete=models.CASCADE, related_name="meeting"
+    )
+    facilitator = models.ForeignKey(
+        Facilitator, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    )
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED, db_index=True
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=20, choices=MeetingFormat.choices, blank=True)
+    location = models.CharField(_("location or link"), max_length=300, blank=True)
+    interpreter_language = models.CharField(_("interpreter booked"), max_length=60, blank=True)
+    # Calendar identity: stable UID, SEQUENCE bumped on every change.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    cancel_reason = models.TextField(blank=True)
+
+    # Outcome
+    held_on = models.DateField(_("held on"), null=True, blank=True, db_index=True)
+    actual_start = models.TimeField(null=True, blank=True)
+    actual_end = models.TimeField(null=True, blank=True)
+    consensus = models.CharField(
+        _("consensus"), max_length=5, choices=Consensus.choices, blank=True
+    )
+    iep_completed = models.BooleanField(_("IEP completed"), null=True, blank=True)
+    next_step = models.CharField(
+        _("next step"), max_length=20, choices=NextStep.choices, blank=True
+    )
+    private_notes = models.TextField(_("facilitator's private notes"), blank=True)
+    shared_summary = models.TextField(_("summary for the parties"), blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported = models.BooleanField(_("imported from history"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="held") | Q(held_on__isnull=True),
+                name="meeting_held_on_only_when_held",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_on__isnull=False),
+                name="meeting_held_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="held") | Q(consensus=""),
+                name="meeting_consensus_only_when_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "held_on"])]
+
+    def __str__(self):
+        return f"{self.request.reference} meeting"
+
+
+class Participant(models.Model):
+    """Someone expected at the meeting (and later invited to evaluate it)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "id"]
+
+
+class OutcomeIssue(models.Model):
+    """An issue discussed at the meeting, marked resolved or not."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="issues")
+    description = models.CharField(_("issue"), max_length=300)
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+
+class TimeKind(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    MEETING = "meeting", _("Meeting")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    TRAVEL = "travel", _("Travel")
+
+
+class TimeEntry(models.Model):
+    """Hours and miles a facilitator logs on a case."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="time_entries")
+    facilitator = models.ForeignKey(
+        Facilitator, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    worked_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=TimeKind.choices)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, default=0)
+    miles = models.DecimalField(_("miles"), max_digits=7, decimal_places=1, default=0)
+    justification = models.TextField(_("justification (over the cap)"), blank=True)
+    claim = models.ForeignKey(
+        "PaymentClaim", on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+
+    class Meta:
+        ordering = ["worked_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) & Q(miles__gte=0), name="time_entry_not_negative"
+            )
+        ]
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+class PaymentClaim(models.Model):
+    """A facilitator's monthly claim, built from their time entries at their rates."""
+
+    facilitator = models.ForeignKey(Facilitator, on_delete=models.PROTECT, related_name="claims")
+    month = models.DateField(_("month"), help_text="the first day of the month claimed")
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    miles = models.DecimalField(max_digits=9, decimal_places=1, default=0)
+    hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    mileage_rate = models.DecimalField(max_digits=5, decimal_places=3, default=0)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-month", "facilitator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facilitator", "month"], name="one_claim_per_facilitator_month"
+            )
+        ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Program metrics, dashboard, PDF and exports, dispute statistics, history import."""
+
+    name = "reports"
+    label = "reports"
+    verbose_name = _("Reports")

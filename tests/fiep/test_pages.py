@@ -1,0 +1,130 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_explains_the_program(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for phrase in ["What it is", "Who can ask", "Free and voluntary", "How to ask", "Contact"]:
+        assert phrase in text
+    assert 'href="#main"' in text  # skip link
+    assert '<main id="main"' in text
+
+
+def test_every_link_on_the_home_page_answers(client):
+    html = client.get("/").content.decode()
+    links = set(re.findall(r'href="(/[^"#]*)"', html))
+    assert "/faq/" in links
+    assert reverse("fiep_requests:new") in links
+    for link in links:
+        if link.startswith("/static/"):
+            continue
+        assert client.get(link).status_code == 200, link
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    html = client.get("/").content.decode()
+    assert "<script>" not in html
+    assert "style=" not in html
+    csp = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_language_switch_renders_spanish(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert '<html lang="es">' in text
+    assert "Reuniones del IEP facilitadas" in text
+    assert "Solicitar una reunión" in text
+
+
+def test_accept_language_spanish(client):
+    text = client.get("/faq/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Preguntas frecuentes" in text
+
+
+def test_staff_home_requires_login(client):
+    response = client.get(reverse("staff-home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_staff_home_refuses_user_without_role(client):
+    client.force_login(factories.UserFactory())
+    assert client.get(reverse("staff-home")).status_code == 403
+
+
+def test_staff_home_for_staff(staff_client):
+    response = staff_client.get(reverse("staff-home"))
+    assert response.status_code == 200
+    assert "Staff home" in response.content.decode()
+
+
+def test_login_with_demo_style_credentials(client):
+    user = factories.UserFactory(username="olivia")
+    response = client.post(reverse("login"), {"username": "olivia", "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_failure_shows_error(client):
+    factories.UserFactory(username="olivia")
+    response = client.post(reverse("login"), {"username": "olivia", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please correct the following" in response.content.decode()
+
+
+def test_password_reset_page(client):
+    assert client.get(reverse("password_reset")).status_code == 200
+
+
+def test_health_ok_with_eager_celery(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+
+
+def test_health_with_broker_down_is_degraded(client, settings):
+    # Nothing listens on port 1: a real connection refusal, not a mock.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "down"}
+
+
+def test_responses_carry_request_id(client):
+    response = client.get("/", HTTP_X_REQUEST_ID="abcdef123456")
+    assert response["X-Request-ID"] == "abcdef123456"
+    assert len(client.get("/", HTTP_X_REQUEST_ID="bad id!")["X-Request-ID"]) == 32
+
+
+def test_404_page_is_generic(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+
+
+def test_seed_demo_creates_users_per_role_and_refuses_production(settings):
+    from django.core.management import CommandError, call_command
+
+    from fiep.models import District, User
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert District.objects.count() >= 10
+    names = {u.username: set(u.groups.values_list("name", flat=True)) for u in User.objects.all()}
+    assert names["staff"] == {"Office staff"}
+    assert names["facilitator"] == {"Facilitator"}
+    assert names["liaison"] == {"District liaison"}
+    assert names["admin"] == {"Administrator"}
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses"):
+        call_command("seed_demo")
