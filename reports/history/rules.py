@@ -1,0 +1,1 @@
+"""Permissions of the history import and dispute statistics (imported by reports.rules)."""
