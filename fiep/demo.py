@@ -5,10 +5,19 @@ Every name here is invented. The password is printed in README.md.
 
 import datetime
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from .models import District, Region, Role, User
 from .roles import ensure_role_groups
 
 DEMO_PASSWORD = "fiep-demo-password-2026"  # noqa: S105  (documented demo credential)
+
+# Hex TOTP keys of the demo users (base32 in README.md); fictional, development only.
+DEMO_TOTP_KEYS = {
+    "staff": "3132333435363738393031323334353637383930",
+    "admin": "4142434445464748494a4b4c4d4e4f5051525354",
+    "facilitator": "6162636465666768696a6b6c6d6e6f7071727374",
+}
 
 REGIONS = {
     "Northwest": [
@@ -70,6 +79,13 @@ def seed(stdout):
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.add(groups[role])
+        if role != Role.DISTRICT_LIAISON:
+            # A known authenticator key so the demo can be tried: manage.py demo_otp USER
+            TOTPDevice.objects.get_or_create(
+                user=user,
+                name="demo authenticator",
+                defaults={"confirmed": True, "key": DEMO_TOTP_KEYS[username]},
+            )
     stdout.write(
         f"Core: {Region.objects.count()} regions, {District.objects.count()} districts, "
         f"{len(DEMO_USERS)} demo users (password: {DEMO_PASSWORD})."

@@ -35,3 +35,61 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id() or "-"
         return True
+
+
+class MFARequiredMiddleware:
+    """Sends a logged-in user of a role that needs two-step log-in to the code page until
+    they have entered a code this session. Public pages stay open.
+    """
+
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from .mfa import mfa_required_for
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and not user.is_verified()
+            and mfa_required_for(user)
+        ):
+            return redirect(reverse("mfa-verify") + "?" + urlencode({"next": request.path}))
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Logs out a user with a staff role after FIEP_STAFF_IDLE_TIMEOUT seconds without a
+    request (sessions of people who see student records must not stay open unattended).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.groups.exists():
+            now = int(time.time())
+            last = request.session.get("last_activity")
+            if last is not None and now - last > settings.FIEP_STAFF_IDLE_TIMEOUT:
+                logout(request)
+                return redirect(reverse("login") + "?" + urlencode({"next": request.path}))
+            if last is None or now - last > 60:  # write the session at most once a minute
+                request.session["last_activity"] = now
+        return self.get_response(request)

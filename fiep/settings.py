@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "fiep.middleware.IdleTimeoutMiddleware",
+    "fiep.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -139,12 +141,13 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 15},
-    },
+    {"NAME": "fiep.passwords.LengthForAccountValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Two-step log-in (TOTP) for office staff, administrators and facilitators (fiep/mfa.py).
+FIEP_MFA_REQUIRED = _value("FIEP_MFA_REQUIRED", env.bool, True)
+OTP_TOTP_ISSUER = "FIEP Office"
 
 # django-axes: repeated failed logins are throttled; counters live in the database.
 AXES_FAILURE_LIMIT = _value("AXES_FAILURE_LIMIT", env.int, 10)
@@ -181,6 +184,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Sessions live in the database so a Redis outage never logs anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 8 * 60 * 60
+FIEP_STAFF_IDLE_TIMEOUT = _value("FIEP_STAFF_IDLE_TIMEOUT", env.int, 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

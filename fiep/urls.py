@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import mfa_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,13 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/mfa/", mfa_views.mfa_verify, name="mfa-verify"),
+    path("accounts/mfa/setup/", mfa_views.mfa_setup, name="mfa-setup"),
+    path(
+        "accounts/mfa/recovery-codes/",
+        mfa_views.mfa_recovery_codes_new,
+        name="mfa-recovery-codes",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",

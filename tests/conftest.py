@@ -7,6 +7,27 @@ from . import factories
 
 
 @pytest.fixture(autouse=True)
+def _mfa_off_unless_marked(request, settings):
+    """Feature tests log in with force_login; two-step log-in is tested where marked."""
+    settings.FIEP_MFA_REQUIRED = request.node.get_closest_marker("mfa") is not None
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_integration(request):
+    """Outside integration tests, tasks run in the test process even when CI has set
+    CELERY_BROKER_URL (the integration tests prove the real worker path)."""
+    from fiep.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate-limit counters and axes data must not leak between tests.
     cache.clear()

@@ -87,10 +87,20 @@ def test_password_reset_page(client):
     assert client.get(reverse("password_reset")).status_code == 200
 
 
-def test_health_ok_with_eager_celery(client):
+def test_health_ok_with_eager_celery(client, settings):
+    settings.CELERY_BROKER_URL = ""
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+
+
+def test_health_ok_with_broker_up(client, settings):
+    import os
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("needs CELERY_BROKER_URL (CI's PostgreSQL + Redis run)")
+    settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+    assert client.get("/health/").json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 def test_health_with_broker_down_is_degraded(client, settings):

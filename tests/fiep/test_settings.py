@@ -12,7 +12,8 @@ def run_check(**env):
     """Import the settings in a fresh interpreter with ``env``; return (code, output)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FIEP_"))}
     full_env.pop("SECRET_KEY", None)
-    full_env.pop("ALLOWED_HOSTS", None)
+    for name in ("ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"):
+        full_env.pop(name, None)
     full_env.update(env)
     full_env["DJANGO_SETTINGS_MODULE"] = "fiep.settings"
     result = subprocess.run(
