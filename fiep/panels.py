@@ -6,6 +6,10 @@ from django.utils.translation import gettext as _
 
 def staff_panels(request):
     links = []
+    if request.user.has_perm("fiep.view_access_log"):
+        links.append((_("Record of access (search)"), reverse("access-log")))
+    if request.user.has_perm("fiep.view_people_with_access"):
+        links.append((_("People with access to student records"), reverse("people-with-access")))
     if request.user.has_perm("fiep.manage_districts"):
         links.append((_("Administration (districts, users, settings)"), reverse("admin:index")))
     if not links:

@@ -33,3 +33,7 @@ def role_of(user):
         if role.value in names:
             return role.value
     return "superuser" if user.is_superuser else "none"
+
+
+rules.add_perm("fiep.print_access_record", is_program_staff)
+rules.add_perm("fiep.view_people_with_access", is_program_staff)

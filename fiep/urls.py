@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import mfa_views, views
+from . import access_views, mfa_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("faq/", views.faq, name="faq"),
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", views.health, name="health"),
+    path("staff/access-log/", access_views.access_log_search, name="access-log"),
+    path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
+    path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/mfa/", mfa_views.mfa_verify, name="mfa-verify"),

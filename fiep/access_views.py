@@ -1,0 +1,87 @@
+"""The record of access (34 CFR 300.614) and the list of people with access (300.623(d))."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .filters import AccessLogFilter
+from .models import AccessAction, AccessLog, Role, User
+from .services import access_log_record
+
+
+@never_cache
+@login_required
+@require_GET
+def access_log_search(request):
+    """Administrators search the whole access log."""
+    if not request.user.has_perm("fiep.view_access_log"):
+        raise PermissionDenied
+    queryset = AccessLog.objects.select_related("user").order_by("-created_at", "-id")
+    filterset = AccessLogFilter(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "fiep/access_log.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def access_record_print(request):
+    """A printable record of access for one student's cases, for a parent who asks.
+
+    ``?case=FIEP-2026-0001&case=…`` names the student's cases (the case page links here
+    with the student's related cases). Printing it is itself logged.
+    """
+    if not request.user.has_perm("fiep.print_access_record"):
+        raise PermissionDenied
+    cases = sorted({c.strip() for c in request.GET.getlist("case") if c.strip()})[:50]
+    entries = (
+        AccessLog.objects.filter(case_reference__in=cases)
+        .exclude(action=AccessAction.DENIED)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+    entries = list(entries)  # evaluated before this print is itself logged
+    for case in cases:
+        access_log_record(
+            user=request.user,
+            case_reference=case,
+            action=AccessAction.PRINT,
+            purpose="record of access printed for the parent",
+            request=request,
+        )
+    return render(
+        request,
+        "fiep/access_record_print.html",
+        {"cases": cases, "entries": entries, "printed_at": timezone.now()},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def people_with_access(request):
+    """Everyone who may see student records, with role and confidentiality training."""
+    if not request.user.has_perm("fiep.view_people_with_access"):
+        raise PermissionDenied
+    roles = [Role.OFFICE_STAFF, Role.ADMINISTRATOR, Role.FACILITATOR, Role.DISTRICT_LIAISON]
+    people = (
+        User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
+        .distinct()
+        .select_related("district")
+        .prefetch_related(Prefetch("groups"))
+        .order_by("last_name", "first_name", "username")
+    )
+    return render(
+        request, "fiep/people_with_access.html", {"people": people, "today": timezone.localdate()}
+    )

@@ -1,0 +1,74 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from fiep.models import AccessAction, AccessLog, Role
+from fiep.services import access_log_record
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def log_entries(n, case="FIEP-2026-0001"):
+    user = factories.UserFactory(role=Role.OFFICE_STAFF)
+    for i in range(n):
+        access_log_record(user=user, case_reference=case, purpose=f"review {i}")
+    return user
+
+
+def test_access_log_search_only_for_administrators(client):
+    client.force_login(factories.UserFactory(role=Role.OFFICE_STAFF))
+    assert client.get(reverse("access-log")).status_code == 403
+    client.force_login(factories.UserFactory(role=Role.ADMINISTRATOR))
+    assert client.get(reverse("access-log")).status_code == 200
+
+
+def test_access_log_search_filters_by_case(client):
+    log_entries(3, "FIEP-2026-0001")
+    log_entries(2, "FIEP-2026-0002")
+    client.force_login(factories.UserFactory(role=Role.ADMINISTRATOR))
+    response = client.get(reverse("access-log"), {"case_reference": "fiep-2026-0002"})
+    assert response.context["page"].paginator.count == 2
+
+
+def test_access_log_search_query_count_does_not_grow(client, django_assert_max_num_queries):
+    admin = factories.UserFactory(role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    log_entries(1)
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("access-log"))
+    log_entries(49)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("access-log"))
+
+
+def test_access_record_print_lists_entries_and_logs_itself(client):
+    log_entries(2, "FIEP-2026-0005")
+    access_log_record(
+        user=AnonymousUser(),
+        case_reference="FIEP-2026-0005",
+        purpose="x",
+        action=AccessAction.DENIED,
+    )
+    staff = factories.UserFactory(role=Role.OFFICE_STAFF)
+    client.force_login(staff)
+    response = client.get(reverse("access-record-print"), {"case": "FIEP-2026-0005"})
+    assert response.status_code == 200
+    assert len(response.context["entries"]) == 2  # denials are not part of the record
+    assert AccessLog.objects.filter(user=staff, action=AccessAction.PRINT).count() == 1
+
+
+def test_access_record_print_refused_for_facilitator(client):
+    client.force_login(factories.UserFactory(role=Role.FACILITATOR))
+    assert client.get(reverse("access-record-print"), {"case": "X"}).status_code == 403
+
+
+def test_people_with_access_lists_roles_and_training(client):
+    liaison = factories.UserFactory(role=Role.DISTRICT_LIAISON, last_name="Zeta")
+    factories.UserFactory(last_name="Noroles")
+    client.force_login(factories.UserFactory(role=Role.OFFICE_STAFF))
+    response = client.get(reverse("people-with-access"))
+    text = response.content.decode()
+    assert liaison.username in text
+    assert "Noroles" not in text
+    assert "Not recorded" in text
