@@ -299,5 +299,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": _value("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -138,3 +138,15 @@ def test_seed_demo_creates_users_per_role_and_refuses_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refuses"):
         call_command("seed_demo")
+
+
+def test_500_page_shows_request_id_and_nothing_else(rf):
+    from fiep.views import error_500
+
+    request = rf.get("/")
+    request.request_id = "0123456789abcdef"
+    response = error_500(request)
+    text = response.content.decode()
+    assert response.status_code == 500
+    assert "0123456789abcdef" in text
+    assert "Traceback" not in text
