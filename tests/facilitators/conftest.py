@@ -10,6 +10,12 @@ from .factories import SpokenLanguageFactory
 MEETING_DAY = datetime.date(2026, 12, 10)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Many users per test: the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def roster(db):
     """A crafted roster for one approved Spanish-speaking request in region "Central".
