@@ -11,6 +11,7 @@ from fiep.services import access_log_record
 from fiep_requests.models import FacilitationRequest, RequestStatus
 
 from .. import services
+from ..case import timeline_entries
 from ..forms import AssignForm, CandidateSearchForm, ObjectionForm
 from ..models import Assignment
 from ..selectors import LIVE_STATUSES
@@ -42,14 +43,16 @@ def suggestions(request, request_pk):
         .first()
     )
     dates, date_is_set = services.request_dates(case)
+    can_assign = case.status == RequestStatus.APPROVED
     return render(
         request,
         "facilitators/suggestions.html",
         {
             "case": case,
             "live": live,
-            "can_assign": case.status == RequestStatus.APPROVED,
-            "candidates": services.assignment_suggestions(request=case),
+            "can_assign": can_assign,
+            "candidates": services.assignment_suggestions(request=case) if can_assign else [],
+            "history": timeline_entries(case),
             "search_form": search_form,
             "query": query,
             "search_results": (
