@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from fiep.models import Language
 from fiep.notifications import Event, notify
-from fiep_requests.models import FacilitationRequest, RequestStatus
+from fiep_requests.models import FacilitationRequest, MeetingType, RequestStatus
 from fiep_requests.services import request_transition
 
 from .models import (
@@ -495,7 +495,10 @@ def facilitator_assign(*, request, facilitator, by, note=""):
                 "reference": locked.reference,
                 "district": locked.district.name,
                 "region": locked.district.region.name,
-                "meeting_type": locked.meeting_type,
+                # Lazy label: rendered in the recipient's language by notify().
+                "meeting_type": MeetingType(locked.meeting_type).label
+                if locked.meeting_type
+                else "",
                 "meeting_date": locked.meeting_date_set,
                 "note": note,
                 "case_url": _portal_url("facilitators:my-case", pk=locked.pk),
@@ -536,7 +539,10 @@ def assignment_accept(*, assignment, user, attest_no_conflict):
     with transaction.atomic():
         locked = _locked_assignment(assignment)
         _check_responder(locked, user)
-        if locked.status != AssignmentStatus.OFFERED:
+        if (
+            locked.status != AssignmentStatus.OFFERED
+            or locked.request.status != RequestStatus.ASSIGNED
+        ):
             raise AssignmentRefused(_("This offer is no longer open."))
         if Conflict.objects.filter(
             facilitator=locked.facilitator, district=locked.request.district_id

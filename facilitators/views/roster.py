@@ -19,6 +19,12 @@ from ..models import Conflict, Facilitator, Unavailability
 from ._common import require_perm
 
 
+def _cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _filtered_roster(request):
     return RosterFilter(request.GET or None, queryset=selectors.roster())
 
@@ -70,7 +76,8 @@ def roster_export(request):
     )
     for f in _filtered_roster(request).qs:
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 f.last_name,
                 f.first_name,
                 f.email,

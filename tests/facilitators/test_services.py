@@ -42,6 +42,7 @@ def test_assign_moves_request_and_notifies_facilitator(assigned, roster, staff):
     assert request.reference in message.subject
     assert f"/facilitators/my/cases/{request.pk}/" in message.body_text
     assert "Spanish family" in message.body_html
+    assert "Meeting type: Annual review" in message.body_text
 
 
 def test_assign_email_in_facilitators_language(roster, staff):
@@ -116,6 +117,16 @@ def test_accept_records_attestation(assigned, roster):
         "Facilitator offered: Ana Anason",
         "Ana Anason accepted and attested no conflict",
     ]
+
+
+def test_accept_after_request_withdrawn_refused(assigned, roster, staff):
+    from fiep_requests.services import request_transition
+
+    request_transition(request=roster["request"], to_status=RequestStatus.WITHDRAWN, by=staff)
+    with pytest.raises(services.AssignmentRefused):
+        services.assignment_accept(
+            assignment=assigned, user=roster["Ana"].user, attest_no_conflict=True
+        )
 
 
 def test_accept_by_someone_else_refused(assigned, roster):

@@ -21,6 +21,13 @@ from tests.factories import (
 from .factories import ConflictFactory, SpokenLanguageFactory, TrainingFactory
 
 
+def test_roster_export_neutralises_formulas(staff_client, db):
+    FacilitatorFactory(last_name="=HYPERLINK(1)")
+    response = staff_client.get(reverse("facilitators:roster-export"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["last_name"] == "'=HYPERLINK(1)"
+
+
 @pytest.fixture
 def facilitator(db):
     return FacilitatorFactory(with_user=True, first_name="Fiona", last_name="Field")
@@ -300,3 +307,11 @@ def test_staff_home_renders_panels(staff_client, facilitator):
     AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.OFFERED)
     html = staff_client.get(reverse("staff-home")).content.decode()
     assert "Offers awaiting the facilitator" in html
+
+
+def test_portal_in_spanish(facilitator_client, facilitator):
+    AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.OFFERED)
+    response = facilitator_client.get(reverse("facilitators:my-cases"), HTTP_ACCEPT_LANGUAGE="es")
+    html = response.content.decode()
+    assert "Mis casos" in html
+    assert "Acepte o rechace el caso." in html
