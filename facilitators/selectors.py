@@ -46,6 +46,15 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def live_assignment(request):
+    """The offered or accepted assignment of ``request`` (at most one), or None."""
+    return (
+        Assignment.objects.filter(request=request, status__in=LIVE_STATUSES)
+        .select_related("facilitator")
+        .first()
+    )
+
+
 def open_assignments():
     """Live assignments on requests that are still open: a facilitator's open cases."""
     return Assignment.objects.filter(status__in=LIVE_STATUSES, request__status__in=OPEN_STATUSES)

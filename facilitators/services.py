@@ -36,7 +36,7 @@ from .models import (
     TrainingCourse,
     Unavailability,
 )
-from .selectors import LIVE_STATUSES, roster, rotation_days
+from .selectors import LIVE_STATUSES, live_assignment, roster, rotation_days
 
 
 class AssignmentRefused(Exception):
@@ -444,11 +444,7 @@ def facilitator_assign(*, request, facilitator, by, note=""):
             .get(pk=request.pk)
         )
         fac = Facilitator.objects.select_for_update().get(pk=facilitator.pk)
-        live = (
-            Assignment.objects.filter(request=locked, status__in=LIVE_STATUSES)
-            .select_related("facilitator")
-            .first()
-        )
+        live = live_assignment(locked)
         if live is not None:
             raise AssignmentRefused(
                 _("%(reference)s was just assigned to %(name)s. Reload the page.")

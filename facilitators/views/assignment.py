@@ -13,8 +13,7 @@ from fiep_requests.models import FacilitationRequest, RequestStatus
 from .. import services
 from ..case import timeline_entries
 from ..forms import AssignForm, CandidateSearchForm, ObjectionForm
-from ..models import Assignment
-from ..selectors import LIVE_STATUSES
+from ..selectors import live_assignment
 from ._common import require_perm
 
 
@@ -37,11 +36,7 @@ def suggestions(request, request_pk):
         obj=case,
         request=request,
     )
-    live = (
-        Assignment.objects.filter(request=case, status__in=LIVE_STATUSES)
-        .select_related("facilitator")
-        .first()
-    )
+    live = live_assignment(case)
     dates, date_is_set = services.request_dates(case)
     can_assign = case.status == RequestStatus.APPROVED
     return render(
@@ -96,11 +91,7 @@ def objection(request, request_pk):
     if denied := require_perm(request, "facilitators.assign"):
         return denied
     case = _case_or_404(request_pk)
-    live = (
-        Assignment.objects.filter(request=case, status__in=LIVE_STATUSES)
-        .select_related("facilitator")
-        .first()
-    )
+    live = live_assignment(case)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

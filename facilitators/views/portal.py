@@ -32,6 +32,13 @@ def next_step(case):
     return NEXT_STEPS.get(case.status, _("Nothing: the case is finished."))
 
 
+def _errors_to_messages(request, form):
+    """POST-only forms redirect back: their errors travel as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def _my_case_or_404(request, pk):
     case = selectors.facilitator_cases(request.user).filter(pk=pk).first()
     if case is None:
@@ -96,9 +103,7 @@ def _respond(request, pk, form_class, action):
             if assignment.status == AssignmentStatus.DECLINED:
                 return redirect("facilitators:my-cases")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_to_messages(request, form)
     return redirect("facilitators:my-case", pk=case.pk)
 
 
@@ -166,9 +171,7 @@ def my_unavailability_add(request):
         services.unavailability_add(facilitator=facilitator, **form.cleaned_data)
         messages.success(request, _("The dates are saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_to_messages(request, form)
     return redirect("facilitators:my-profile")
 
 
