@@ -29,7 +29,7 @@ class RosterFilter(django_filters.FilterSet):
         method="filter_training",
         choices=[
             ("overdue", _("Continuing education overdue")),
-            ("due_soon", _("Due within 60 days or overdue")),
+            ("due_soon", _("Due soon or overdue")),
         ],
     )
 
@@ -39,6 +39,9 @@ class RosterFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.form.fields["training"].help_text = _("“Due soon”: within %(days)s days.") % {
+            "days": training_due_soon_days()
+        }
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-control" if field.widget.input_type == "text" else "form-select"

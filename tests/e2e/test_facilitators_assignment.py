@@ -85,6 +85,7 @@ def test_staff_assigns_and_facilitator_accepts(page, live_server, case_and_roste
 
     login(page, live_server, "fiona", PASSWORD)
     assert page.get_by_text("My cases needing a response").count() == 1
+    assert_accessible(page, "staff home with the facilitator's panel")
     page.goto(f"{live_server.url}/facilitators/my/")
     assert_accessible(page, "my cases")
     page.get_by_role("link", name=case.reference).click()
