@@ -8,3 +8,11 @@ class FacilitatorsConfig(AppConfig):
     name = "facilitators"
     label = "facilitators"
     verbose_name = _("Facilitators")
+
+    def ready(self):
+        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+
+        from .case import case_panel, timeline_entries
+
+        register_timeline_provider(timeline_entries)
+        register_case_panel(case_panel)

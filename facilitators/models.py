@@ -181,3 +181,36 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.request} → {self.facilitator} ({self.status})"
+
+
+class ObjectingParty(models.TextChoices):
+    PARENT = "parent", _("Parent or guardian")
+    DISTRICT = "district", _("School district")
+
+
+class Objection(models.Model):
+    """A party's objection to the facilitator on a case. Each party may object once."""
+
+    request = models.ForeignKey(
+        FacilitationRequest, on_delete=models.CASCADE, related_name="facilitator_objections"
+    )
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="objections")
+    party = models.CharField(_("objecting party"), max_length=10, choices=ObjectingParty.choices)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "party"], name="objection_once_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.request}: {self.party}"

@@ -1,0 +1,32 @@
+"""Who may do what with the roster, assignments and the portal (django-rules).
+
+Office staff and administrators manage the roster and assign; a facilitator sees only
+their own profile and cases (case scoping itself is ``selectors.facilitator_cases``).
+"""
+
+import rules
+
+from fiep.rules import is_facilitator, is_program_staff
+
+
+@rules.predicate
+def has_facilitator_profile(user):
+    from .models import Facilitator
+
+    if not getattr(user, "pk", None):
+        return False
+    return Facilitator.objects.filter(user_id=user.pk).exists()
+
+
+@rules.predicate
+def is_own_profile(user, facilitator):
+    return facilitator is not None and user.pk is not None and facilitator.user_id == user.pk
+
+
+is_roster_facilitator = is_facilitator & has_facilitator_profile
+
+rules.add_perm("facilitators.manage_roster", is_program_staff)
+rules.add_perm("facilitators.assign", is_program_staff)
+rules.add_perm("facilitators.view_facilitator", is_program_staff | is_own_profile)
+rules.add_perm("facilitators.use_portal", is_roster_facilitator)
+rules.add_perm("facilitators.edit_own_profile", is_roster_facilitator)

@@ -1,0 +1,1 @@
+"""Views of the facilitators app, split by screen: roster, assignment, portal."""

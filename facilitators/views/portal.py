@@ -1,0 +1,185 @@
+"""The facilitator's own portal: my cases, a case, accept/decline, my profile."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fiep.services import access_log_record
+from fiep_requests.models import Concern, RequestStatus
+
+from .. import selectors, services
+from ..forms import AcceptForm, DeclineForm, ProfileForm, UnavailabilityForm
+from ..models import Assignment, AssignmentStatus, Unavailability
+from ._common import require_perm
+
+NEXT_STEPS = {
+    "offered": gettext_lazy("Accept or decline the case."),
+    RequestStatus.ASSIGNED: gettext_lazy("Schedule the meeting with both parties."),
+    RequestStatus.SCHEDULED: gettext_lazy("Facilitate the meeting."),
+    RequestStatus.HELD: gettext_lazy("Record the outcome, time and mileage."),
+}
+
+
+def next_step(case):
+    """What the facilitator should do next on ``case`` (a facilitator_cases row)."""
+    if case.my_assignment_status == AssignmentStatus.OFFERED:
+        return NEXT_STEPS["offered"]
+    return NEXT_STEPS.get(case.status, _("Nothing: the case is finished."))
+
+
+def _errors_to_messages(request, form):
+    """POST-only forms redirect back: their errors travel as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _my_case_or_404(request, pk):
+    case = selectors.facilitator_cases(request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@never_cache
+@require_GET
+def my_cases(request):
+    if denied := require_perm(request, "facilitators.use_portal"):
+        return denied
+    cases = list(selectors.facilitator_cases(request.user))
+    for case in cases:
+        case.next_step = next_step(case)
+    return render(request, "facilitators/my_cases.html", {"cases": cases})
+
+
+@never_cache
+@require_GET
+def my_case(request, pk):
+    if denied := require_perm(request, "facilitators.use_portal"):
+        return denied
+    case = _my_case_or_404(request, pk)
+    access_log_record(
+        user=request.user,
+        case_reference=case.reference,
+        purpose="Facilitator reviews an assigned case",
+        obj=case,
+        request=request,
+    )
+    case.next_step = next_step(case)
+    concern_labels = dict(Concern.choices)
+    return render(
+        request,
+        "facilitators/my_case.html",
+        {
+            "case": case,
+            "concerns": [concern_labels.get(c, c) for c in case.concerns or []],
+            "offered": case.my_assignment_status == AssignmentStatus.OFFERED,
+            "can_decline": case.status == RequestStatus.ASSIGNED,
+            "accept_form": AcceptForm(),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+def _respond(request, pk, form_class, action):
+    if denied := require_perm(request, "facilitators.use_portal"):
+        return denied
+    case = _my_case_or_404(request, pk)
+    assignment = get_object_or_404(Assignment, pk=case.my_assignment_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            message = action(assignment, form.cleaned_data)
+        except (services.AssignmentRefused, ValidationError) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text)
+        else:
+            messages.success(request, message)
+            if assignment.status == AssignmentStatus.DECLINED:
+                return redirect("facilitators:my-cases")
+    else:
+        _errors_to_messages(request, form)
+    return redirect("facilitators:my-case", pk=case.pk)
+
+
+@require_POST
+def my_case_accept(request, pk):
+    def accept(assignment, data):
+        services.assignment_accept(
+            assignment=assignment,
+            user=request.user,
+            attest_no_conflict=data["attest_no_conflict"],
+        )
+        return _("You accepted the case. Next: schedule the meeting.")
+
+    return _respond(request, pk, AcceptForm, accept)
+
+
+@require_POST
+def my_case_decline(request, pk):
+    def decline(assignment, data):
+        services.assignment_decline(assignment=assignment, user=request.user, reason=data["reason"])
+        return _("You declined the case. The office will assign someone else.")
+
+    return _respond(request, pk, DeclineForm, decline)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_profile(request):
+    if denied := require_perm(request, "facilitators.edit_own_profile"):
+        return denied
+    facilitator = get_object_or_404(selectors.roster(), user=request.user)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "phone": facilitator.phone,
+            "background": facilitator.background,
+            "languages": list(facilitator.languages.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.facilitator_profile_update(facilitator=facilitator, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        return redirect("facilitators:my-profile")
+    facilitator.training_overdue = selectors.training_overdue(facilitator)
+    return render(
+        request,
+        "facilitators/my_profile.html",
+        {
+            "facilitator": facilitator,
+            "form": form,
+            "unavailability_form": UnavailabilityForm(),
+            "trainings": facilitator.trainings.all(),
+            "unavailable": facilitator.unavailable.all(),
+        },
+    )
+
+
+@require_POST
+def my_unavailability_add(request):
+    if denied := require_perm(request, "facilitators.edit_own_profile"):
+        return denied
+    facilitator = get_object_or_404(selectors.roster(), user=request.user)
+    form = UnavailabilityForm(request.POST)
+    if form.is_valid():
+        services.unavailability_add(facilitator=facilitator, **form.cleaned_data)
+        messages.success(request, _("The dates are saved."))
+    else:
+        _errors_to_messages(request, form)
+    return redirect("facilitators:my-profile")
+
+
+@require_POST
+def my_unavailability_delete(request, item_pk):
+    if denied := require_perm(request, "facilitators.edit_own_profile"):
+        return denied
+    item = get_object_or_404(Unavailability, pk=item_pk, facilitator__user=request.user)
+    services.unavailability_remove(unavailability=item)
+    messages.success(request, _("The dates are removed."))
+    return redirect("facilitators:my-profile")

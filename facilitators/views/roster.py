@@ -1,0 +1,234 @@
+"""Roster screens for office staff: list, CSV export, profile, trainings, availability,
+conflicts."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import selectors, services
+from ..filters import RosterFilter
+from ..forms import ConflictForm, FacilitatorForm, TrainingForm, UnavailabilityForm
+from ..models import Conflict, Facilitator, Unavailability
+from ._common import require_perm
+
+
+def _cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _filtered_roster(request):
+    return RosterFilter(request.GET or None, queryset=selectors.roster())
+
+
+@never_cache
+@require_GET
+def roster_list(request):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    roster_filter = _filtered_roster(request)
+    today = timezone.localdate()
+    rows = list(roster_filter.qs)
+    for f in rows:
+        f.training_overdue = selectors.training_overdue(f, today)
+    return render(
+        request,
+        "facilitators/roster_list.html",
+        {"filter": roster_filter, "facilitators": rows, "today": today},
+    )
+
+
+@never_cache
+@require_GET
+def roster_export(request):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "last_name",
+            "first_name",
+            "email",
+            "phone",
+            "contract_status",
+            "regions",
+            "languages",
+            "vendor_number",
+            "hourly_rate",
+            "mileage_rate",
+            "max_open_cases",
+            "open_cases",
+            "last_assigned_on",
+            "continuing_due_on",
+            "training_overdue",
+        ]
+    )
+    for f in _filtered_roster(request).qs:
+        writer.writerow(
+            _cell(value)
+            for value in [
+                f.last_name,
+                f.first_name,
+                f.email,
+                f.phone,
+                f.contract_status,
+                "; ".join(r.name for r in f.regions.all()),
+                "; ".join(lang.name for lang in f.languages.all()),
+                f.vendor_number,
+                f.hourly_rate,
+                f.mileage_rate,
+                f.max_open_cases,
+                f.open_cases,
+                timezone.localdate(f.last_assigned_at).isoformat() if f.last_assigned_at else "",
+                f.continuing_due_on.isoformat() if f.continuing_due_on else "",
+                "yes" if selectors.training_overdue(f, today) else "no",
+            ]
+        )
+    return response
+
+
+def _facilitator_or_404(pk):
+    return get_object_or_404(selectors.roster(), pk=pk)
+
+
+@never_cache
+@require_GET
+def facilitator_detail(request, pk):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    facilitator = _facilitator_or_404(pk)
+    facilitator.training_overdue = selectors.training_overdue(facilitator)
+    return render(
+        request,
+        "facilitators/facilitator_detail.html",
+        {
+            "facilitator": facilitator,
+            "trainings": facilitator.trainings.all(),
+            "unavailable": facilitator.unavailable.all(),
+            "conflicts": facilitator.conflicts.select_related("district"),
+            "assignments": facilitator.assignments.select_related("request").order_by(
+                "-assigned_at"
+            )[:20],
+            "training_form": TrainingForm(),
+            "unavailability_form": UnavailabilityForm(),
+            "conflict_form": ConflictForm(),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def facilitator_edit(request, pk=None):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    facilitator = get_object_or_404(Facilitator, pk=pk) if pk else None
+    form = FacilitatorForm(request.POST or None, instance=facilitator)
+    if request.method == "POST" and form.is_valid():
+        languages = list(form.cleaned_data["languages"])
+        if form.cleaned_data["new_language"]:
+            languages.append(
+                services.language_get_or_create(name=form.cleaned_data["new_language"])
+            )
+        data = {name: form.cleaned_data[name] for name in FacilitatorForm.Meta.fields}
+        try:
+            saved = services.facilitator_save(
+                facilitator=facilitator,
+                data=data,
+                regions=form.cleaned_data["regions"],
+                languages=languages,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The roster entry is saved."))
+            return redirect("facilitators:detail", pk=saved.pk)
+    return render(
+        request, "facilitators/facilitator_form.html", {"form": form, "facilitator": facilitator}
+    )
+
+
+def _sub_form(request, pk, form_class, save, template_title):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    facilitator = get_object_or_404(Facilitator, pk=pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(facilitator, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("facilitators:detail", pk=facilitator.pk)
+    return render(
+        request,
+        "facilitators/sub_form.html",
+        {"form": form, "facilitator": facilitator, "title": template_title},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def training_add(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        TrainingForm,
+        lambda f, data: services.training_record(facilitator=f, **data),
+        _("Add a training"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unavailability_add(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        UnavailabilityForm,
+        lambda f, data: services.unavailability_add(facilitator=f, **data),
+        _("Add dates when unavailable"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def conflict_add(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        ConflictForm,
+        lambda f, data: services.conflict_add(facilitator=f, **data),
+        _("Add a conflict of interest"),
+    )
+
+
+@require_POST
+def unavailability_delete(request, pk, item_pk):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    item = get_object_or_404(Unavailability, pk=item_pk, facilitator_id=pk)
+    services.unavailability_remove(unavailability=item)
+    messages.success(request, _("The dates are removed."))
+    return redirect("facilitators:detail", pk=pk)
+
+
+@require_POST
+def conflict_delete(request, pk, item_pk):
+    if denied := require_perm(request, "facilitators.manage_roster"):
+        return denied
+    item = get_object_or_404(Conflict, pk=item_pk, facilitator_id=pk)
+    services.conflict_remove(conflict=item)
+    messages.success(request, _("The conflict is removed."))
+    return redirect("facilitators:detail", pk=pk)
