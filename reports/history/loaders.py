@@ -142,7 +142,11 @@ class FacilitatorLoader:
             if email:
                 state.facilitator_emails.add(email.lower())
             for region in regions or []:
-                if region.lower() not in state.regions and not state.region_planned(region):
+                if (
+                    region.lower() not in state.regions
+                    and not state.region_planned(region)
+                    and state.checks("districts.csv")
+                ):
                     cells.error(
                         "regions",
                         _("unknown region %(name)r (regions come from districts.csv)")
