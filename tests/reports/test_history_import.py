@@ -276,3 +276,40 @@ def test_history_import_query_count_bounded():
     # (SQLite allows 999 parameters per statement, so ~20 requests per INSERT).
     assert len(many) < len(few) + 200
     assert len(many) < 1000 / 4
+
+
+def test_history_import_not_held_case_later_held_gets_meeting():
+    history_import(files=example_files())
+    files = {
+        "meetings.csv": csv_bytes(
+            MEETINGS_HEADER, "MO-2017-003,096-001,2017-06-12,parent,,held,2017-06-30,some"
+        )
+    }
+
+    result = history_import(files=files)
+
+    assert result.summary["meetings.csv"] == {"created": 0, "updated": 1, "unchanged": 0}
+    request = FacilitationRequest.objects.get(reference="MO-2017-003")
+    assert request.status == "closed"
+    assert (request.meeting.status, request.meeting.consensus) == ("held", "some")
+    assert list(request.status_changes.values_list("to_status", flat=True)) == [
+        "withdrawn",
+        "closed",
+    ]
+
+
+def test_history_import_facilitator_columns_absent_leave_regions_and_trial():
+    facilitator = factories.FacilitatorFactory(
+        email="t@example.org", contract_status=ContractStatus.TRIAL
+    )
+    region = factories.RegionFactory(name="Central")
+    facilitator.regions.add(region)
+    files = {"facilitators.csv": csv_bytes("email,first_name,last_name", "t@example.org,Tia,Ng")}
+
+    result = history_import(files=files)
+
+    facilitator.refresh_from_db()
+    assert result.summary["facilitators.csv"] == {"created": 0, "updated": 1, "unchanged": 0}
+    assert (facilitator.first_name, facilitator.contract_status) == ("Tia", ContractStatus.TRIAL)
+    assert facilitator.imported is False
+    assert list(facilitator.regions.all()) == [region]
