@@ -2,6 +2,7 @@
 row) and evaluations.csv. See ``loaders.py`` for the plan/apply shape.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, EvaluationSource
@@ -189,6 +190,7 @@ class MeetingLoader:
 
     def apply(self, state):
         new_requests, changed_requests, history = [], [], []
+        now = timezone.now()
         for reference, fields, _m, _e in self.rows:
             request = state.requests.get(reference)
             values = dict(fields)
@@ -207,12 +209,13 @@ class MeetingLoader:
                     history.append(request)
                 for name, value in values.items():
                     setattr(request, name, value)
+                request.updated_at = now
                 changed_requests.append(request)
             state.requests[reference] = request
         FacilitationRequest.objects.bulk_create(new_requests, batch_size=BATCH)
         FacilitationRequest.objects.bulk_update(
             changed_requests,
-            ["received_on", "requested_by", "district", "status"],
+            ["received_on", "requested_by", "district", "status", "updated_at"],
             batch_size=BATCH,
         )
         StatusChange.objects.bulk_create(
@@ -242,11 +245,14 @@ class MeetingLoader:
                 for name, value in fields.items():
                     setattr(meeting, name, value)
                 meeting.facilitator = facilitator
+                meeting.updated_at = timezone.now()
                 changed.append(meeting)
             state.meetings[reference] = meeting
         Meeting.objects.bulk_create(new, batch_size=BATCH)
         Meeting.objects.bulk_update(
-            changed, ["status", "held_on", "consensus", "facilitator"], batch_size=BATCH
+            changed,
+            ["status", "held_on", "consensus", "facilitator", "updated_at"],
+            batch_size=BATCH,
         )
 
     def _apply_assignments(self, state):
