@@ -7,7 +7,7 @@ Entry point: :func:`history_import`. The format is the public contract in
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +29,23 @@ LOADERS = {
     "evaluations.csv": EvaluationLoader,
     "dispute_stats.csv": DisputeLoader,
 }
+
+
+#: What the loaders read of existing requests (and their meetings): loading whole rows
+#: of thousands of cases would dominate the import's time.
+REQUEST_FIELDS = [
+    "reference",
+    "status",
+    "received_on",
+    "requested_by",
+    "imported",
+    "district__code",
+    "meeting__status",
+    "meeting__held_on",
+    "meeting__consensus",
+    "meeting__facilitator_id",
+    "meeting__request_id",
+]
 
 
 class HistoryImportError(Exception):
@@ -96,6 +113,7 @@ class ImportState:
             r.reference: r
             for r in FacilitationRequest.objects.filter(reference__in=references)
             .select_related("district", "meeting")
+            .only(*REQUEST_FIELDS)
             .annotate(evaluation_count=Count("meeting__evaluations"))
         }
         self.existing_request_ids = {r.pk for r in self.requests.values()}
@@ -109,11 +127,12 @@ class ImportState:
         }
         self.evaluations = {}
         if "evaluations.csv" in tables:
-            for evaluation in Evaluation.objects.filter(
-                meeting__request__reference__in=references
-            ).select_related("meeting__request"):
-                key = (evaluation.meeting.request.reference, evaluation.response_id)
-                self.evaluations[key] = evaluation
+            for evaluation in (
+                Evaluation.objects.filter(meeting__request__reference__in=references)
+                .annotate(reference=F("meeting__request__reference"))
+                .only("meeting_id", "response_id", "source", *EvaluationLoader.fields)
+            ):
+                self.evaluations[(evaluation.reference, evaluation.response_id)] = evaluation
         self.meeting_status = {}  # reference → status given in meetings.csv
         self.meetings = {}  # reference → Meeting, filled while writing
 
