@@ -72,6 +72,13 @@ class ImportResult:
         ]
 
 
+def chunked(keys, size=5000):
+    """``keys`` in sorted lists of at most ``size``: SQLite refuses statements with more
+    than 32,766 parameters, so a file of 40,000 cases is looked up in a few queries."""
+    keys = sorted(keys)
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
 class ImportState:
     """Everything the loaders share: the problems found, existing records by key (read
     once), and the keys the files define for the files after them.
@@ -111,7 +118,8 @@ class ImportState:
             references |= EvaluationLoader.keys(tables["evaluations.csv"])
         self.requests = {
             r.reference: r
-            for r in FacilitationRequest.objects.filter(reference__in=references)
+            for chunk in chunked(references)
+            for r in FacilitationRequest.objects.filter(reference__in=chunk)
             .select_related("district", "meeting")
             .only(*REQUEST_FIELDS)
             .annotate(evaluation_count=Count("meeting__evaluations"))
@@ -119,8 +127,9 @@ class ImportState:
         self.existing_request_ids = {r.pk for r in self.requests.values()}
         self.assignments = {
             a.request_id: a
+            for chunk in chunked(self.existing_request_ids)
             for a in Assignment.objects.filter(
-                request_id__in=self.existing_request_ids,
+                request_id__in=chunk,
                 imported=True,
                 status=AssignmentStatus.ACCEPTED,
             )
@@ -128,7 +137,9 @@ class ImportState:
         self.evaluations = {}
         if "evaluations.csv" in tables:
             for evaluation in (
-                Evaluation.objects.filter(meeting__request__reference__in=references)
+                evaluation
+                for chunk in chunked(references)
+                for evaluation in Evaluation.objects.filter(meeting__request__reference__in=chunk)
                 .annotate(reference=F("meeting__request__reference"))
                 .only("meeting_id", "response_id", "source", *EvaluationLoader.fields)
             ):
