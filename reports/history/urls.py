@@ -2,6 +2,13 @@
 history part of issue 7). Included by reports/urls.py, names live in the "reports" namespace.
 """
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("import/", views.history_upload, name="history-import"),
+    path("disputes/", views.disputes_list, name="disputes-list"),
+    path("disputes/add/", views.disputes_edit, name="disputes-add"),
+    path("disputes/<int:start_year>/", views.disputes_edit, name="disputes-edit"),
+]
