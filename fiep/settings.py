@@ -158,7 +158,8 @@ AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# reports/history is a package inside the reports app with its own catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "reports" / "history" / "locale"]
 TIME_ZONE = _value("TIME_ZONE", env.str, "America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -279,6 +280,9 @@ FIEP_CONSENT_REMINDER_DAYS = _value("FIEP_CONSENT_REMINDER_DAYS", env.int, 5)
 FIEP_CONSENT_EXPIRY_DAYS = _value("FIEP_CONSENT_EXPIRY_DAYS", env.int, 14)
 FIEP_RETENTION_YEARS = _value("FIEP_RETENTION_YEARS", env.int, 5)
 FIEP_TRIAL_FACILITATIONS = _value("FIEP_TRIAL_FACILITATIONS", env.int, 3)
+FIEP_ROTATION_DAYS = _value("FIEP_ROTATION_DAYS", env.int, 365)
+FIEP_CONTINUING_EDUCATION_YEARS = _value("FIEP_CONTINUING_EDUCATION_YEARS", env.int, 2)
+FIEP_TRAINING_DUE_SOON_DAYS = _value("FIEP_TRAINING_DUE_SOON_DAYS", env.int, 60)
 FIEP_OUTCOME_DUE_DAYS = _value("FIEP_OUTCOME_DUE_DAYS", env.int, 15)
 FIEP_EVALUATION_EXPIRY_DAYS = _value("FIEP_EVALUATION_EXPIRY_DAYS", env.int, 21)
 FIEP_CASE_HOURS_CAP = _value("FIEP_CASE_HOURS_CAP", env.float, 12.0)
