@@ -14,7 +14,8 @@ SATISFACTION = ["very_satisfied", "very_satisfied", "satisfied", "", "dissatisfi
 
 def bulk_history(n, *, start=datetime.date(2016, 7, 1), days=730):
     """Create ``n`` held meetings (with requests and one evaluation each) spread over
-    ``days`` days from ``start`` (all held inside them), in a handful of districts and facilitators."""
+    ``days`` days from ``start`` (all held inside them), in a handful of districts and
+    facilitators."""
     region, _ = Region.objects.get_or_create(name="Bulk region")
     districts = [
         District.objects.get_or_create(
