@@ -34,7 +34,7 @@ class PeriodForm(forms.Form):
     """Pick a school year, all years on record, or a custom inclusive date range."""
 
     school_year = forms.ChoiceField(
-        label=_("Period"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("School year"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
     start = forms.DateField(
         label=_("From"),
