@@ -204,7 +204,7 @@ def seed(stdout):
                             ],
                         ),
                         would_recommend=_pick(
-                            rng, [(True, 89 + index // 4), (False, 5), (None, 4)]
+                            rng, [(True, 84 + index // 3), (False, 9), (None, 4)]
                         ),
                     )
                 )

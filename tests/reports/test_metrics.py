@@ -183,3 +183,20 @@ def test_query_count_does_not_grow_with_data(db):
         report = metrics.compute(D(2016, 7, 1), D(2018, 6, 30))
     assert report.meetings["held"] == 10_001
     assert len(one) == len(many)
+
+
+def test_whole_percents_round_half_up():
+    assert Rate(83, 86).percent == 97
+    assert Rate(1, 200).percent == 1  # 0.5% → 1%
+    assert Rate(1, 8).percent == 13  # 12.5% → 13%
+    assert Rate(0, 0).percent is None
+
+
+def test_template_filters_show_dash_and_suppression():
+    from reports.templatetags.reports_tags import cell, percent
+
+    assert percent(Rate(83, 86)) == "97%"
+    assert percent(Rate(0, 0)) == "—"
+    assert cell(Suppressed(10)) == "<10"
+    assert cell(Rate(None, None, suppressed=True)) == "—"
+    assert cell(12) == "12"
