@@ -127,3 +127,10 @@ def test_staff_home_links_to_dashboard(staff_client):
 def test_staff_home_panel_hidden_for_facilitators(client):
     client.force_login(factories.UserFactory(role=Role.FACILITATOR))
     assert reverse("reports:dashboard") not in client.get(reverse("staff-home")).content.decode()
+
+
+def test_dashboard_in_spanish(staff_client, history, settings):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    text = text_of(staff_client.get(URL, {"school_year": "2016-2017"}))
+    assert "Cifras principales" in text
+    assert "92% 12 de 13 reuniones con resultado registrado" in text
