@@ -44,7 +44,7 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
-def _config(chart_class, title, percent=False):
+def _config(chart_class, name, title, percent=False):
     chart = chart_class(
         style=STYLE,
         width=720,
@@ -58,6 +58,9 @@ def _config(chart_class, title, percent=False):
         explicit_size=True,
         truncate_label=-1,
     )
+    # A fixed id (pygal picks a random one) makes the SVG byte-identical wherever the
+    # same figures are drawn: the dashboard and the PDF embed the very same image.
+    chart.uuid = f"fiep-{name}"
     if percent:
         chart.range = (0, 100)
         chart.value_formatter = lambda v: "—" if v is None else f"{v:.0f}%"
@@ -73,7 +76,7 @@ def _text(value, percent=False):
 
 
 def _single(name, title, labels, values, percent=False, kind=pygal.Bar):
-    chart = _config(kind, title, percent)
+    chart = _config(kind, name, title, percent)
     chart.x_labels = labels
     chart.add(title, values)
     svg = chart.render()
@@ -111,7 +114,7 @@ def trend_charts(report):
     ]
     # Child complaints and allegations: two series in one chart.
     title = _("Child complaints and allegations")
-    chart = _config(pygal.Bar, title)
+    chart = _config(pygal.Bar, "disputes", title)
     chart.show_legend = True
     chart.legend_at_bottom = True
     chart.x_labels = labels

@@ -493,10 +493,12 @@ def _merge(meeting_rows, evaluation_rows, columns, label_of=None):
         m = meeting_rows.get(key) or {**_empty_meeting_row(), "_label": None}
         e = evaluation_rows.get(key) or {**_empty_evaluation_row(), "_label": None}
         mf, ef = _meeting_figures(m), _evaluation_figures(e)
-        label = m["_label"] or e["_label"]
+        label = (m["_label"] or e["_label"] or "").strip()
         row = {
             "key": key,
-            "label": label_of(key) if label_of else (label or _("Not recorded")),
+            "label": label_of(key)
+            if label_of
+            else (label if key is not None else None) or _("Not recorded"),
             "meetings_held": mf["held"],
             "outcome_recorded": mf["outcome_recorded"],
             "consensus": mf["consensus"],

@@ -1,11 +1,15 @@
 """Report runs: ask for a PDF, watch it being made, download it, the archive."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -43,10 +47,20 @@ def run_detail(request, pk):
     _require(request, "reports.download_report")
     run = get_object_or_404(ReportRun.objects.select_related("requested_by"), pk=pk)
     pending = run.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    # A run that outlived the task time limit twice over will not finish (a lost worker):
+    # stop refreshing and offer to try again.
+    limit = datetime.timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 900))
+    stalled = pending and timezone.now() - run.created_at > limit
+    pending = pending and not stalled
     return render(
         request,
         "reports/run_detail.html",
-        {"run": run, "pending": pending, "refresh_seconds": REFRESH_SECONDS},
+        {
+            "run": run,
+            "pending": pending,
+            "stalled": stalled,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
     )
 
 

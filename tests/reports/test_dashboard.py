@@ -134,3 +134,15 @@ def test_dashboard_in_spanish(staff_client, history, settings):
     text = text_of(staff_client.get(URL, {"school_year": "2016-2017"}))
     assert "Cifras principales" in text
     assert "92% 12 de 13 reuniones con resultado registrado" in text
+
+
+def test_dashboard_and_pdf_embed_the_same_svg(staff_client, history):
+    from reports.pdf import render_pdf_html
+
+    response = staff_client.get(URL, {"school_year": "2016-2017"})
+    charts = response.context["charts"]
+    pdf_html = render_pdf_html(response.context["report"])
+    html = response.content.decode()
+    for chart in charts:
+        assert chart.data_uri in html
+        assert chart.data_uri in pdf_html

@@ -200,3 +200,11 @@ def test_template_filters_show_dash_and_suppression():
     assert cell(Suppressed(10)) == "<10"
     assert cell(Rate(None, None, suppressed=True)) == "—"
     assert cell(12) == "12"
+
+
+def test_meetings_without_facilitator_are_not_recorded_in_breakdown(history):
+    from meetings.models import Meeting
+
+    Meeting.objects.filter(facilitator=history.f2).update(facilitator=None)
+    rows = {r["key"]: r for r in year_2016().breakdowns["facilitator"].rows}
+    assert str(rows[None]["label"]) == "Not recorded"

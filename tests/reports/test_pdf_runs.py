@@ -111,3 +111,17 @@ def test_archive_lists_runs_with_constant_queries(staff_client, staff):
         response = staff_client.get(reverse("reports:runs"))
     assert len(one) == len(many)
     assert response.content.decode().count("2016-07-01 – 2017-06-30") == 25
+
+
+def test_stalled_run_stops_refreshing(staff_client, staff):
+    import datetime
+
+    from django.utils import timezone
+
+    run = ReportRun.objects.create(requested_by=staff, start="2016-07-01", end="2017-06-30")
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportStatus.RUNNING, created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "Try again" in page
