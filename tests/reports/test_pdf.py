@@ -52,3 +52,25 @@ def test_pdf_has_no_student_data(history, pdf):
     text = pdf_text(pdf[2])
     assert "Example" not in text  # student and parent names of the factories
     assert "FIEP-2026" not in text
+
+
+def test_pdf_charts_have_alternative_text(pdf):
+    reader = PdfReader(io.BytesIO(pdf[2]))
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    walk(kid)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert "Meetings held by school year. 2016-2017: 15." in alts
+    assert len(alts) == 5

@@ -125,3 +125,19 @@ def test_stalled_run_stops_refreshing(staff_client, staff):
     page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert 'http-equiv="refresh"' not in page
     assert "Try again" in page
+
+
+def test_report_generate_task_by_name(staff, history):
+    from fiep.celery import app
+    from reports.tasks import report_generate
+
+    assert report_generate.name == "reports.report_generate"
+    assert "reports.report_generate" in app.tasks
+    run = ReportRun.objects.create(
+        requested_by=staff, start="2016-07-01", end="2017-06-30", format="csv"
+    )
+    report_generate.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE
+    assert b"meetings,held,15" in run.file.read()
+    report_generate.delay(run.pk + 1000)  # a vanished run is logged and ignored
