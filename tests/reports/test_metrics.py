@@ -208,3 +208,18 @@ def test_meetings_without_facilitator_are_not_recorded_in_breakdown(history):
     Meeting.objects.filter(facilitator=history.f2).update(facilitator=None)
     rows = {r["key"]: r for r in year_2016().breakdowns["facilitator"].rows}
     assert str(rows[None]["label"]) == "Not recorded"
+
+
+def test_requests_belong_to_the_year_they_were_received(db):
+    from tests import factories
+
+    factories.FacilitationRequestFactory(received_on=D(2017, 6, 30))
+    factories.FacilitationRequestFactory(received_on=D(2017, 7, 1))
+    factories.FacilitationRequestFactory(received_on=D(2017, 7, 1), requested_by="adult_student")
+    rows = metrics.compute(D(2016, 7, 1), D(2018, 6, 30)).by_school_year
+    assert [r["requests_received"] for r in rows] == [1, 2]
+    assert metrics.compute(D(2017, 7, 1), D(2018, 6, 30)).requests["by_requester"] == {
+        "parent": 2,
+        "district": 0,
+        "joint": 0,
+    }
