@@ -1,3 +1,13 @@
 """Permissions of the reports app."""
 
+import rules
+
+from fiep.rules import is_program_staff
+
 from .history import rules as history_rules  # noqa: F401  (registers its permissions)
+
+#: The dashboard, exports and report runs: administrators and office staff.
+rules.add_perm("reports.view_dashboard", is_program_staff)
+rules.add_perm("reports.export_report", is_program_staff)
+rules.add_perm("reports.generate_report", is_program_staff)
+rules.add_perm("reports.download_report", is_program_staff)

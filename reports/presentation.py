@@ -1,0 +1,220 @@
+"""How figures read on pages and in PDFs: whole percents, "—" for no value, "<10" for
+suppressed cells, counts beside rates. The dashboard and the PDF both use
+:func:`headline_figures`, so they show the same numbers in the same words."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .metrics import Rate, Suppressed
+
+DASH = "—"
+
+
+def percent_text(rate):
+    """``97%``, or ``—`` for a zero denominator, or ``<10``-suppressed → ``—``."""
+    if not isinstance(rate, Rate) or rate.percent is None:
+        return DASH
+    return f"{rate.percent}%"
+
+
+def cell_text(value):
+    """A table cell: a count, ``<10`` for a suppressed count, a whole percent for a rate."""
+    if isinstance(value, Rate):
+        return percent_text(value)
+    if isinstance(value, Suppressed):
+        return str(value)
+    if value is None:
+        return DASH
+    return str(value)
+
+
+def number_text(value):
+    if value is None:
+        return DASH
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@dataclass
+class Headline:
+    name: str
+    label: str
+    value: str
+    detail: str
+
+
+def _rate_detail(rate, of_what):
+    return _("%(numerator)s of %(denominator)s %(of_what)s") % {
+        "numerator": rate.numerator,
+        "denominator": rate.denominator,
+        "of_what": of_what,
+    }
+
+
+def headline_figures(report):
+    """The headline figures of a report, each with its value and the counts beside it."""
+    m, e, r = report.meetings, report.evaluations, report.requests
+    response = e["response_rate"]
+    return [
+        Headline(
+            "consensus_rate",
+            _("Consensus on some to all issues"),
+            percent_text(m["consensus_rate"]),
+            _rate_detail(m["consensus_rate"], _("meetings with a recorded outcome")),
+        ),
+        Headline(
+            "full_consensus_rate",
+            _("Consensus on all issues"),
+            percent_text(m["full_consensus_rate"]),
+            _rate_detail(m["full_consensus_rate"], _("meetings with a recorded outcome")),
+        ),
+        Headline(
+            "very_satisfied_rate",
+            _("Very satisfied"),
+            percent_text(e["very_satisfied_rate"]),
+            _rate_detail(e["very_satisfied_rate"], _("evaluations that answered")),
+        ),
+        Headline(
+            "satisfied_or_better_rate",
+            _("Satisfied or very satisfied"),
+            percent_text(e["satisfied_or_better_rate"]),
+            _rate_detail(e["satisfied_or_better_rate"], _("evaluations that answered")),
+        ),
+        Headline(
+            "recommend_rate",
+            _("Would recommend a facilitated IEP meeting"),
+            percent_text(e["recommend_rate"]),
+            _rate_detail(e["recommend_rate"], _("evaluations that answered")),
+        ),
+        Headline(
+            "meetings_held",
+            _("Meetings held"),
+            str(m["held"]),
+            _("%(recorded)s with a recorded outcome, %(not_recorded)s without")
+            % {"recorded": m["outcome_recorded"], "not_recorded": m["outcome_not_recorded"]},
+        ),
+        Headline(
+            "requests_received",
+            _("Requests received"),
+            str(r["received"]),
+            _("%(parent)s by parents, %(district)s by districts, %(joint)s jointly")
+            % r["by_requester"],
+        ),
+        Headline(
+            "districts",
+            _("Districts holding FIEPs"),
+            str(m["districts"]),
+            _("distinct districts with at least one meeting held"),
+        ),
+        Headline(
+            "evaluations_completed",
+            _("Evaluations completed"),
+            str(e["completed"]),
+            _("response rate %(rate)s (%(detail)s)")
+            % {
+                "rate": percent_text(response),
+                "detail": _rate_detail(response, _("invitations sent")),
+            }
+            if response.denominator
+            else _("no invitations sent in the period (imported history)"),
+        ),
+        Headline(
+            "median_days_to_meeting",
+            _("Median days to meeting"),
+            number_text(m["median_days_to_meeting"]),
+            _("from both parties' agreement to the meeting"),
+        ),
+    ]
+
+
+#: The definitions of every figure (shared/spec/metrics.md), shown on the dashboard and
+#: printed in the PDF.
+DEFINITIONS = [
+    (
+        gettext_lazy("Requests received"),
+        gettext_lazy(
+            "Requests received in the period, also split by who asked (parent — including "
+            "adult students —, district, joint) and by final status."
+        ),
+    ),
+    (gettext_lazy("Meetings held"), gettext_lazy("Meetings held in the period.")),
+    (
+        gettext_lazy("Outcome recorded"),
+        gettext_lazy("Held meetings whose outcome is consensus on all, some or no issues."),
+    ),
+    (
+        gettext_lazy("Outcome not recorded"),
+        gettext_lazy("Held meetings with no outcome; shown, never counted as a failure."),
+    ),
+    (
+        gettext_lazy("Consensus rate"),
+        gettext_lazy(
+            "Meetings with consensus on all or some issues ÷ meetings with a recorded "
+            'outcome — "consensus on some to all issues".'
+        ),
+    ),
+    (
+        gettext_lazy("Full consensus rate"),
+        gettext_lazy("Meetings with consensus on all issues ÷ meetings with a recorded outcome."),
+    ),
+    (
+        gettext_lazy("Evaluations completed"),
+        gettext_lazy("Completed participant evaluations of meetings held in the period."),
+    ),
+    (
+        gettext_lazy("Very satisfied rate"),
+        gettext_lazy(
+            'Evaluations answering "very satisfied" ÷ evaluations that answered the '
+            "satisfaction item."
+        ),
+    ),
+    (
+        gettext_lazy("Satisfied or better rate"),
+        gettext_lazy(
+            'Evaluations answering "very satisfied" or "satisfied" ÷ evaluations that '
+            "answered the satisfaction item."
+        ),
+    ),
+    (
+        gettext_lazy("Recommend rate"),
+        gettext_lazy(
+            "Evaluations answering yes ÷ evaluations that answered the would-recommend item."
+        ),
+    ),
+    (
+        gettext_lazy("Response rate"),
+        gettext_lazy(
+            "Evaluations completed ÷ evaluation invitations sent, for meetings that had "
+            "invitations; absent for imported history."
+        ),
+    ),
+    (
+        gettext_lazy("Districts holding FIEPs"),
+        gettext_lazy("Per school year: distinct districts with at least one meeting held in it."),
+    ),
+    (
+        gettext_lazy("Days to meeting"),
+        gettext_lazy(
+            "Median days from a request's acceptance (both parties agreed) to its meeting, "
+            "for meetings held."
+        ),
+    ),
+    (
+        gettext_lazy("Child complaints, allegations"),
+        gettext_lazy("Per school year, from the dispute-resolution statistics."),
+    ),
+]
+
+
+def suppression_note(threshold):
+    return _(
+        "Small-cell suppression: in every breakdown below statewide totals (by region, "
+        "district, facilitator, requester or respondent role) a count smaller than "
+        '%(threshold)s is shown as "<%(threshold)s", and every rate computed from such a '
+        'count is suppressed ("—"), so that no published figure can identify a student '
+        "or family. Statewide totals for the whole period are not suppressed. A rate "
+        'whose denominator is 0 is shown as "—".'
+    ) % {"threshold": threshold}

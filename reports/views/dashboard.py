@@ -1,0 +1,72 @@
+"""The program dashboard and the JSON/CSV downloads."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from reports import metrics
+from reports.exports import export_breakdown_csv, export_csv, export_json
+from reports.forms import PeriodForm, parse_period
+from reports.models import ReportRun
+from reports.pdf import report_context
+
+
+def _require(request, permission):
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def file_response(filename, mimetype, data):
+    response = HttpResponse(data, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request):
+    _require(request, "reports.view_dashboard")
+    form = PeriodForm(request.GET or None)
+    if not request.GET:
+        form = PeriodForm({"school_year": "all"})
+    context = {"form": form}
+    if form.is_valid():
+        start, end = form.period()
+        report = metrics.compute(start, end)
+        query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
+        context.update(report_context(report))
+        context.update(
+            query=query,
+            breakdown_names=list(report.breakdowns),
+            recent_runs=ReportRun.objects.filter(start=start, end=end, format="pdf")[:3],
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def export(request, fmt):
+    """JSON or CSV of the period in ``?start=&end=`` (CSV: one breakdown with
+    ``?breakdown=NAME``). PDFs are made by a report run, not here."""
+    _require(request, "reports.export_report")
+    if fmt not in ("json", "csv"):
+        raise Http404
+    period = parse_period(request.GET)
+    if period is None:
+        return HttpResponseBadRequest("start and end must be dates, start before end")
+    report = metrics.compute(*period)
+    if fmt == "json":
+        return file_response(*export_json(report))
+    breakdown = request.GET.get("breakdown")
+    if breakdown:
+        if breakdown not in report.breakdowns:
+            raise Http404
+        return file_response(*export_breakdown_csv(report, breakdown))
+    return file_response(*export_csv(report))

@@ -1,0 +1,86 @@
+"""Report runs: ask for a PDF, watch it being made, download it, the archive."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from reports.forms import parse_period
+from reports.models import ReportFormat, ReportRun, ReportStatus
+from reports.services import report_run_request
+
+#: Seconds between refreshes of a run's page while it is being made.
+REFRESH_SECONDS = 3
+
+
+def _require(request, permission):
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def run_create(request):
+    _require(request, "reports.generate_report")
+    period = parse_period(request.POST)
+    fmt = request.POST.get("format", ReportFormat.PDF)
+    if period is None or fmt not in ReportFormat.values:
+        return HttpResponseBadRequest("start and end must be dates, start before end")
+    run = report_run_request(requested_by=request.user, start=period[0], end=period[1], fmt=fmt)
+    messages.info(request, _("The report is being generated."))
+    return redirect("reports:run", pk=run.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def run_detail(request, pk):
+    _require(request, "reports.download_report")
+    run = get_object_or_404(ReportRun.objects.select_related("requested_by"), pk=pk)
+    pending = run.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    # A run that outlived the task time limit twice over will not finish (a lost worker):
+    # stop refreshing and offer to try again.
+    limit = datetime.timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 900))
+    stalled = pending and timezone.now() - run.created_at > limit
+    pending = pending and not stalled
+    return render(
+        request,
+        "reports/run_detail.html",
+        {
+            "run": run,
+            "pending": pending,
+            "stalled": stalled,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def run_download(request, pk):
+    _require(request, "reports.download_report")
+    run = get_object_or_404(ReportRun, pk=pk, status=ReportStatus.DONE)
+    if not run.file:
+        raise Http404
+    name = run.file.name.rsplit("/", 1)[-1]
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=name)
+
+
+@never_cache
+@login_required
+@require_GET
+def run_list(request):
+    _require(request, "reports.download_report")
+    runs = ReportRun.objects.select_related("requested_by")
+    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    return render(request, "reports/run_list.html", {"page": page})

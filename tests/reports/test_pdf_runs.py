@@ -1,0 +1,143 @@
+import pytest
+from django.urls import reverse
+
+from fiep.models import Role
+from reports.models import ReportRun, ReportStatus
+from reports.services import report_run_generate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+PERIOD = {"start": "2016-07-01", "end": "2017-06-30", "format": "pdf"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_generate_pdf_runs_task_after_commit(
+    staff_client, staff, history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(reverse("reports:run-create"), PERIOD)
+    assert len(callbacks) == 1
+    run = ReportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:run", args=[run.pk])
+    assert run.status == ReportStatus.DONE
+    assert run.requested_by == staff
+    assert run.duration is not None
+    assert run.file.name.endswith(".pdf")
+    page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert "The report is ready." in page
+    assert 'http-equiv="refresh"' not in page
+    download = staff_client.get(reverse("reports:run-download", args=[run.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_pending_run_page_refreshes(staff_client, staff):
+    run = ReportRun.objects.create(
+        requested_by=staff, start="2016-07-01", end="2017-06-30", format="pdf"
+    )
+    page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "Waiting to start" in page
+    assert staff_client.get(reverse("reports:run-download", args=[run.pk])).status_code == 404
+
+
+def test_generate_is_idempotent_and_records_failure(staff, db, monkeypatch):
+    run = ReportRun.objects.create(
+        requested_by=staff, start="2016-07-01", end="2017-06-30", format="json"
+    )
+    report_run_generate(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE
+    first_file = run.file.name
+    report_run_generate(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.file.name == first_file
+    assert report_run_generate(run_id=run.pk + 100) is None
+
+
+def test_failed_run_is_marked(staff, db):
+    run = ReportRun.objects.create(
+        requested_by=staff, start="2016-07-01", end="2017-06-30", format="xml"
+    )
+    report_run_generate(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.FAILED
+    assert "unknown report format" in run.error
+
+
+def test_run_create_rejects_bad_input(staff_client, db):
+    url = reverse("reports:run-create")
+    assert staff_client.post(url, {**PERIOD, "end": "2015-01-01"}).status_code == 400
+    assert staff_client.post(url, {**PERIOD, "format": "exe"}).status_code == 400
+    assert staff_client.get(url).status_code == 405
+
+
+def test_downloads_are_permission_checked(client, staff, db, settings):
+    run = ReportRun.objects.create(
+        requested_by=staff, start="2016-07-01", end="2017-06-30", format="json"
+    )
+    report_run_generate(run_id=run.pk)
+    for url in (
+        reverse("reports:run-download", args=[run.pk]),
+        reverse("reports:run", args=[run.pk]),
+        reverse("reports:runs"),
+    ):
+        assert client.get(url).status_code == 302
+        client.force_login(factories.UserFactory(role=Role.FACILITATOR))
+        assert client.get(url).status_code == 403
+        client.logout()
+    client.force_login(factories.admin_user())
+    assert client.get(reverse("reports:run-download", args=[run.pk])).status_code == 200
+    client.force_login(factories.UserFactory(role=Role.FACILITATOR))
+    assert client.post(reverse("reports:run-create"), PERIOD).status_code == 403
+
+
+def test_archive_lists_runs_with_constant_queries(staff_client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ReportRun.objects.create(requested_by=staff, start="2016-07-01", end="2017-06-30")
+    with CaptureQueriesContext(connection) as one:
+        staff_client.get(reverse("reports:runs"))
+    ReportRun.objects.bulk_create(
+        ReportRun(requested_by=staff, start="2016-07-01", end="2017-06-30") for _ in range(30)
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(reverse("reports:runs"))
+    assert len(one) == len(many)
+    assert response.content.decode().count("2016-07-01 – 2017-06-30") == 25
+
+
+def test_stalled_run_stops_refreshing(staff_client, staff):
+    import datetime
+
+    from django.utils import timezone
+
+    run = ReportRun.objects.create(requested_by=staff, start="2016-07-01", end="2017-06-30")
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportStatus.RUNNING, created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "Try again" in page
+
+
+def test_report_generate_task_by_name(staff, history):
+    from fiep.celery import app
+    from reports.tasks import report_generate
+
+    assert report_generate.name == "reports.report_generate"
+    assert "reports.report_generate" in app.tasks
+    run = ReportRun.objects.create(
+        requested_by=staff, start="2016-07-01", end="2017-06-30", format="csv"
+    )
+    report_generate.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE
+    assert b"meetings,held,15" in run.file.read()
+    report_generate.delay(run.pk + 1000)  # a vanished run is logged and ignored
