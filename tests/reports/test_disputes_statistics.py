@@ -185,16 +185,3 @@ def test_history_panel_empty_for_facilitator(rf):
     request.user = factories.UserFactory(role=Role.FACILITATOR)
 
     assert history_staff_panels(request) == []
-
-
-def test_disputes_demo_seed_runs_twice():
-    from io import StringIO
-
-    from reports.history.demo import seed
-
-    seed(StringIO())
-    seed(StringIO())
-
-    trend = dispute_statistics_trend()
-    assert len(trend) == 8
-    assert trend[-1][1]["child_complaints"].direction == "down"
