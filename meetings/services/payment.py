@@ -89,6 +89,8 @@ def time_entry_delete(*, entry, by):
     """Remove an entry not yet in a submitted or approved claim. Side effects: deletes it
     and recomputes the draft/returned claim that held it."""
     with transaction.atomic():
+        # Re-read: the caller's copy may predate the claim that now holds the entry.
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         claim = entry.claim
         if claim is not None:
             claim = PaymentClaim.objects.select_for_update().get(pk=claim.pk)
