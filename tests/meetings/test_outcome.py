@@ -83,10 +83,13 @@ def test_outcome_signal_not_sent_when_transaction_rolls_back(
 ):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _record(past_meeting)
-            raise RuntimeError("boom")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _record(past_meeting)
+        raise RuntimeError("boom")
     assert received == []
     past_meeting.refresh_from_db()
     assert past_meeting.status == MeetingStatus.SCHEDULED
