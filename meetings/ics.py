@@ -8,6 +8,7 @@ The summary names the case by reference, never the student (feeds and attachment
 travel outside the office).
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -47,6 +48,15 @@ def meeting_event(meeting, *, cancelled=False):
     return event
 
 
+def _add_timezone(cal, meetings):
+    """Add the VTIMEZONE, covering only the years around the meetings (a short file)."""
+    years = [m.starts_at.year for m in meetings if m.starts_at] or [timezone.now().year]
+    cal.add_missing_timezones(
+        first_date=datetime.date(min(years) - 1, 1, 1),
+        last_date=datetime.date(max(years) + 2, 1, 1),
+    )
+
+
 def _calendar(method=None):
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -60,7 +70,7 @@ def invitation_ics(meeting, *, cancel=False):
     """The ``.ics`` text attached to an invitation: METHOD:REQUEST, or METHOD:CANCEL."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     cal.add_component(meeting_event(meeting, cancelled=cancel))
-    cal.add_missing_timezones()
+    _add_timezone(cal, [meeting])
     return cal.to_ical().decode()
 
 
@@ -72,5 +82,5 @@ def feed_ics(meetings, *, name):
     for meeting in meetings:
         if meeting.starts_at and meeting.ends_at:
             cal.add_component(meeting_event(meeting))
-    cal.add_missing_timezones()
+    _add_timezone(cal, meetings)
     return cal.to_ical().decode()

@@ -6,12 +6,21 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fiep.models import Language
 from fiep.notifications import notify
 from fiep_requests.models import MeetingFormat
 
 from ..ics import invitation_ics
+
+#: The format as the e-mails say it, translated here so parent-facing messages are
+#: complete in Spanish whatever the requests app's catalogue holds.
+FORMAT_LABELS = {
+    MeetingFormat.IN_PERSON: _("In person"),
+    MeetingFormat.VIDEO: _("Video"),
+    MeetingFormat.PHONE: _("Phone"),
+}
 
 
 class ClaimLocked(ValidationError):
@@ -64,7 +73,7 @@ def meeting_context(meeting):
         "starts": timezone.localtime(meeting.starts_at, zone) if meeting.starts_at else None,
         "ends": timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None,
         "time_zone": settings.TIME_ZONE,
-        "format_label": MeetingFormat(meeting.format).label if meeting.format else "",
+        "format_label": FORMAT_LABELS.get(meeting.format, ""),
         "location": meeting.location,
         "interpreter_language": meeting.interpreter_language,
         "facilitator_name": meeting.facilitator.full_name if meeting.facilitator_id else "",

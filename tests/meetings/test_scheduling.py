@@ -62,12 +62,16 @@ def test_schedule_notifies_participants_with_email_and_facilitator(assignment):
     assert all(m.case_reference == meeting.request.reference for m in messages)
 
 
-@pytest.mark.skip(reason="Spanish catalogue not compiled yet")
 def test_schedule_in_spanish_for_spanish_participant(assignment):
     _schedule(assignment)
     message = OutboxMessage.objects.get(recipient_email="maria@example.org")
     assert "Reunión" in message.subject or "reunión" in message.subject
     assert "Hola" in message.body_text
+    assert "Formato: En persona" in message.body_text
+    assert " de 20" in message.body_text  # the date written the Spanish way ("17 de diciembre de")
+    english = OutboxMessage.objects.get(recipient_email="sam@example.org")
+    assert english.subject.startswith("Facilitated IEP meeting scheduled")
+    assert "Format: In person" in english.body_text
 
 
 def test_ics_has_time_zone_uid_sequence_and_request_method(assignment, settings):
