@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fiep.notifications import Event, notify
 
-from ..models import ClaimStatus, PaymentClaim, TimeEntry, TimeKind
+from ..models import ClaimStatus, Meeting, PaymentClaim, TimeEntry, TimeKind
 from .common import ClaimLocked, facilitator_language, local_today
 
 CENT = Decimal("0.01")
@@ -65,6 +65,8 @@ def time_entry_log(*, meeting, by, worked_on, kind, hours, miles=0, justificatio
     if meeting.facilitator_id is None:
         raise ValidationError(_("This meeting has no facilitator."))
     with transaction.atomic():
+        # Lock the meeting so two entries logged at once cannot both slip under the cap.
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         total = case_hours(meeting, meeting.facilitator) + hours
         if total > case_hours_cap() and not justification.strip():
             raise ValidationError(
