@@ -68,24 +68,61 @@ def test_facilitator_schedules_then_records_outcome(page, live_server):
     screenshot(page, "meetings-detail-held")
 
 
-def test_staff_calendar_claims_and_my_meetings_are_accessible(page, live_server):
+def test_staff_and_facilitator_pages_are_accessible(page, live_server):
+    from meetings import services
+
     staff = factories.staff_user()
     facilitator = factories.FacilitatorFactory(with_user=True)
     start = timezone.now() + datetime.timedelta(days=3)
-    factories.MeetingFactory(
+    upcoming = factories.MeetingFactory(
         facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
     )
+    past = timezone.now() - datetime.timedelta(days=20)
+    late = factories.MeetingFactory(
+        facilitator=facilitator, starts_at=past, ends_at=past + datetime.timedelta(hours=1)
+    )
+    services.time_entry_log(
+        meeting=late,
+        by=facilitator.user,
+        worked_on=timezone.localdate(past, local_zone()),
+        kind="meeting",
+        hours="2",
+        miles="12",
+    )
+    claim = services.claim_build(
+        facilitator=facilitator,
+        month=timezone.localdate(past, local_zone()).replace(day=1),
+        by=facilitator.user,
+    )
+    services.claim_submit(claim=claim, by=facilitator.user)
     login(page, live_server, staff.username, factories.PASSWORD)
     for path, name in [
         ("/meetings/", "meetings-calendar"),
         ("/meetings/claims/", "meetings-claims"),
+        (f"/meetings/claims/{claim.pk}/", "meetings-claim-review"),
         ("/staff/", "meetings-staff-home"),
+        (f"/meetings/{upcoming.pk}/reschedule/", "meetings-reschedule"),
+        (f"/meetings/{upcoming.pk}/cancel/", "meetings-cancel"),
     ]:
         page.goto(live_server.url + path)
         assert_accessible(page, path)
         screenshot(page, name)
     page.get_by_role("button", name="Log out").click()
     login(page, live_server, facilitator.user.username, factories.PASSWORD)
+    for path, name in [
+        ("/meetings/mine/", "meetings-mine"),
+        (f"/meetings/{late.pk}/time/", "meetings-time"),
+        ("/staff/", "meetings-facilitator-home"),
+    ]:
+        page.goto(live_server.url + path)
+        assert_accessible(page, path)
+        screenshot(page, name)
+    page.get_by_role("button", name="Español").click()
+    assert page.get_by_role("heading", level=1).inner_text() in {
+        "Inicio del personal",
+        "Staff home",
+    }
     page.goto(live_server.url + "/meetings/mine/")
-    assert_accessible(page, "my meetings")
-    screenshot(page, "meetings-mine")
+    assert page.get_by_role("heading", level=1).inner_text() == "Mis reuniones"
+    assert_accessible(page, "my meetings in Spanish")
+    screenshot(page, "meetings-mine-es")

@@ -314,3 +314,25 @@ def test_timeline_and_case_panel(rf, assignment, staff):
     assert "Schedule the meeting" in labels  # back in "assigned" after the cancellation
     request.user = factories.UserFactory(role=Role.DISTRICT_LIAISON)
     assert case_panel(request, factories.FacilitationRequestFactory()) is None
+
+
+def test_my_meetings_query_count_does_not_grow(client, facilitator, settings):
+    settings.FIEP_OUTCOME_DUE_DAYS = 15
+    client.force_login(facilitator.user)
+
+    def add(days):
+        start = in_days(days)
+        factories.MeetingFactory(
+            facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+        )
+
+    add(3)
+    add(-20)
+    client.get(reverse("meetings:mine"))  # creates the calendar feed once
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("meetings:mine")).status_code == 200
+    for days in (4, 6, 8, 12, -2, -25, -30):
+        add(days)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("meetings:mine"))
+    assert len(one) == len(many)
