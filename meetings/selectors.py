@@ -74,6 +74,7 @@ def overdue_outcomes(*, today=None, meetings=None):
     return (
         meetings.filter(
             status=MeetingStatus.SCHEDULED,
+            request__status=RequestStatus.SCHEDULED,
             outcome_recorded_at__isnull=True,
             starts_at__lt=overdue_cutoff(today),
         )
@@ -88,6 +89,7 @@ def outcomes_awaiting(user):
         visible_meetings(user)
         .filter(
             status=MeetingStatus.SCHEDULED,
+            request__status=RequestStatus.SCHEDULED,
             outcome_recorded_at__isnull=True,
             starts_at__lt=timezone.now(),
         )

@@ -41,6 +41,11 @@ def _validate_outcome(
         errors.append(_("A cancelled meeting has no outcome."))
     elif meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
         errors.append(_("The outcome of this meeting is already recorded."))
+    elif meeting.request.status != RequestStatus.SCHEDULED:
+        errors.append(
+            _("This case is “%(status)s”; its meeting can no longer be changed.")
+            % {"status": RequestStatus(meeting.request.status).label}
+        )
     if meeting.starts_at is None:
         errors.append(_("The meeting has no date."))
     elif timezone.localdate(meeting.starts_at, local_zone()) > local_today():

@@ -160,6 +160,11 @@ def meeting_reschedule(
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
             raise ValidationError(_("Only a scheduled meeting can be rescheduled."))
+        if meeting.request.status != RequestStatus.SCHEDULED:
+            raise ValidationError(
+                _("This case is “%(status)s”; its meeting can no longer be changed.")
+                % {"status": RequestStatus(meeting.request.status).label}
+            )
         meeting.sequence += 1
         meeting.starts_at, meeting.ends_at = starts_at, ends_at
         if format is not None:
@@ -205,6 +210,11 @@ def meeting_cancel(*, meeting, by, reason, by_party):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
             raise ValidationError(_("Only a scheduled meeting can be cancelled."))
+        if meeting.request.status != RequestStatus.SCHEDULED:
+            raise ValidationError(
+                _("This case is “%(status)s”; its meeting can no longer be changed.")
+                % {"status": RequestStatus(meeting.request.status).label}
+            )
         meeting.status = MeetingStatus.CANCELLED
         meeting.cancel_reason = reason
         meeting.sequence += 1
@@ -281,7 +291,11 @@ def reminders_send(*, now=None):
     horizon = now + datetime.timedelta(days=max(REMINDER_DAYS) + 1)
     meetings = (
         Meeting.objects.filter(
-            status=MeetingStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon
+            status=MeetingStatus.SCHEDULED,
+            # A case withdrawn or cancelled elsewhere keeps its meeting row: no reminders.
+            request__status=RequestStatus.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=horizon,
         )
         .select_related("request", "facilitator__user")
         .prefetch_related("participants")

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fiep.models import AccessAction
-from fiep.services import access_log_record
+from fiep_requests.services import TransitionRefused
 
 from .. import services
 from ..forms import ClaimBuildForm, ClaimReturnForm
@@ -35,7 +34,7 @@ def claims(request):
                 claim = services.claim_build(
                     facilitator=facilitator, month=form.month_date(), by=request.user
                 )
-            except ValidationError as exc:
+            except (ValidationError, TransitionRefused) as exc:
                 for error in errors_of(exc):
                     form.add_error(None, error)
             else:
@@ -92,7 +91,7 @@ def claim(request, pk):
                 messages.success(request, _("The claim is returned to the facilitator."))
             else:
                 raise ValidationError(_("Say what needs to change."))
-        except ValidationError as exc:
+        except (ValidationError, TransitionRefused) as exc:
             for error in errors_of(exc):
                 messages.error(request, error)
         return redirect("meetings:claim", claim.pk)
@@ -122,13 +121,6 @@ def claims_csv(request):
     if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit():
         rows = rows.filter(month__year=int(month[:4]), month__month=int(month[5:]))
     filename, mimetype, content = services.claims_export_csv(claims=rows.order_by("month", "pk"))
-    access_log_record(
-        user=request.user,
-        case_reference="-",
-        purpose="export approved payment claims",
-        action=AccessAction.EXPORT,
-        request=request,
-    )
     response = HttpResponse(content, content_type=f"{mimetype}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

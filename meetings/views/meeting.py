@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fiep_requests.services import TransitionRefused
+
 from .. import services
 from ..forms import (
     CancelForm,
@@ -77,7 +79,7 @@ def schedule(request, request_id):
                 interpreter_language=data["interpreter_language"],
                 participants=participants_from(formset),
             )
-        except ValidationError as exc:
+        except (ValidationError, TransitionRefused) as exc:
             for error in errors_of(exc):
                 form.add_error(None, error)
         else:
@@ -143,7 +145,7 @@ def reschedule(request, pk):
                 location=data["location"],
                 interpreter_language=data["interpreter_language"],
             )
-        except ValidationError as exc:
+        except (ValidationError, TransitionRefused) as exc:
             for error in errors_of(exc):
                 form.add_error(None, error)
         else:
@@ -176,7 +178,7 @@ def cancel(request, pk):
                 reason=form.cleaned_data["reason"],
                 by_party=form.cleaned_data["who"] == "party",
             )
-        except ValidationError as exc:
+        except (ValidationError, TransitionRefused) as exc:
             for error in errors_of(exc):
                 form.add_error(None, error)
         else:
@@ -220,7 +222,7 @@ def outcome(request, pk):
                 private_notes=data["private_notes"],
                 shared_summary=data["shared_summary"],
             )
-        except ValidationError as exc:
+        except (ValidationError, TransitionRefused) as exc:
             for error in errors_of(exc):
                 form.add_error(None, error)
         else:
@@ -252,7 +254,7 @@ def time_log(request, pk):
                 miles=data["miles"] or 0,
                 justification=data["justification"],
             )
-        except ValidationError as exc:
+        except (ValidationError, TransitionRefused) as exc:
             for error in errors_of(exc):
                 form.add_error(None, error)
         else:
@@ -280,7 +282,7 @@ def time_delete(request, pk, entry_id):
     entry = get_object_or_404(meeting.time_entries.select_related("claim"), pk=entry_id)
     try:
         services.time_entry_delete(entry=entry, by=request.user)
-    except ValidationError as exc:
+    except (ValidationError, TransitionRefused) as exc:
         for error in errors_of(exc):
             messages.error(request, error)
     else:

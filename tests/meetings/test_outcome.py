@@ -195,3 +195,20 @@ def test_overdue_task_runs(settings):
     from meetings.tasks import overdue_outcomes_remind
 
     assert overdue_outcomes_remind.apply().get() == 0
+
+
+def test_overdue_outcomes_skip_withdrawn_cases(settings):
+    settings.FIEP_OUTCOME_DUE_DAYS = 15
+    late = _meeting_days_ago(20)
+    late.request.status = "withdrawn"
+    late.request.save()
+    assert list(overdue_outcomes()) == []
+
+
+def test_outcome_for_withdrawn_case_is_refused_cleanly(past_meeting):
+    past_meeting.request.status = "withdrawn"
+    past_meeting.request.save()
+    with pytest.raises(ValidationError, match="no longer be changed"):
+        _record(past_meeting)
+    past_meeting.refresh_from_db()
+    assert past_meeting.outcome_recorded_at is None

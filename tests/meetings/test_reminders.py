@@ -105,3 +105,12 @@ def test_reminders_task_runs(chicago):
     from meetings.tasks import reminders_send
 
     assert reminders_send.apply().get() == 0
+
+
+def test_withdrawn_case_gets_no_reminder(chicago):
+    meeting = _meeting(
+        local(2026, 11, 5, 10), scheduled_at=datetime.datetime(2026, 10, 1, tzinfo=UTC)
+    )
+    meeting.request.status = "withdrawn"
+    meeting.request.save()
+    assert services.reminders_send(now=datetime.datetime(2026, 10, 29, 15, 30, tzinfo=UTC)) == 0

@@ -171,3 +171,11 @@ def test_schedule_side_effects_only_once_when_retried_messages_deduplicate(assig
 
     notify_meeting(meeting=meeting, event="meeting_scheduled", key="scheduled:0")
     assert OutboxMessage.objects.count() == count
+
+
+def test_cancel_refused_when_case_was_withdrawn(assignment, staff):
+    meeting = _schedule(assignment)
+    meeting.request.status = RequestStatus.WITHDRAWN
+    meeting.request.save()
+    with pytest.raises(ValidationError, match="no longer be changed"):
+        services.meeting_cancel(meeting=meeting, by=staff, reason="x", by_party=True)
