@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from facilitators.models import Assignment, AssignmentStatus
 from fiep.models import Language
 from fiep.notifications import Event
-from fiep_requests.models import MeetingFormat, RequestStatus
+from fiep_requests.models import FacilitationRequest, MeetingFormat, RequestStatus
 from fiep_requests.services import request_transition
 
 from ..models import (
@@ -99,7 +99,9 @@ def meeting_schedule(
     _validate_times(starts_at, ends_at)
     _validate_details(format, participants)
     with transaction.atomic():
-        if request.status != RequestStatus.ASSIGNED:
+        # Lock the case first: two people scheduling at once get one meeting, not an error.
+        locked = FacilitationRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != RequestStatus.ASSIGNED:
             raise ValidationError(_("Only a case with an assigned facilitator can be scheduled."))
         facilitator = _accepted_facilitator(request)
         meeting = Meeting.objects.select_for_update().filter(request=request).first()

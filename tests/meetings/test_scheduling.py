@@ -2,12 +2,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from icalendar import Calendar
 
 from fiep.models import OutboxMessage
 from fiep_requests.models import RequestStatus
 from meetings import services
-from meetings.models import MeetingChange, MeetingStatus
+from meetings.models import Meeting, MeetingChange, MeetingStatus
 
 from .conftest import PARTICIPANTS, in_days
 
@@ -179,3 +180,30 @@ def test_cancel_refused_when_case_was_withdrawn(assignment, staff):
     meeting.request.save()
     with pytest.raises(ValidationError, match="no longer be changed"):
         services.meeting_cancel(meeting=meeting, by=staff, reason="x", by_party=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scheduling_makes_one_meeting(assignment):
+    import threading
+
+    from django.db import connections
+
+    results = []
+
+    def attempt():
+        try:
+            _schedule(assignment)
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "refused"]
+    assert Meeting.objects.filter(request=assignment.request).count() == 1
