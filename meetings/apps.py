@@ -8,3 +8,11 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+
+        from . import extensions
+
+        register_timeline_provider(extensions.timeline_entries)
+        register_case_panel(extensions.case_panel)

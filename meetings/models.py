@@ -46,6 +46,14 @@ class ParticipantRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class HeldResult(models.TextChoices):
+    """What the facilitator reports happened on the day."""
+
+    HELD = "held", _("Held")
+    NO_SHOW = "no_show", _("Not held: a party did not come")
+    CANCELLED_AT_TABLE = "cancelled_at_table", _("Cancelled at the table")
+
+
 class Meeting(models.Model):
     """The facilitated IEP meeting of one request.
 
@@ -94,6 +102,13 @@ class Meeting(models.Model):
         related_name="+",
     )
     imported = models.BooleanField(_("imported from history"), default=False)
+    # Added in 0002: what happened on the day, attendance by role, and when the current
+    # date was set (reminders whose time had already passed then are not sent).
+    held_result = models.CharField(
+        _("was the meeting held?"), max_length=20, choices=HeldResult.choices, blank=True
+    )
+    attendance = models.JSONField(_("attendees by role"), default=dict, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,3 +228,40 @@ class PaymentClaim(models.Model):
                 fields=["facilitator", "month"], name="one_claim_per_facilitator_month"
             )
         ]
+
+
+class MeetingChangeKind(models.TextChoices):
+    SCHEDULED = "scheduled", _("Meeting scheduled")
+    RESCHEDULED = "rescheduled", _("Meeting rescheduled")
+    CANCELLED = "cancelled", _("Meeting cancelled")
+    OUTCOME = "outcome", _("Outcome recorded")
+
+
+class MeetingChange(models.Model):
+    """Who scheduled, moved, cancelled a meeting or recorded its outcome, when and why.
+
+    The meeting row holds only the latest state; this is its history for the case timeline.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=MeetingChangeKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CalendarFeed(models.Model):
+    """A facilitator's private calendar subscription: an unguessable token in the URL."""
+
+    facilitator = models.OneToOneField(
+        Facilitator, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)

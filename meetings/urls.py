@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import calendar, claims, meeting
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", calendar.calendar, name="calendar"),
+    path("mine/", calendar.mine, name="mine"),
+    path("feed/reset/", calendar.feed_reset, name="feed-reset"),
+    path("feed/<str:token>.ics", calendar.feed, name="feed"),
+    path("case/<int:request_id>/schedule/", meeting.schedule, name="schedule"),
+    path("<int:pk>/", meeting.detail, name="detail"),
+    path("<int:pk>/reschedule/", meeting.reschedule, name="reschedule"),
+    path("<int:pk>/cancel/", meeting.cancel, name="cancel"),
+    path("<int:pk>/outcome/", meeting.outcome, name="outcome"),
+    path("<int:pk>/time/", meeting.time_log, name="time"),
+    path("<int:pk>/time/<int:entry_id>/delete/", meeting.time_delete, name="time-delete"),
+    path("claims/", claims.claims, name="claims"),
+    path("claims/<int:pk>/", claims.claim, name="claim"),
+    path("claims/approved.csv", claims.claims_csv, name="claims-csv"),
+]

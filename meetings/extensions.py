@@ -1,0 +1,62 @@
+"""What the meetings app adds to the staff case page (registered in apps.ready)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fiep_requests.extensions import TimelineEntry
+
+from .models import Meeting, MeetingChange, MeetingChangeKind
+
+
+def _who(user):
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def timeline_entries(case):
+    """Scheduled, rescheduled, cancelled and outcome-recorded events of the case's meeting."""
+    changes = MeetingChange.objects.filter(meeting__request=case).select_related("by")
+    entries = []
+    for change in changes:
+        text = MeetingChangeKind(change.kind).label
+        detail = change.reason
+        if change.starts_at and change.kind != MeetingChangeKind.OUTCOME:
+            from django.utils import timezone
+            from django.utils.formats import date_format
+
+            from .services.common import local_zone
+
+            when = date_format(
+                timezone.localtime(change.starts_at, local_zone()), "DATETIME_FORMAT"
+            )
+            detail = f"{when}. {detail}".strip() if detail else when
+        entries.append(
+            TimelineEntry(
+                at=change.at, kind="meeting", text=str(text), by=_who(change.by), detail=detail
+            )
+        )
+    return entries
+
+
+def case_panel(http_request, case):
+    """The meeting section of the staff case page: summary and links, or a schedule link."""
+    user = http_request.user
+    meeting = Meeting.objects.filter(request=case).select_related("facilitator").first()
+    links = []
+    if meeting is not None and user.has_perm("meetings.view_meeting", meeting):
+        links.append((_("Meeting page"), reverse("meetings:detail", args=[meeting.pk])))
+        if meeting.status == "scheduled" and not meeting.outcome_recorded_at:
+            if user.has_perm("meetings.record_outcome", meeting):
+                links.append(
+                    (_("Record the outcome"), reverse("meetings:outcome", args=[meeting.pk]))
+                )
+            if user.has_perm("meetings.change_meeting", meeting):
+                links.append((_("Reschedule"), reverse("meetings:reschedule", args=[meeting.pk])))
+                links.append((_("Cancel"), reverse("meetings:cancel", args=[meeting.pk])))
+    if case.status == "assigned" and user.has_perm("meetings.schedule_meeting", case):
+        links.append((_("Schedule the meeting"), reverse("meetings:schedule", args=[case.pk])))
+    if meeting is None and not links:
+        return None
+    return (
+        "meetings/_case_panel.html",
+        {"meeting": meeting, "links": links, "title": _("Meeting")},
+    )

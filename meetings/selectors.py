@@ -1,0 +1,130 @@
+"""Reads of the meetings app, scoped to who may see what."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from facilitators.models import Assignment, AssignmentStatus
+from fiep.rules import is_program_staff
+from fiep_requests.models import FacilitationRequest, RequestStatus
+
+from .models import ClaimStatus, Meeting, MeetingStatus, PaymentClaim, TimeEntry
+from .services.common import local_today, local_zone
+
+
+def user_facilitator(user):
+    """The Facilitator record of a logged-in facilitator, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from facilitators.models import Facilitator
+
+    return Facilitator.objects.filter(user=user).first()
+
+
+def visible_meetings(user):
+    """Meetings ``user`` may see: all for office staff and administrators, their own for
+    the meeting's facilitator, none for anybody else."""
+    meetings = Meeting.objects.select_related("request__district__region", "facilitator")
+    if not getattr(user, "is_authenticated", False):
+        return meetings.none()
+    if is_program_staff(user):
+        return meetings
+    return meetings.filter(facilitator__user=user)
+
+
+def schedulable_requests(user):
+    """Assigned cases ``user`` may schedule: any for staff, their accepted cases for a
+    facilitator."""
+    requests = FacilitationRequest.objects.filter(status=RequestStatus.ASSIGNED)
+    if not getattr(user, "is_authenticated", False):
+        return requests.none()
+    accepted = Assignment.objects.filter(status=AssignmentStatus.ACCEPTED)
+    if not is_program_staff(user):
+        accepted = accepted.filter(facilitator__user=user)
+    return requests.filter(pk__in=accepted.values("request_id"))
+
+
+def upcoming_meetings(user, *, start=None, weeks=8):
+    """Scheduled meetings from the start of ``start``'s week (local) for ``weeks`` weeks."""
+    zone = local_zone()
+    today = start or local_today()
+    monday = today - datetime.timedelta(days=today.weekday())
+    begin = datetime.datetime.combine(monday, datetime.time.min, tzinfo=zone)
+    end = begin + datetime.timedelta(weeks=weeks)
+    return (
+        visible_meetings(user)
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__gte=begin, starts_at__lt=end)
+        .order_by("starts_at", "id")
+    )
+
+
+def overdue_cutoff(today=None):
+    """Meetings starting before this instant are past their outcome due date."""
+    today = today or local_today()
+    first_late_day = today - datetime.timedelta(days=settings.FIEP_OUTCOME_DUE_DAYS)
+    return datetime.datetime.combine(first_late_day, datetime.time.min, tzinfo=local_zone())
+
+
+def overdue_outcomes(*, today=None, meetings=None):
+    """Scheduled meetings whose outcome is overdue: the meeting's local date plus
+    FIEP_OUTCOME_DUE_DAYS is before ``today`` and no outcome is recorded."""
+    meetings = meetings if meetings is not None else Meeting.objects.all()
+    return (
+        meetings.filter(
+            status=MeetingStatus.SCHEDULED,
+            request__status=RequestStatus.SCHEDULED,
+            outcome_recorded_at__isnull=True,
+            starts_at__lt=overdue_cutoff(today),
+        )
+        .select_related("request", "facilitator")
+        .order_by("starts_at", "id")
+    )
+
+
+def outcomes_awaiting(user):
+    """Past scheduled meetings of ``user``'s scope with no outcome yet (due or overdue)."""
+    return (
+        visible_meetings(user)
+        .filter(
+            status=MeetingStatus.SCHEDULED,
+            request__status=RequestStatus.SCHEDULED,
+            outcome_recorded_at__isnull=True,
+            starts_at__lt=timezone.now(),
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def visible_claims(user):
+    """Claims ``user`` may see: every claim for staff, their own for a facilitator."""
+    claims = PaymentClaim.objects.select_related("facilitator")
+    if not getattr(user, "is_authenticated", False):
+        return claims.none()
+    if is_program_staff(user):
+        return claims
+    return claims.filter(facilitator__user=user)
+
+
+def claims_to_review():
+    return PaymentClaim.objects.filter(status=ClaimStatus.SUBMITTED).select_related("facilitator")
+
+
+def unclaimed_months(facilitator):
+    """First days of the months in which the facilitator has unclaimed time."""
+    days = TimeEntry.objects.filter(facilitator=facilitator, claim__isnull=True).dates(
+        "worked_on", "month"
+    )
+    return list(days)
+
+
+def feed_meetings(facilitator):
+    """The facilitator's meetings for the private calendar feed (not cancelled ones
+    older than a year)."""
+    since = timezone.now() - datetime.timedelta(days=365)
+    return (
+        Meeting.objects.filter(facilitator=facilitator, starts_at__gte=since)
+        .filter(~Q(status=MeetingStatus.CANCELLED) | Q(starts_at__gte=timezone.now()))
+        .select_related("request", "facilitator")
+    )

@@ -1,0 +1,56 @@
+"""Every write of the meetings app. Keyword-only functions; docstrings list side effects.
+
+Split by concept: ``scheduling`` (schedule, reschedule, cancel, reminders, calendar feed),
+``outcome`` (the outcome record, overdue reminders), ``payment`` (time, mileage, claims).
+"""
+
+from .common import ClaimLocked, local_zone
+from .outcome import outcome_due_on, outcome_record, overdue_outcomes_remind
+from .payment import (
+    case_hours,
+    case_hours_cap,
+    claim_amounts,
+    claim_approve,
+    claim_build,
+    claim_return,
+    claim_submit,
+    claims_export_csv,
+    time_entry_delete,
+    time_entry_log,
+)
+from .scheduling import (
+    calendar_feed_for,
+    calendar_feed_reset,
+    meeting_cancel,
+    meeting_reschedule,
+    meeting_schedule,
+    reminder_due_times,
+    reminders_due,
+    reminders_send,
+)
+
+__all__ = [
+    "ClaimLocked",
+    "calendar_feed_for",
+    "calendar_feed_reset",
+    "case_hours",
+    "case_hours_cap",
+    "claim_amounts",
+    "claim_approve",
+    "claim_build",
+    "claim_return",
+    "claim_submit",
+    "claims_export_csv",
+    "local_zone",
+    "meeting_cancel",
+    "meeting_reschedule",
+    "meeting_schedule",
+    "outcome_due_on",
+    "outcome_record",
+    "overdue_outcomes_remind",
+    "reminder_due_times",
+    "reminders_due",
+    "reminders_send",
+    "time_entry_delete",
+    "time_entry_log",
+]

@@ -1,0 +1,107 @@
+"""Helpers shared by the meeting services: the state's zone, recipients, messages."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fiep.models import Language
+from fiep.notifications import notify
+from fiep_requests.models import MeetingFormat
+
+from ..ics import invitation_ics
+
+#: The format as the e-mails say it, translated here so parent-facing messages are
+#: complete in Spanish whatever the requests app's catalogue holds.
+FORMAT_LABELS = {
+    MeetingFormat.IN_PERSON: _("In person"),
+    MeetingFormat.VIDEO: _("Video"),
+    MeetingFormat.PHONE: _("Phone"),
+}
+
+
+class ClaimLocked(ValidationError):
+    """An approved (or submitted) payment claim cannot be changed."""
+
+
+def local_zone():
+    """The state's time zone (``settings.TIME_ZONE``): every meeting time is wall-clock there."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_today():
+    return timezone.localdate(timezone.now(), local_zone())
+
+
+def local_datetime(day, time):
+    """The aware datetime of wall-clock ``time`` on ``day`` in the state's zone."""
+    return datetime.datetime.combine(day, time, tzinfo=local_zone())
+
+
+def facilitator_language(facilitator):
+    user = getattr(facilitator, "user", None)
+    return getattr(user, "preferred_language", "") or Language.ENGLISH
+
+
+def meeting_recipients(meeting):
+    """``[(email, name, language)]``: every participant with an e-mail, then the facilitator.
+
+    Each address once (a parent listed twice gets one message).
+    """
+    seen, recipients = set(), []
+    for participant in meeting.participants.all():
+        email = participant.email.strip().lower()
+        if email and email not in seen:
+            seen.add(email)
+            recipients.append((participant.email, participant.name, participant.language))
+    facilitator = meeting.facilitator
+    if facilitator is not None and facilitator.email.lower() not in seen:
+        recipients.append(
+            (facilitator.email, facilitator.full_name, facilitator_language(facilitator))
+        )
+    return recipients
+
+
+def meeting_context(meeting):
+    """What every meeting message shows: reference, local date and times, format, place."""
+    zone = local_zone()
+    return {
+        "reference": meeting.request.reference,
+        "starts": timezone.localtime(meeting.starts_at, zone) if meeting.starts_at else None,
+        "ends": timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None,
+        "time_zone": settings.TIME_ZONE,
+        "format_label": FORMAT_LABELS.get(meeting.format, ""),
+        "location": meeting.location,
+        "interpreter_language": meeting.interpreter_language,
+        "facilitator_name": meeting.facilitator.full_name if meeting.facilitator_id else "",
+    }
+
+
+def notify_meeting(*, meeting, event, key, extra=None, attach_ics=True, cancel=False):
+    """Queue ``event`` to every participant and the facilitator, each in their language.
+
+    ``key`` makes the dedupe key (``meeting:<id>:<key>:<email>``) so a retried call sends
+    nothing twice. Returns the number of messages written.
+    """
+    attachments = ()
+    if attach_ics:
+        attachments = (("invitation.ics", "text/calendar", invitation_ics(meeting, cancel=cancel)),)
+    context = {**meeting_context(meeting), **(extra or {})}
+    count = 0
+    for email, name, language in meeting_recipients(meeting):
+        notify(
+            event=event,
+            to_email=email,
+            to_name=name,
+            language=language,
+            context={**context, "name": name},
+            dedupe_key=f"meeting:{meeting.pk}:{key}:{email.lower()}"[:200],
+            case_reference=meeting.request.reference,
+            related=meeting,
+            attachments=attachments,
+        )
+        count += 1
+    return count

@@ -1,0 +1,193 @@
+"""The outcome record a facilitator writes after the meeting, and overdue reminders."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fiep.notifications import Event, notify
+from fiep_requests.models import RequestStatus
+from fiep_requests.services import request_transition
+
+from ..models import (
+    Consensus,
+    HeldResult,
+    Meeting,
+    MeetingChange,
+    MeetingChangeKind,
+    MeetingStatus,
+    NextStep,
+    OutcomeIssue,
+    ParticipantRole,
+)
+from ..signals import outcome_recorded
+from .common import facilitator_language, local_today, local_zone
+
+_MEETING_STATUS = {
+    HeldResult.HELD: MeetingStatus.HELD,
+    HeldResult.NO_SHOW: MeetingStatus.NO_SHOW,
+    HeldResult.CANCELLED_AT_TABLE: MeetingStatus.CANCELLED,
+}
+
+
+def _validate_outcome(
+    meeting, held, actual_start, actual_end, attendees_by_role, consensus, issues
+):
+    errors = []
+    if meeting.status == MeetingStatus.CANCELLED:
+        errors.append(_("A cancelled meeting has no outcome."))
+    elif meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
+        errors.append(_("The outcome of this meeting is already recorded."))
+    elif meeting.request.status != RequestStatus.SCHEDULED:
+        errors.append(
+            _("This case is “%(status)s”; its meeting can no longer be changed.")
+            % {"status": RequestStatus(meeting.request.status).label}
+        )
+    if meeting.starts_at is None:
+        errors.append(_("The meeting has no date."))
+    elif timezone.localdate(meeting.starts_at, local_zone()) > local_today():
+        errors.append(_("The outcome can be recorded on or after the day of the meeting."))
+    if held not in HeldResult.values:
+        errors.append(_("Say whether the meeting was held."))
+    if held == HeldResult.HELD:
+        if consensus not in Consensus.values:
+            errors.append(_("Record the consensus reached."))
+        if actual_start and actual_end and actual_end <= actual_start:
+            errors.append(_("The actual end must be after the actual start."))
+        resolved = [bool(r) for _text, r in issues]
+        if consensus == Consensus.ALL and resolved and not all(resolved):
+            errors.append(_("Consensus on all issues, but some issues are not resolved."))
+        if consensus == Consensus.NONE and any(resolved):
+            errors.append(_("No consensus, but some issues are marked resolved."))
+    elif consensus:
+        errors.append(_("Consensus is recorded only for a meeting that was held."))
+    for role, count in (attendees_by_role or {}).items():
+        if role not in ParticipantRole.values or int(count) < 0:
+            errors.append(_("Attendance is counted by role, with numbers of 0 or more."))
+            break
+    if errors:
+        raise ValidationError(errors)
+
+
+def outcome_record(
+    *,
+    meeting,
+    by,
+    held,
+    actual_start=None,
+    actual_end=None,
+    attendees_by_role=None,
+    consensus="",
+    issues=(),
+    iep_completed=None,
+    next_step=NextStep.NONE,
+    private_notes="",
+    shared_summary="",
+):
+    """Record what happened at the meeting.
+
+    ``held`` is a :class:`HeldResult`; ``attendees_by_role`` maps a participant role to the
+    number present; ``issues`` is ``[(text, resolved)]``. Refused before the day of the
+    meeting, for a cancelled meeting, and a second time.
+
+    Side effects: the Meeting's outcome fields (``held_on`` = the meeting's local date when
+    held), OutcomeIssue rows, participants' ``attended`` by role, a MeetingChange; the
+    request moves SCHEDULED → HELD (held) or → CANCELLED (no-show, cancelled at the
+    table). After commit, a held meeting sends ``meetings.signals.outcome_recorded``
+    (the evaluations app invites the participants).
+    """
+    issues = [(str(text).strip(), bool(resolved)) for text, resolved in issues if str(text).strip()]
+    attendees_by_role = {k: int(v) for k, v in (attendees_by_role or {}).items() if int(v or 0)}
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("request").get(pk=meeting.pk)
+        _validate_outcome(
+            meeting, held, actual_start, actual_end, attendees_by_role, consensus, issues
+        )
+        meeting.held_result = held
+        meeting.status = _MEETING_STATUS[HeldResult(held)]
+        is_held = held == HeldResult.HELD
+        meeting.held_on = timezone.localdate(meeting.starts_at, local_zone()) if is_held else None
+        meeting.actual_start = actual_start if is_held else None
+        meeting.actual_end = actual_end if is_held else None
+        meeting.attendance = attendees_by_role if is_held else {}
+        meeting.consensus = consensus if is_held else ""
+        meeting.iep_completed = iep_completed if is_held else None
+        meeting.next_step = next_step or NextStep.NONE
+        meeting.private_notes = private_notes
+        meeting.shared_summary = shared_summary
+        meeting.outcome_recorded_at = timezone.now()
+        meeting.outcome_recorded_by = by if getattr(by, "is_authenticated", False) else None
+        meeting.save()
+        meeting.issues.all().delete()
+        OutcomeIssue.objects.bulk_create(
+            OutcomeIssue(meeting=meeting, description=text[:300], resolved=resolved)
+            for text, resolved in issues
+        )
+        for participant in meeting.participants.all():
+            participant.attended = is_held and attendees_by_role.get(participant.role, 0) > 0
+            participant.save(update_fields=["attended"])
+        label = HeldResult(held).label
+        request_transition(
+            request=meeting.request,
+            to_status=RequestStatus.HELD if is_held else RequestStatus.CANCELLED,
+            by=by,
+            reason=_("Outcome recorded: %(result)s") % {"result": label},
+        )
+        MeetingChange.objects.create(
+            meeting=meeting,
+            kind=MeetingChangeKind.OUTCOME,
+            by=meeting.outcome_recorded_by,
+            sequence=meeting.sequence,
+            starts_at=meeting.starts_at,
+            reason=str(label),
+        )
+        if is_held:
+            transaction.on_commit(lambda: outcome_recorded.send(sender=Meeting, meeting=meeting))
+    return meeting
+
+
+def outcome_due_on(meeting):
+    """The last day the outcome is on time: the meeting's local date + FIEP_OUTCOME_DUE_DAYS."""
+    return timezone.localdate(meeting.starts_at, local_zone()) + datetime.timedelta(
+        days=settings.FIEP_OUTCOME_DUE_DAYS
+    )
+
+
+def overdue_outcomes_remind(*, today=None):
+    """Remind each facilitator of every outcome past due.
+
+    A reminder the day it becomes overdue and then once a week (the dedupe key names the
+    week of lateness), in the facilitator's language. Side effects: OutboxMessage rows
+    (OUTCOME_OVERDUE). Returns the number of reminders written or found.
+    """
+    from ..selectors import overdue_outcomes
+
+    today = today or local_today()
+    count = 0
+    for meeting in overdue_outcomes(today=today).select_related("facilitator__user"):
+        facilitator = meeting.facilitator
+        if facilitator is None:
+            continue
+        due_on = outcome_due_on(meeting)
+        week = (today - due_on).days // 7
+        notify(
+            event=Event.OUTCOME_OVERDUE,
+            to_email=facilitator.email,
+            to_name=facilitator.full_name,
+            language=facilitator_language(facilitator),
+            context={
+                "name": facilitator.full_name,
+                "reference": meeting.request.reference,
+                "starts": timezone.localtime(meeting.starts_at, local_zone()),
+                "due_on": due_on,
+                "meeting_id": meeting.pk,
+            },
+            dedupe_key=f"meeting:{meeting.pk}:outcome-overdue:{week}",
+            case_reference=meeting.request.reference,
+            related=meeting,
+        )
+        count += 1
+    return count

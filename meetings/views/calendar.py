@@ -1,0 +1,108 @@
+"""The staff calendar (by week), the facilitator's own meetings, the private feed."""
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import services
+from ..forms import CalendarFilterForm
+from ..models import CalendarFeed
+from ..selectors import (
+    feed_meetings,
+    outcomes_awaiting,
+    overdue_outcomes,
+    upcoming_meetings,
+    user_facilitator,
+    visible_meetings,
+)
+from ..services.common import local_today, local_zone
+
+
+def _weeks(meetings):
+    zone = local_zone()
+
+    def monday(meeting):
+        day = timezone.localtime(meeting.starts_at, zone).date()
+        return day - datetime.timedelta(days=day.weekday())
+
+    return [(week, list(rows)) for week, rows in groupby(meetings, key=monday)]
+
+
+@never_cache
+@login_required
+@require_GET
+def calendar(request):
+    """Upcoming meetings by week, filtered by region and facilitator. Lists case references,
+    districts and facilitators only (no student data)."""
+    if not request.user.has_perm("meetings.view_calendar"):
+        raise PermissionDenied
+    form = CalendarFilterForm(request.GET or None)
+    meetings = upcoming_meetings(request.user)
+    if form.is_valid():
+        if form.cleaned_data["region"]:
+            meetings = meetings.filter(request__district__region=form.cleaned_data["region"])
+        if form.cleaned_data["facilitator"]:
+            meetings = meetings.filter(facilitator=form.cleaned_data["facilitator"])
+    return render(request, "meetings/calendar.html", {"form": form, "weeks": _weeks(meetings)})
+
+
+@never_cache
+@login_required
+@require_GET
+def mine(request):
+    """A facilitator's own meetings: upcoming, outcomes to record, the calendar feed."""
+    if not request.user.has_perm("meetings.view_my_meetings"):
+        raise PermissionDenied
+    facilitator = user_facilitator(request.user)
+    if facilitator is None:
+        raise Http404
+    feed = services.calendar_feed_for(facilitator=facilitator)
+    own = visible_meetings(request.user).filter(facilitator=facilitator)
+    return render(
+        request,
+        "meetings/mine.html",
+        {
+            "weeks": _weeks(upcoming_meetings(request.user).filter(facilitator=facilitator)),
+            "awaiting": outcomes_awaiting(request.user).filter(facilitator=facilitator),
+            "overdue_ids": set(overdue_outcomes(meetings=own).values_list("pk", flat=True)),
+            "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])),
+            "today": local_today(),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def feed_reset(request):
+    facilitator = user_facilitator(request.user)
+    if facilitator is None:
+        raise PermissionDenied
+    services.calendar_feed_reset(facilitator=facilitator)
+    messages.success(request, _("Your calendar address is replaced; the old one stops working."))
+    return redirect("meetings:mine")
+
+
+@never_cache
+@require_GET
+def feed(request, token):
+    """The private feed: no login (calendar apps cannot log in); the token is the key."""
+    feed_row = CalendarFeed.objects.select_related("facilitator").filter(token=token).first()
+    if feed_row is None:
+        raise Http404
+    from ..ics import feed_ics
+
+    text = feed_ics(feed_meetings(feed_row.facilitator), name=_("Facilitated IEP meetings"))
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="fiep-meetings.ics"'
+    return response
