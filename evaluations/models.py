@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,8 @@ class EvaluationInvitation(models.Model):
     expires_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # Each resend is a new message (the outbox dedupes by this count).
+    resend_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["sent_at", "id"]
@@ -102,6 +105,10 @@ class Evaluation(models.Model):
     would_recommend = models.BooleanField(null=True, blank=True)
     comments = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Paper forms: the staff member who typed it in (online responses: empty).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -114,3 +121,39 @@ class Evaluation(models.Model):
                 name="evaluation_satisfaction_valid",
             ),
         ]
+
+
+class SelfRating(models.TextChoices):
+    WENT_WELL = "went_well", _("It went well")
+    MIXED = "mixed", _("Mixed")
+    DIFFICULT = "difficult", _("It was difficult")
+
+
+class FacilitatorSelfEvaluation(models.Model):
+    """The facilitator's short reflection on one meeting, reached by a private link.
+
+    Like a participant's survey every item may be left unanswered (blank).
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="self_evaluation"
+    )
+    facilitator = models.ForeignKey(
+        "facilitators.Facilitator", on_delete=models.CASCADE, related_name="self_evaluations"
+    )
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    overall = models.CharField(
+        _("How did the meeting go?"), max_length=20, choices=SelfRating.choices, blank=True
+    )
+    stayed_neutral = models.CharField(
+        _("I stayed neutral throughout"), max_length=20, choices=Agreement.choices, blank=True
+    )
+    went_well = models.TextField(_("What worked well?"), blank=True)
+    do_differently = models.TextField(_("What would you do differently?"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]

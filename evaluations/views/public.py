@@ -1,0 +1,114 @@
+"""The survey pages a participant (or the facilitator) reaches from a personal link.
+
+No login: the unguessable token is the key. The page speaks the invitation's language
+unless the visitor chose one with the language switch (the language cookie).
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fiep.models import Language
+
+from .. import selectors, services
+from ..forms import SelfEvaluationForm, SurveyForm
+from ..ratelimit import rate_limited
+
+
+def _language_for(request, invitation):
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in Language.values:
+        return chosen
+    return invitation.language if invitation.language in Language.values else "en"
+
+
+def _render(request, template, context, *, language, status=200):
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    return response
+
+
+def _closed(request, link, *, language, kind="survey"):
+    state = services.invitation_state(link)
+    return _render(
+        request,
+        "evaluations/survey_closed.html",
+        {"state": state, "link": link, "kind": kind},
+        language=language,
+        status=410,
+    )
+
+
+@never_cache
+@rate_limited("survey")
+@require_http_methods(["GET", "POST"])
+def survey(request, token):
+    invitation = selectors.invitation_for_token(token)
+    if invitation is None:
+        raise Http404
+    language = _language_for(request, invitation)
+    if services.invitation_state(invitation) != "open":
+        return _closed(request, invitation, language=language)
+    with translation.override(language):
+        form = SurveyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.evaluation_submit(
+                    invitation=invitation, answers=form.answers(), language=language
+                )
+            except services.InvitationUnavailable:
+                return _closed(request, invitation, language=language)
+            except services.EvaluationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("evaluations:thanks")
+    return _render(
+        request,
+        "evaluations/survey.html",
+        {"form": form, "invitation": invitation, "meeting": invitation.meeting},
+        language=language,
+    )
+
+
+@require_GET
+def thanks(request):
+    return render(request, "evaluations/thanks.html", {"kind": "survey"})
+
+
+@never_cache
+@rate_limited("self-evaluation")
+@require_http_methods(["GET", "POST"])
+def self_evaluation(request, token):
+    link = selectors.self_evaluation_for_token(token)
+    if link is None:
+        raise Http404
+    language = _language_for(request, link)
+    if services.invitation_state(link) != "open":
+        return _closed(request, link, language=language, kind="self")
+    with translation.override(language):
+        form = SelfEvaluationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.self_evaluation_submit(self_evaluation=link, answers=form.answers())
+            except services.InvitationUnavailable:
+                return _closed(request, link, language=language, kind="self")
+            except services.EvaluationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("evaluations:self-thanks")
+    return _render(
+        request,
+        "evaluations/self_evaluation.html",
+        {"form": form, "link": link, "meeting": link.meeting},
+        language=language,
+    )
+
+
+@require_GET
+def self_thanks(request):
+    return render(request, "evaluations/thanks.html", {"kind": "self"})
