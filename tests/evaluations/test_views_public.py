@@ -135,3 +135,14 @@ def test_self_evaluation_page_and_submit(client, invited_meeting):
     link.refresh_from_db()
     assert link.overall == "mixed"
     assert client.get(url).status_code == 410
+
+
+def test_survey_page_starts_with_nothing_chosen(client, invitation):
+    html = client.get(survey_url(invitation)).content.decode()
+    assert " checked" not in html
+
+
+def test_survey_error_page_keeps_an_explicit_no_answer(client, invitation):
+    html = client.post(survey_url(invitation), {"relationship": ""}).content.decode()
+    assert 'value="" id="id_relationship_3" checked' in html
+    assert 'value="" id="id_satisfaction_4" checked' not in html
