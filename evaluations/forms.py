@@ -52,9 +52,7 @@ class SurveyForm(forms.Form):
         _("How satisfied are you with the outcome of the meeting?"), Satisfaction.choices
     )
     concerns_raised = _radio(_("Were you able to raise your concerns?"), ConcernsRaised.choices)
-    facilitator_listened = _radio(
-        _("The facilitator made sure everyone was listened to."), Agreement.choices
-    )
+    facilitator_listened = _radio(_("The facilitator listened to everyone."), Agreement.choices)
     facilitator_neutral = _radio(_("The facilitator stayed neutral."), Agreement.choices)
     facilitator_focused = _radio(_("The facilitator kept the meeting focused."), Agreement.choices)
     relationship = _radio(

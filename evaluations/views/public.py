@@ -55,7 +55,7 @@ def survey(request, token):
     if services.invitation_state(invitation) != "open":
         return _closed(request, invitation, language=language)
     with translation.override(language):
-        form = SurveyForm(request.POST or None)
+        form = SurveyForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.evaluation_submit(
@@ -91,7 +91,7 @@ def self_evaluation(request, token):
     if services.invitation_state(link) != "open":
         return _closed(request, link, language=language, kind="self")
     with translation.override(language):
-        form = SelfEvaluationForm(request.POST or None)
+        form = SelfEvaluationForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.self_evaluation_submit(self_evaluation=link, answers=form.answers())

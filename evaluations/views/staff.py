@@ -177,7 +177,7 @@ def meeting_responses(request, pk):
 @permission_required("evaluations.enter_paper")
 def paper_entry(request, pk):
     meeting = _held_meeting(pk)
-    form = PaperEvaluationForm(request.POST or None)
+    form = PaperEvaluationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.paper_evaluation_enter(

@@ -146,3 +146,9 @@ def test_survey_error_page_keeps_an_explicit_no_answer(client, invitation):
     html = client.post(survey_url(invitation), {"relationship": ""}).content.decode()
     assert 'value="" id="id_relationship_3" checked' in html
     assert 'value="" id="id_satisfaction_4" checked' not in html
+
+
+def test_survey_post_with_nothing_at_all_shows_the_role_error(client, invitation):
+    response = client.post(survey_url(invitation), {})
+    assert "Please tell us your role in the meeting." in response.content.decode()
+    assert not Evaluation.objects.exists()
