@@ -22,11 +22,13 @@ from meetings.models import Consensus, Meeting, MeetingStatus, Participant, Part
 
 from .models import (
     Agreement,
+    AgreementsHeld,
     ConcernsRaised,
     Evaluation,
     EvaluationInvitation,
     EvaluationSource,
     FacilitatorSelfEvaluation,
+    FollowUp,
     Relationship,
     Satisfaction,
     SelfRating,
@@ -269,6 +271,33 @@ def _invite_and_answer(meeting, rng, counts):
         )
 
 
+def _follow_ups(meeting, rng, counts):
+    """Older meetings that reached agreements: their follow-up survey went out."""
+    if meeting.consensus not in (Consensus.ALL, Consensus.SOME) or meeting.follow_ups.exists():
+        return
+    if meeting.held_on > timezone.localdate() - datetime.timedelta(days=120):
+        return
+    for invitation in meeting.invitations.all():
+        answered = rng.random() < 0.5
+        FollowUp.objects.create(
+            meeting=meeting,
+            invitation=invitation,
+            email=invitation.email,
+            role=invitation.role,
+            language=invitation.language,
+            expires_at=timezone.now() - datetime.timedelta(days=1),
+            used_at=timezone.now() - datetime.timedelta(days=5) if answered else None,
+            agreements_held=_weighted(
+                rng,
+                [(AgreementsHeld.YES, 70), (AgreementsHeld.PARTLY, 22), (AgreementsHeld.NO, 8)],
+            )
+            if answered
+            else "",
+            further_dispute=(rng.random() < 0.1) if answered else None,
+        )
+        counts["follow_ups"] += 1
+
+
 def seed(stdout):
     rng = random.Random(6)  # noqa: S311  (demo data, not security: the same demo every time)
     meetings = list(
@@ -278,10 +307,13 @@ def seed(stdout):
     )
     if not meetings:
         meetings = _create_held_meetings(stdout, rng)
-    counts = {"invitations": 0, "online": 0, "paper": 0}
+    follow_up_rng = random.Random(66)  # noqa: S311  (demo data)
+    counts = {"invitations": 0, "online": 0, "paper": 0, "follow_ups": 0}
     for meeting in meetings:
         _invite_and_answer(meeting, rng, counts)
+        _follow_ups(meeting, follow_up_rng, counts)
     stdout.write(
         f"Evaluations: {len(meetings)} held meetings, {counts['invitations']} invitations, "
-        f"{counts['online']} online and {counts['paper']} paper evaluations."
+        f"{counts['online']} online and {counts['paper']} paper evaluations, "
+        f"{counts['follow_ups']} follow-ups."
     )

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fiep.models import Language
 
-from .models import Agreement, ConcernsRaised, Relationship, Satisfaction, SelfRating
+from .models import (
+    Agreement,
+    AgreementsHeld,
+    ConcernsRaised,
+    Relationship,
+    Satisfaction,
+    SelfRating,
+)
 
 # The role labels are repeated here so the survey's own catalogue translates them.
 ROLE_CHOICES = [
@@ -121,6 +128,30 @@ class SelfEvaluationForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def answers(self):
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+
+    @property
+    def radio_fields(self):
+        return [self[name] for name, field in self.fields.items() if _is_radio(field)]
+
+
+class FollowUpForm(forms.Form):
+    agreements_held = _radio(
+        _("Have the agreements made at the meeting held?"), AgreementsHeld.choices
+    )
+    further_dispute = _radio(
+        _("Since the meeting, was another meeting, mediation or a complaint needed?"),
+        RECOMMEND_CHOICES,
+    )
+    comments = forms.CharField(
+        label=_("Comments"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Please do not write names; comments are read by program staff."),
     )
 
     def answers(self):

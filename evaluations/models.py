@@ -157,3 +157,52 @@ class FacilitatorSelfEvaluation(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+
+
+class AgreementsHeld(models.TextChoices):
+    YES = "yes", _("Yes, they held")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class FollowUp(models.Model):
+    """The follow-up survey a few months after a meeting that reached agreements: did the
+    agreements hold? One per person invited to evaluate the meeting; the link is single
+    use and every item may be left unanswered (blank / null).
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
+    invitation = models.OneToOneField(
+        EvaluationInvitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up",
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices, blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    agreements_held = models.CharField(
+        _("Have the agreements made at the meeting held?"),
+        max_length=10,
+        choices=AgreementsHeld.choices,
+        blank=True,
+    )
+    further_dispute = models.BooleanField(
+        _("Since the meeting, was another meeting, mediation or a complaint needed?"),
+        null=True,
+        blank=True,
+    )
+    comments = models.TextField(_("Comments"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "email"], name="one_follow_up_per_meeting_email"
+            )
+        ]

@@ -32,6 +32,7 @@ from .models import (
     Evaluation,
     EvaluationInvitation,
     FacilitatorSelfEvaluation,
+    FollowUp,
     Relationship,
     Satisfaction,
 )
@@ -51,6 +52,29 @@ def self_evaluation_for_token(token):
         FacilitatorSelfEvaluation.objects.select_related("meeting__request")
         .filter(token=token)
         .first()
+    )
+
+
+def follow_up_for_token(token):
+    if not token or len(token) > 64:
+        return None
+    return FollowUp.objects.select_related("meeting").filter(token=token).first()
+
+
+def follow_up_totals(*, start=None, end=None):
+    """Follow-ups of meetings held in the period: sent, answered, and the answers."""
+    follow_ups = FollowUp.objects.filter(meeting__status=MeetingStatus.HELD)
+    if start is not None:
+        follow_ups = follow_ups.filter(meeting__held_on__gte=start)
+    if end is not None:
+        follow_ups = follow_ups.filter(meeting__held_on__lte=end)
+    return follow_ups.aggregate(
+        sent=Count("pk"),
+        answered=Count("pk", filter=Q(used_at__isnull=False)),
+        held_yes=Count("pk", filter=Q(agreements_held="yes")),
+        held_partly=Count("pk", filter=Q(agreements_held="partly")),
+        held_no=Count("pk", filter=Q(agreements_held="no")),
+        further_dispute=Count("pk", filter=Q(further_dispute=True)),
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("thanks/", public.thanks, name="thanks"),
     path("self/<str:token>/", public.self_evaluation, name="self-evaluation"),
     path("self-thanks/", public.self_thanks, name="self-thanks"),
+    path("follow-up/<str:token>/", public.follow_up, name="follow-up"),
     # Staff.
     path("", staff.tracking, name="tracking"),
     path("meetings/<int:pk>/", staff.meeting_detail, name="meeting"),

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fiep.models import Language
 
-from .. import selectors, services
-from ..forms import SelfEvaluationForm, SurveyForm
+from .. import follow_ups, selectors, services
+from ..forms import FollowUpForm, SelfEvaluationForm, SurveyForm
 from ..ratelimit import rate_limited
 
 
@@ -112,3 +112,32 @@ def self_evaluation(request, token):
 @require_GET
 def self_thanks(request):
     return render(request, "evaluations/thanks.html", {"kind": "self"})
+
+
+@never_cache
+@rate_limited("follow-up")
+@require_http_methods(["GET", "POST"])
+def follow_up(request, token):
+    link = selectors.follow_up_for_token(token)
+    if link is None:
+        raise Http404
+    language = _language_for(request, link)
+    if services.invitation_state(link) != "open":
+        return _closed(request, link, language=language, kind="follow_up")
+    with translation.override(language):
+        form = FollowUpForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                follow_ups.follow_up_submit(follow_up=link, answers=form.answers())
+            except services.InvitationUnavailable:
+                return _closed(request, link, language=language, kind="follow_up")
+            except services.EvaluationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("evaluations:thanks")
+    return _render(
+        request,
+        "evaluations/follow_up.html",
+        {"form": form, "link": link, "meeting": link.meeting},
+        language=language,
+    )

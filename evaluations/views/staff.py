@@ -75,6 +75,7 @@ def tracking(request):
             "end": end,
             "totals": selectors.tracking_totals(start=start, end=end),
             "by_year": selectors.tracking_by_school_year(),
+            "follow_ups": selectors.follow_up_totals(start=start, end=end),
             "page_obj": page,
             "query": _query_without_page(request),
         },

@@ -156,3 +156,23 @@ def test_facilitator_sees_own_feedback_page(page, live_server, settings):
     assert page.get_by_role("heading", level=1).inner_text() == "My feedback"
     assert_accessible(page, "my feedback")
     screenshot(page, "evaluations-my-feedback")
+
+
+def test_follow_up_page_is_accessible(phone_page, live_server):
+    from evaluations.models import FollowUp
+
+    invitation = factories.EvaluationInvitationFactory()
+    link = FollowUp.objects.create(
+        meeting=invitation.meeting,
+        invitation=invitation,
+        email=invitation.email,
+        expires_at=timezone.now() + datetime.timedelta(days=5),
+    )
+    phone_page.goto(f"{live_server.url}/evaluations/follow-up/{link.token}/")
+    assert phone_page.get_by_role("heading", level=1).inner_text() == "Did the agreements hold?"
+    assert_accessible(phone_page, "follow-up")
+    phone_page.get_by_label("Yes, they held").check()
+    phone_page.get_by_role("button", name="Send my answers").click()
+    phone_page.wait_for_url(f"{live_server.url}/evaluations/thanks/")
+    link.refresh_from_db()
+    assert link.agreements_held == "yes"

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from evaluations import selectors
-from evaluations.models import Evaluation, EvaluationInvitation, EvaluationSource
+from evaluations.models import Evaluation, EvaluationInvitation, EvaluationSource, FollowUp
 from fiep.models import OutboxMessage
 from fiep_requests.models import RequestStatus
 from meetings.models import Meeting
@@ -31,6 +31,7 @@ def test_seed_demo_creates_evaluations_with_a_realistic_spread(settings):
     assert evaluations.filter(relationship="").exists()  # some items unanswered
     assert evaluations.filter(source=EvaluationSource.PAPER).exists()
     assert EvaluationInvitation.objects.filter(used_at__isnull=True).exists()
+    assert FollowUp.objects.filter(used_at__isnull=False).exists()
     assert OutboxMessage.objects.count() == 0  # seeding sends no e-mail
     totals = selectors.tracking_totals()
     assert 0.5 < totals["response_rate"] < 0.9
