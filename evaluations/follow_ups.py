@@ -13,7 +13,7 @@ from fiep.notifications import Event, notify
 from meetings.models import Consensus, MeetingStatus
 
 from .models import AgreementsHeld, EvaluationInvitation, FollowUp
-from .services import EvaluationError, InvitationUnavailable, expiry_days, invitation_state
+from .services import EvaluationError, expiry_days, link_lock_open
 
 
 def follow_up_days():
@@ -100,10 +100,7 @@ def follow_up_submit(*, follow_up, answers):
     further = answers.get("further_dispute")
     further = {"yes": True, "no": False, True: True, False: False}.get(further)
     with transaction.atomic():
-        locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        state = invitation_state(locked)
-        if state != "open":
-            raise InvitationUnavailable(state)
+        locked = link_lock_open(follow_up)
         locked.agreements_held = held
         locked.further_dispute = further
         locked.comments = (answers.get("comments") or "").strip()

@@ -46,7 +46,23 @@ def _radio(label, choices, *, required=False, help_text=""):
     )
 
 
-class SurveyForm(forms.Form):
+class LinkForm(forms.Form):
+    """A form behind a personal link: radio groups (rendered as fieldsets) and text."""
+
+    def answers(self):
+        """The answers by item name; an unanswered item is ""."""
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+
+    @property
+    def radio_fields(self):
+        return [
+            self[name]
+            for name, field in self.fields.items()
+            if isinstance(field.widget, forms.RadioSelect)
+        ]
+
+
+class SurveyForm(LinkForm):
     """The participant survey. Field names are the Evaluation fields they fill."""
 
     respondent_role = _radio(
@@ -81,17 +97,6 @@ class SurveyForm(forms.Form):
             "Please tell us your role in the meeting."
         )
 
-    def answers(self):
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
-
-    @property
-    def radio_fields(self):
-        return [self[name] for name, field in self.fields.items() if _is_radio(field)]
-
-
-def _is_radio(field):
-    return isinstance(field.widget, forms.RadioSelect)
-
 
 class PaperEvaluationForm(SurveyForm):
     """Staff type in a paper form: its number and language, then the same items."""
@@ -110,11 +115,12 @@ class PaperEvaluationForm(SurveyForm):
     field_order = ["response_id", "language"]
 
     def answers(self):
-        skip = {"response_id", "language"}
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields if name not in skip}
+        answers = super().answers()
+        del answers["response_id"], answers["language"]
+        return answers
 
 
-class SelfEvaluationForm(forms.Form):
+class SelfEvaluationForm(LinkForm):
     overall = _radio(_("How did the meeting go?"), SelfRating.choices)
     stayed_neutral = _radio(_("I stayed neutral throughout"), Agreement.choices)
     went_well = forms.CharField(
@@ -130,15 +136,8 @@ class SelfEvaluationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
-    def answers(self):
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
 
-    @property
-    def radio_fields(self):
-        return [self[name] for name, field in self.fields.items() if _is_radio(field)]
-
-
-class FollowUpForm(forms.Form):
+class FollowUpForm(LinkForm):
     agreements_held = _radio(
         _("Have the agreements made at the meeting held?"), AgreementsHeld.choices
     )
@@ -153,13 +152,6 @@ class FollowUpForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Please do not write names; comments are read by program staff."),
     )
-
-    def answers(self):
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
-
-    @property
-    def radio_fields(self):
-        return [self[name] for name, field in self.fields.items() if _is_radio(field)]
 
 
 class ParticipantAddForm(forms.Form):

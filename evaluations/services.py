@@ -303,6 +303,17 @@ def invitation_state(invitation, *, now=None):
     return "open"
 
 
+def link_lock_open(link):
+    """Lock a personal link's row (inside a transaction) and return it if still open;
+    raise :class:`InvitationUnavailable` if it was used or has expired meanwhile.
+    """
+    locked = type(link).objects.select_for_update().get(pk=link.pk)
+    state = invitation_state(locked)
+    if state != "open":
+        raise InvitationUnavailable(state)
+    return locked
+
+
 def evaluation_submit(*, invitation, answers, language=None):
     """Store one participant's answers from their personal link and close the link.
 
@@ -313,10 +324,7 @@ def evaluation_submit(*, invitation, answers, language=None):
     """
     cleaned = _clean_answers(answers)
     with transaction.atomic():
-        locked = EvaluationInvitation.objects.select_for_update().get(pk=invitation.pk)
-        state = invitation_state(locked)
-        if state != "open":
-            raise InvitationUnavailable(state)
+        locked = link_lock_open(invitation)
         now = timezone.now()
         evaluation = Evaluation.objects.create(
             meeting_id=locked.meeting_id,
@@ -382,10 +390,7 @@ def self_evaluation_submit(*, self_evaluation, answers):
     if neutral and neutral not in Agreement.values:
         raise EvaluationError(f"stayed_neutral: {neutral!r} is not a valid answer")
     with transaction.atomic():
-        locked = FacilitatorSelfEvaluation.objects.select_for_update().get(pk=self_evaluation.pk)
-        state = invitation_state(locked)
-        if state != "open":
-            raise InvitationUnavailable(state)
+        locked = link_lock_open(self_evaluation)
         locked.overall = overall
         locked.stayed_neutral = neutral
         locked.went_well = (answers.get("went_well") or "").strip()

@@ -44,34 +44,45 @@ def _closed(request, link, *, language, kind="survey"):
     )
 
 
+def _link_page(request, link, *, kind, form_class, template, submit, thanks):
+    """One personal-link page: closed → kind 410 page; GET → the form; valid POST →
+    ``submit(link, answers, language)`` then the thank-you page (PRG).
+    """
+    if link is None:
+        raise Http404
+    language = _language_for(request, link)
+    if services.invitation_state(link) != "open":
+        return _closed(request, link, language=language, kind=kind)
+    with translation.override(language):
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                submit(link, form.answers(), language)
+            except services.InvitationUnavailable:
+                return _closed(request, link, language=language, kind=kind)
+            except services.EvaluationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(thanks)
+    return _render(
+        request, template, {"form": form, "link": link, "meeting": link.meeting}, language=language
+    )
+
+
 @never_cache
 @rate_limited("survey")
 @require_http_methods(["GET", "POST"])
 def survey(request, token):
-    invitation = selectors.invitation_for_token(token)
-    if invitation is None:
-        raise Http404
-    language = _language_for(request, invitation)
-    if services.invitation_state(invitation) != "open":
-        return _closed(request, invitation, language=language)
-    with translation.override(language):
-        form = SurveyForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.evaluation_submit(
-                    invitation=invitation, answers=form.answers(), language=language
-                )
-            except services.InvitationUnavailable:
-                return _closed(request, invitation, language=language)
-            except services.EvaluationError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect("evaluations:thanks")
-    return _render(
+    return _link_page(
         request,
-        "evaluations/survey.html",
-        {"form": form, "invitation": invitation, "meeting": invitation.meeting},
-        language=language,
+        selectors.invitation_for_token(token),
+        kind="survey",
+        form_class=SurveyForm,
+        template="evaluations/survey.html",
+        submit=lambda link, answers, language: services.evaluation_submit(
+            invitation=link, answers=answers, language=language
+        ),
+        thanks="evaluations:thanks",
     )
 
 
@@ -84,28 +95,16 @@ def thanks(request):
 @rate_limited("self-evaluation")
 @require_http_methods(["GET", "POST"])
 def self_evaluation(request, token):
-    link = selectors.self_evaluation_for_token(token)
-    if link is None:
-        raise Http404
-    language = _language_for(request, link)
-    if services.invitation_state(link) != "open":
-        return _closed(request, link, language=language, kind="self")
-    with translation.override(language):
-        form = SelfEvaluationForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.self_evaluation_submit(self_evaluation=link, answers=form.answers())
-            except services.InvitationUnavailable:
-                return _closed(request, link, language=language, kind="self")
-            except services.EvaluationError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect("evaluations:self-thanks")
-    return _render(
+    return _link_page(
         request,
-        "evaluations/self_evaluation.html",
-        {"form": form, "link": link, "meeting": link.meeting},
-        language=language,
+        selectors.self_evaluation_for_token(token),
+        kind="self",
+        form_class=SelfEvaluationForm,
+        template="evaluations/self_evaluation.html",
+        submit=lambda link, answers, language: services.self_evaluation_submit(
+            self_evaluation=link, answers=answers
+        ),
+        thanks="evaluations:self-thanks",
     )
 
 
@@ -118,26 +117,14 @@ def self_thanks(request):
 @rate_limited("follow-up")
 @require_http_methods(["GET", "POST"])
 def follow_up(request, token):
-    link = selectors.follow_up_for_token(token)
-    if link is None:
-        raise Http404
-    language = _language_for(request, link)
-    if services.invitation_state(link) != "open":
-        return _closed(request, link, language=language, kind="follow_up")
-    with translation.override(language):
-        form = FollowUpForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                follow_ups.follow_up_submit(follow_up=link, answers=form.answers())
-            except services.InvitationUnavailable:
-                return _closed(request, link, language=language, kind="follow_up")
-            except services.EvaluationError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect("evaluations:thanks")
-    return _render(
+    return _link_page(
         request,
-        "evaluations/follow_up.html",
-        {"form": form, "link": link, "meeting": link.meeting},
-        language=language,
+        selectors.follow_up_for_token(token),
+        kind="follow_up",
+        form_class=FollowUpForm,
+        template="evaluations/follow_up.html",
+        submit=lambda link, answers, language: follow_ups.follow_up_submit(
+            follow_up=link, answers=answers
+        ),
+        thanks="evaluations:thanks",
     )

@@ -46,6 +46,18 @@ def _held_meeting(pk):
     )
 
 
+def _log_access(request, meeting, purpose, action=AccessAction.VIEW):
+    """Record the look at a case's evaluations before anything is rendered."""
+    access_log_record(
+        user=request.user,
+        case_reference=meeting.request.reference,
+        purpose=purpose,
+        action=action,
+        obj=meeting,
+        request=request,
+    )
+
+
 def _period(request):
     """The period chosen on the tracking page; the current school year by default."""
     form = PeriodForm(request.GET or None)
@@ -93,13 +105,7 @@ def _query_without_page(request):
 @permission_required("evaluations.manage_invitations")
 def meeting_detail(request, pk):
     meeting = _held_meeting(pk)
-    access_log_record(
-        user=request.user,
-        case_reference=meeting.request.reference,
-        purpose="Evaluation invitations and response tracking",
-        obj=meeting,
-        request=request,
-    )
+    _log_access(request, meeting, "Evaluation invitations and response tracking")
     totals = selectors.tracked_meetings().filter(pk=meeting.pk).first()
     return render(
         request,
@@ -159,13 +165,7 @@ def invitation_resend(request, pk):
 @permission_required("evaluations.view_responses")
 def meeting_responses(request, pk):
     meeting = _held_meeting(pk)
-    access_log_record(
-        user=request.user,
-        case_reference=meeting.request.reference,
-        purpose="Read anonymous evaluation responses",
-        obj=meeting,
-        request=request,
-    )
+    _log_access(request, meeting, "Read anonymous evaluation responses")
     return render(
         request,
         "evaluations/meeting_responses.html",
@@ -206,14 +206,7 @@ def paper_form_pdf(request, pk):
     language = request.GET.get("lang", Language.ENGLISH)
     if language not in Language.values:
         language = Language.ENGLISH
-    access_log_record(
-        user=request.user,
-        case_reference=meeting.request.reference,
-        purpose="Print paper evaluation forms",
-        action=AccessAction.PRINT,
-        obj=meeting,
-        request=request,
-    )
+    _log_access(request, meeting, "Print paper evaluation forms", AccessAction.PRINT)
     filename, mimetype, content = documents.paper_form_pdf(meeting=meeting, language=language)
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
