@@ -24,15 +24,3 @@ def reminders_send():
 def follow_ups_send():
     """Send the follow-up surveys that are due ("did the agreements hold?")."""
     return follow_ups.follow_ups_send()
-
-
-@shared_task(name="evaluations.invitations_send", ignore_result=True)
-def invitations_send(meeting_id):
-    """Invite a held meeting's participants to evaluate it (idempotent)."""
-    from meetings.models import Meeting
-
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
-        logger.info("meeting %s is gone: no evaluation invitations", meeting_id)
-        return 0
-    return len(services.invitations_send(meeting=meeting))
