@@ -7,6 +7,7 @@ unless the visitor chose one with the language switch (the language cookie).
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -63,7 +64,8 @@ def _link_page(request, link, *, kind, form_class, template, submit, thanks):
             except services.EvaluationError as exc:
                 form.add_error(None, str(exc))
             else:
-                return redirect(thanks)
+                # The thank-you page speaks the survey's language (no token in its URL).
+                return redirect(f"{reverse(thanks)}?lang={language}")
     return _render(
         request, template, {"form": form, "link": link, "meeting": link.meeting}, language=language
     )
@@ -88,7 +90,17 @@ def survey(request, token):
 
 @require_GET
 def thanks(request):
-    return render(request, "evaluations/thanks.html", {"kind": "survey"})
+    return _thanks(request, "survey")
+
+
+def _thanks(request, kind):
+    # As on the survey: a language chosen with the switch wins, then the survey's own.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in Language.values:
+        language = request.GET.get("lang")
+    if language not in Language.values:
+        language = translation.get_language()
+    return _render(request, "evaluations/thanks.html", {"kind": kind}, language=language)
 
 
 @never_cache
@@ -110,7 +122,7 @@ def self_evaluation(request, token):
 
 @require_GET
 def self_thanks(request):
-    return render(request, "evaluations/thanks.html", {"kind": "self"})
+    return _thanks(request, "self")
 
 
 @never_cache

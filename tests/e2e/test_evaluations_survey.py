@@ -58,7 +58,7 @@ def test_survey_from_the_emailed_link_keyboard_only(page, live_server):
     )
     page.keyboard.press("Enter")
 
-    page.wait_for_url(f"{live_server.url}/evaluations/thanks/")
+    page.wait_for_url(f"{live_server.url}/evaluations/thanks/?lang=en")
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you"
     assert_accessible(page, "thank-you page")
     screenshot(page, "evaluations-thanks")
@@ -173,6 +173,6 @@ def test_follow_up_page_is_accessible(phone_page, live_server):
     assert_accessible(phone_page, "follow-up")
     phone_page.get_by_label("Yes, they held").check()
     phone_page.get_by_role("button", name="Send my answers").click()
-    phone_page.wait_for_url(f"{live_server.url}/evaluations/thanks/")
+    phone_page.wait_for_url(f"{live_server.url}/evaluations/thanks/?lang=en")
     link.refresh_from_db()
     assert link.agreements_held == "yes"

@@ -49,7 +49,7 @@ def test_follow_up_page_in_spanish_and_single_use(client, settings):
     assert "¿Se cumplieron los acuerdos?" in html
     assert html.count("<fieldset") == 2
     response = client.post(url, {"agreements_held": "partly", "further_dispute": ""})
-    assert response["Location"] == reverse("evaluations:thanks")
+    assert response["Location"] == reverse("evaluations:thanks") + "?lang=es"
     link.refresh_from_db()
     assert link.agreements_held == "partly"
     assert link.further_dispute is None

@@ -59,7 +59,7 @@ def test_survey_page_language_switch_overrides_the_invitation(client):
 def test_survey_post_stores_answers_and_shows_thanks(client, invitation):
     response = client.post(survey_url(invitation), ALL_ANSWERS)
     assert response.status_code == 302
-    assert response["Location"] == reverse("evaluations:thanks")
+    assert response["Location"] == reverse("evaluations:thanks") + "?lang=en"
     evaluation = Evaluation.objects.get()
     assert evaluation.would_recommend is True
     assert evaluation.facilitator_neutral == "agree"
@@ -131,7 +131,7 @@ def test_self_evaluation_page_and_submit(client, invited_meeting):
     url = reverse("evaluations:self-evaluation", args=[link.token])
     assert client.get(url).status_code == 200
     response = client.post(url, {"overall": "mixed", "do_differently": "More breaks."})
-    assert response["Location"] == reverse("evaluations:self-thanks")
+    assert response["Location"] == reverse("evaluations:self-thanks") + "?lang=en"
     link.refresh_from_db()
     assert link.overall == "mixed"
     assert client.get(url).status_code == 410
@@ -152,3 +152,11 @@ def test_survey_post_with_nothing_at_all_shows_the_role_error(client, invitation
     response = client.post(survey_url(invitation), {})
     assert "Please tell us your role in the meeting." in response.content.decode()
     assert not Evaluation.objects.exists()
+
+
+def test_survey_thanks_page_in_the_survey_language(client):
+    invitation = factories.EvaluationInvitationFactory(language="es")
+    response = client.post(survey_url(invitation), {"respondent_role": "parent"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "Recibimos sus respuestas." in html
