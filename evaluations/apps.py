@@ -10,4 +10,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects to meetings.signals)
+        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+
+        from . import case_hooks, receivers  # noqa: F401  (receivers connect to meetings.signals)
+
+        register_case_panel(case_hooks.case_panel)
+        register_timeline_provider(case_hooks.timeline_entries)

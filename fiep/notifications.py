@@ -40,6 +40,7 @@ class Event(models.TextChoices):
     EVALUATION_INVITATION = "evaluation_invitation"
     EVALUATION_REMINDER = "evaluation_reminder"
     FACILITATOR_SELF_EVALUATION = "facilitator_self_evaluation"
+    EVALUATION_FOLLOW_UP = "evaluation_follow_up"
     CLAIM_RETURNED = "claim_returned"
     TEST_MESSAGE = "test_message"
 

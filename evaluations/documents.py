@@ -1,0 +1,34 @@
+"""The printable paper evaluation form (a tagged PDF/UA document, English or Spanish)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .forms import SurveyForm
+
+
+def paper_form_pdf(*, meeting, language):
+    """Render the paper form for ``meeting`` in ``language``.
+
+    Returns ``(filename, mimetype, bytes)``. The PDF is tagged (``pdf/ua-1``) with its
+    title and language, so a screen reader can read it too.
+    """
+    from weasyprint import HTML
+
+    with translation.override(language):
+        form = SurveyForm()
+        html = render_to_string(
+            "evaluations/pdf/paper_form.html",
+            {
+                "meeting": meeting,
+                "form": form,
+                "LANGUAGE_CODE": language,
+                "FIEP_STATE_NAME": settings.FIEP_STATE_NAME,
+                "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
+                "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
+                "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+            },
+        )
+    content = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    filename = f"evaluation-form-{meeting.request.reference}-{language}.pdf"
+    return filename, "application/pdf", content

@@ -1,0 +1,1 @@
+"""Views of the evaluations app, split by audience: public (survey links), staff, feedback."""

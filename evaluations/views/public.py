@@ -1,0 +1,142 @@
+"""The survey pages a participant (or the facilitator) reaches from a personal link.
+
+No login: the unguessable token is the key. The page speaks the invitation's language
+unless the visitor chose one with the language switch (the language cookie).
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fiep.models import Language
+
+from .. import follow_ups, selectors, services
+from ..forms import FollowUpForm, SelfEvaluationForm, SurveyForm
+from ..ratelimit import rate_limited
+
+
+def _language_for(request, invitation):
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in Language.values:
+        return chosen
+    return invitation.language if invitation.language in Language.values else "en"
+
+
+def _render(request, template, context, *, language, status=200):
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    return response
+
+
+def _closed(request, link, *, language, kind="survey"):
+    state = services.invitation_state(link)
+    return _render(
+        request,
+        "evaluations/survey_closed.html",
+        {"state": state, "link": link, "kind": kind},
+        language=language,
+        status=410,
+    )
+
+
+def _link_page(request, link, *, kind, form_class, template, submit, thanks):
+    """One personal-link page: closed → kind 410 page; GET → the form; valid POST →
+    ``submit(link, answers, language)`` then the thank-you page (PRG).
+    """
+    if link is None:
+        raise Http404
+    language = _language_for(request, link)
+    if services.invitation_state(link) != "open":
+        return _closed(request, link, language=language, kind=kind)
+    with translation.override(language):
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                submit(link, form.answers(), language)
+            except services.InvitationUnavailable:
+                return _closed(request, link, language=language, kind=kind)
+            except services.EvaluationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                # The thank-you page speaks the survey's language (no token in its URL).
+                return redirect(f"{reverse(thanks)}?lang={language}")
+    return _render(
+        request, template, {"form": form, "link": link, "meeting": link.meeting}, language=language
+    )
+
+
+@never_cache
+@rate_limited("survey")
+@require_http_methods(["GET", "POST"])
+def survey(request, token):
+    return _link_page(
+        request,
+        selectors.invitation_for_token(token),
+        kind="survey",
+        form_class=SurveyForm,
+        template="evaluations/survey.html",
+        submit=lambda link, answers, language: services.evaluation_submit(
+            invitation=link, answers=answers, language=language
+        ),
+        thanks="evaluations:thanks",
+    )
+
+
+@require_GET
+def thanks(request):
+    return _thanks(request, "survey")
+
+
+def _thanks(request, kind):
+    # As on the survey: a language chosen with the switch wins, then the survey's own.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in Language.values:
+        language = request.GET.get("lang")
+    if language not in Language.values:
+        language = translation.get_language()
+    return _render(request, "evaluations/thanks.html", {"kind": kind}, language=language)
+
+
+@never_cache
+@rate_limited("self-evaluation")
+@require_http_methods(["GET", "POST"])
+def self_evaluation(request, token):
+    return _link_page(
+        request,
+        selectors.self_evaluation_for_token(token),
+        kind="self",
+        form_class=SelfEvaluationForm,
+        template="evaluations/self_evaluation.html",
+        submit=lambda link, answers, language: services.self_evaluation_submit(
+            self_evaluation=link, answers=answers
+        ),
+        thanks="evaluations:self-thanks",
+    )
+
+
+@require_GET
+def self_thanks(request):
+    return _thanks(request, "self")
+
+
+@never_cache
+@rate_limited("follow-up")
+@require_http_methods(["GET", "POST"])
+def follow_up(request, token):
+    return _link_page(
+        request,
+        selectors.follow_up_for_token(token),
+        kind="follow_up",
+        form_class=FollowUpForm,
+        template="evaluations/follow_up.html",
+        submit=lambda link, answers, language: follow_ups.follow_up_submit(
+            follow_up=link, answers=answers
+        ),
+        thanks="evaluations:thanks",
+    )
