@@ -23,9 +23,11 @@ def test_case_panel_shows_counts_to_staff(staff, invited_meeting):
 
 def test_case_panel_hidden_from_facilitators_and_unheld_meetings(facilitator_user, staff):
     held = factories.MeetingFactory(held=True)
-    assert extra_case_panels(_request(facilitator_user), held.request) == []
+    templates = [t for t, _ in extra_case_panels(_request(facilitator_user), held.request)]
+    assert not [t for t in templates if t.startswith("evaluations/")]
     scheduled = factories.MeetingFactory()
-    assert extra_case_panels(_request(staff), scheduled.request) == []
+    templates = [t for t, _ in extra_case_panels(_request(staff), scheduled.request)]
+    assert not [t for t in templates if t.startswith("evaluations/")]
 
 
 def test_timeline_entry_counts_invitations_and_answers(invited_meeting):

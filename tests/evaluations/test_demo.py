@@ -17,9 +17,11 @@ def test_seed_demo_creates_evaluations_with_a_realistic_spread(settings):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "Evaluations:" in out.getvalue()
-    meetings = Meeting.objects.filter(status="held")
+    meetings = Meeting.objects.filter(status="held", imported=False)
     assert meetings.exists()
-    assert not meetings.exclude(request__status=RequestStatus.HELD).exists()
+    assert not meetings.exclude(
+        request__status__in=[RequestStatus.HELD, RequestStatus.CLOSED]
+    ).exists()
     evaluations = Evaluation.objects.all()
     total = evaluations.count()
     assert total >= 20
@@ -31,7 +33,16 @@ def test_seed_demo_creates_evaluations_with_a_realistic_spread(settings):
     assert evaluations.filter(relationship="").exists()  # some items unanswered
     assert evaluations.filter(source=EvaluationSource.PAPER).exists()
     assert EvaluationInvitation.objects.filter(used_at__isnull=True).exists()
-    assert FollowUp.objects.filter(used_at__isnull=False).exists()
+    import datetime
+
+    from django.utils import timezone
+
+    old_agreements = meetings.filter(
+        consensus__in=["all", "some"],
+        held_on__lte=timezone.localdate() - datetime.timedelta(days=120),
+    )
+    # Follow-ups go to meetings with agreements held over 120 days ago, when there are any.
+    assert FollowUp.objects.filter(used_at__isnull=False).exists() == old_agreements.exists()
     assert OutboxMessage.objects.count() == 0  # seeding sends no e-mail
     totals = selectors.tracking_totals()
     assert 0.5 < totals["response_rate"] < 0.9
