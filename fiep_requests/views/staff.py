@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -187,11 +188,20 @@ def _render_case(request, case, **forms):
             "warnings": review_warnings(case) if "approve" in actions else [],
             "actions": actions,
             "note_form": forms.get("note") or NoteForm() if can_see_notes else None,
-            "panels": extra_case_panels(request, case),
+            "panels": _render_panels(request, case),
             "concern_labels": _concern_labels(case),
         },
         status=400 if forms else 200,
     )
+
+
+def _render_panels(request, case):
+    """Other apps' case sections, rendered with their context both as top-level names and
+    as ``panel`` (the staff-home convention), plus ``case``."""
+    return [
+        render_to_string(template_name, {**context, "panel": context, "case": case}, request)
+        for template_name, context in extra_case_panels(request, case)
+    ]
 
 
 def _concern_labels(case):
