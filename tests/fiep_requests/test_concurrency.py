@@ -55,7 +55,9 @@ def test_same_submission_token_concurrently_creates_one():
         try:
             barrier.wait()
             results.append(
-                services.request_submit(data=submit_data(district), ip=None, submission_token="same")
+                services.request_submit(
+                    data=submit_data(district), ip=None, submission_token="same"
+                )
             )
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
