@@ -245,6 +245,13 @@ class RequestForm(forms.ModelForm):
                 widget.attrs["autocomplete"] = self.AUTOCOMPLETE[name]
             if name.endswith("_email"):
                 widget.attrs.setdefault("inputmode", "email")
+        self.fields["district"].widget.attrs.update(
+            {
+                "data-searchable": "true",
+                "data-search-label": _("Search the list of districts"),
+                "data-search-count": _("%s districts match"),
+            }
+        )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def full_clean(self):

@@ -12,8 +12,9 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fiep.models import Language
 from fiep.notifications import Event, notify
@@ -31,6 +32,18 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _recorded(message, **params):
+    """A text stored on the case (history, closing reason): in the site's language, not
+    in the language of whoever happened to trigger the change."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
+def _in_language(language, message, **params):
+    with translation.override(language):
+        return str(message) % params if params else str(message)
 
 
 class TransitionRefused(Exception):
@@ -211,13 +224,16 @@ def _request_create(*, data, submission_token):
         consent_state=ConsentState.NOT_NEEDED if joint else ConsentState.PENDING,
     )
     StatusChange.objects.create(
-        request=case, from_status="", to_status=RequestStatus.SUBMITTED, reason=_("Online form")
+        request=case,
+        from_status="",
+        to_status=RequestStatus.SUBMITTED,
+        reason=_recorded(gettext_lazy("Online form")),
     )
     if joint:
         case = request_transition(
             request=case,
             to_status=RequestStatus.UNDER_REVIEW,
-            reason=_("Both parties asked together"),
+            reason=_recorded(gettext_lazy("Both parties asked together")),
         )
         case.agreed_on = today
         case.save(update_fields=["agreed_on", "updated_at"])
@@ -259,17 +275,26 @@ def consent_give(*, request, method="link", by=None, note=""):
         case.consent_note = note
         case.agreed_on = timezone.localdate()
         case.save()
-        reason = {
-            "link": _("The other party agreed through the e-mailed link"),
-            "phone": _("Staff recorded the other party's agreement given by phone"),
-            "paper": _("Staff recorded the other party's agreement given on paper"),
-        }.get(method, method)
+        reason = _recorded(
+            {
+                "link": gettext_lazy("The other party agreed through the e-mailed link"),
+                "phone": gettext_lazy("Staff recorded the other party's agreement given by phone"),
+                "paper": gettext_lazy("Staff recorded the other party's agreement given on paper"),
+            }.get(method, method)
+        )
         return request_transition(
             request=case, to_status=RequestStatus.UNDER_REVIEW, by=by, reason=reason
         )
 
 
-def _close_for_consent(case, *, state, method, by, note, reason):
+def _close_for_consent(case, *, state, method, by, note, message, extra=""):
+    """Close a request whose consent was declined or expired. ``message`` is a lazy text,
+    stored in the site's language and sent to each requester in theirs."""
+
+    def reason_in(language):
+        return " ".join(filter(None, [_in_language(language, message), extra]))
+
+    reason = reason_in(settings.LANGUAGE_CODE)
     case.consent_state = state
     case.consent_recorded_at = timezone.now()
     case.consent_method = method
@@ -279,7 +304,11 @@ def _close_for_consent(case, *, state, method, by, note, reason):
     case = request_transition(request=case, to_status=RequestStatus.CANCELLED, by=by, reason=reason)
     for party in requester_parties(case):
         _notify(
-            case, Event.REQUEST_CLOSED, party, closed_reason=reason, status_url=status_url(case)
+            case,
+            Event.REQUEST_CLOSED,
+            party,
+            closed_reason=reason_in(party["language"]),
+            status_url=status_url(case),
         )
     return case
 
@@ -297,11 +326,14 @@ def consent_decline(*, request, reason="", method="link", by=None):
             or case.consent_state != ConsentState.PENDING
         ):
             raise ServiceError(_("This request is not waiting for an agreement."))
-        text = _("The other party declined facilitation.")
-        if reason.strip():
-            text = f"{text} {reason.strip()}"
         return _close_for_consent(
-            case, state=ConsentState.DECLINED, method=method, by=by, note=reason, reason=text
+            case,
+            state=ConsentState.DECLINED,
+            method=method,
+            by=by,
+            note=reason,
+            message=gettext_lazy("The other party declined facilitation."),
+            extra=reason.strip(),
         )
 
 
@@ -320,6 +352,18 @@ def consent_record(*, request, by, agreed, method, note=""):
     if agreed:
         return consent_give(request=request, method=method, by=by, note=note)
     return consent_decline(request=request, reason=note, method=method, by=by)
+
+
+class ExpiredMessage:
+    """The expiry reason, translated whenever it is turned into text."""
+
+    def __init__(self, days):
+        self.days = days
+
+    def __str__(self):
+        return _("The other party did not answer within %(days)s days, so the request closed.") % {
+            "days": self.days
+        }
 
 
 def consent_sweep(*, now=None):
@@ -344,11 +388,13 @@ def consent_sweep(*, now=None):
             locked = _locked(case)
             if locked.status != RequestStatus.AWAITING_CONSENT:
                 continue
-            reason = _(
-                "The other party did not answer within %(days)s days, so the request closed."
-            ) % {"days": settings.FIEP_CONSENT_EXPIRY_DAYS}
             _close_for_consent(
-                locked, state=ConsentState.EXPIRED, method="", by=None, note="", reason=reason
+                locked,
+                state=ConsentState.EXPIRED,
+                method="",
+                by=None,
+                note="",
+                message=ExpiredMessage(settings.FIEP_CONSENT_EXPIRY_DAYS),
             )
             expired += 1
     reminded = 0
@@ -429,7 +475,7 @@ def request_withdraw(*, request, reason="", by=None):
     ``request_withdrawn`` message to both parties.
     """
     with transaction.atomic():
-        text = reason.strip() or _("Withdrawn by the requester")
+        text = reason.strip() or _recorded(gettext_lazy("Withdrawn by the requester"))
         case = request_transition(
             request=request, to_status=RequestStatus.WITHDRAWN, by=by, reason=text
         )

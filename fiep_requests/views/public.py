@@ -27,7 +27,15 @@ def request_new(request):
             return render(request, "fiep_requests/request_spam.html")
         if form.is_valid():
             if not ratelimit.allow(request, scope="request-form"):
-                return ratelimit.too_many(request)
+                # Keep what was typed: the person can send it later or call the office.
+                response = render(
+                    request,
+                    "fiep_requests/request_new.html",
+                    {"form": form, "rate_limited": True},
+                    status=429,
+                )
+                response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+                return response
             case = services.request_submit(
                 data=form.submission_data(),
                 ip=client_ip(request),

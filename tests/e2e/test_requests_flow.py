@@ -25,6 +25,9 @@ def fill_request_form(page):
     field(page, "Student's date of birth").fill("2013-05-02")
     page.get_by_label("Grade").fill("5")
     field(page, "School").fill("Prairie Elementary")
+    # The search box (JavaScript) narrows the list; one match is selected.
+    page.get_by_label("Search the list of districts").fill("prairie hills")
+    assert field(page, "School district").input_value() != ""
     field(page, "School district").select_option(label="Prairie Hills R-I (010-001)")
     field(page, "Primary disability category").select_option("autism")
     page.locator("#id_has_iep_0").check()

@@ -123,7 +123,10 @@ def test_request_form_rate_limit_gives_429(client, a_district):
         assert client.post(NEW, form_data(a_district)).status_code == 302
     response = client.post(NEW, form_data(a_district))
     assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
+    html = response.content.decode()
+    assert "Too many attempts" in html
+    assert 'value="Prairie Elementary"' in html  # nothing typed is lost
+    assert response["Retry-After"] == "3600"
     assert FacilitationRequest.objects.count() == 2
 
 

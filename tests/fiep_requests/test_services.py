@@ -275,3 +275,16 @@ def test_related_requests_same_student_name_birth_date_district():
         student_birth_date=datetime.date(2011, 1, 1),
     )
     assert list(related_requests(case)) == [earlier]
+
+
+def test_consent_decline_reason_in_each_recipient_language(a_district):
+    from django.utils import translation
+
+    case = _awaiting(a_district)  # parent asked, in Spanish
+    with translation.override("es"):
+        case = services.consent_respond(token=case.consent_token, agree=False, reason="No")
+    assert case.closed_reason == "The other party declined facilitation. No"
+    closed = OutboxMessage.objects.get(event=Event.REQUEST_CLOSED)
+    assert closed.language == "es"
+    assert "La otra parte rechazó la facilitación. No" in closed.body_text
+    assert case.status_changes.last().reason == case.closed_reason
