@@ -288,3 +288,17 @@ def test_consent_decline_reason_in_each_recipient_language(a_district):
     assert closed.language == "es"
     assert "La otra parte rechazó la facilitación. No" in closed.body_text
     assert case.status_changes.last().reason == case.closed_reason
+
+
+def test_request_submit_queues_mail_after_commit_not_inline(
+    a_district, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.request_submit(data=submit_data(a_district), ip=None, submission_token="q")
+    assert mailoutbox == []
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"pending"}
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mailoutbox) == ["dana@district.example.org", "rosa@example.org"]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}

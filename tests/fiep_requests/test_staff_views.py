@@ -302,3 +302,12 @@ def test_admin_pages_load(client):
         reverse("admin:fiep_requests_denialreason_changelist"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_inbox_query_count_same_for_liaison_1_and_50_rows(client):
+    district = DistrictFactory()
+    client.force_login(liaison_user(district))
+    FacilitationRequestFactory(district=district)
+    one = _inbox_queries(client)
+    FacilitationRequestFactory.create_batch(49, district=district)
+    assert _inbox_queries(client) == one
