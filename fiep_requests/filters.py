@@ -11,6 +11,8 @@ from fiep.models import District, Region
 from .models import FacilitationRequest, Requester, RequestStatus
 from .selectors import LIVE_ASSIGNMENT
 
+ANY = _("Any")
+
 
 def _facilitator_choices():
     # The facilitators app comes after this one: look its model up by name, never import.
@@ -29,14 +31,21 @@ class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search: tracking number, student or parent"), method="filter_q"
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices)
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Status"), choices=RequestStatus.choices
+    )
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), field_name="district__region", queryset=Region.objects.all()
+        empty_label=ANY,
+        label=_("Region"),
+        field_name="district__region",
+        queryset=Region.objects.all(),
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.order_by("name")
+        empty_label=ANY, label=_("District"), queryset=District.objects.order_by("name")
     )
-    requested_by = django_filters.ChoiceFilter(label=_("Requested by"), choices=Requester.choices)
+    requested_by = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Requested by"), choices=Requester.choices
+    )
     received_after = django_filters.DateFilter(
         label=_("Received from"),
         field_name="received_on",
@@ -50,9 +59,10 @@ class RequestFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     facilitator = django_filters.ChoiceFilter(
-        label=_("Assigned facilitator"), method="filter_facilitator", choices=[]
+        empty_label=ANY, label=_("Assigned facilitator"), method="filter_facilitator", choices=[]
     )
     ordering = django_filters.OrderingFilter(
+        empty_label=_("Newest first"),
         label=_("Sort by"),
         fields=[
             ("received_on", "received"),

@@ -221,6 +221,7 @@ ACTION_FORMS = {
 }
 
 
+@never_cache
 @login_required
 @require_POST
 def case_action(request, reference, action):

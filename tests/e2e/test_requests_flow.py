@@ -61,6 +61,7 @@ def test_request_flow_form_inbox_consent_approve(page, live_server, demo_distric
     assert "Tell us briefly" in summary.inner_text()
     assert field(page, "Student's first name").input_value() == "Lucia"
     assert_accessible(page, "request form (errors)")
+    screenshot(page, "requests-form-errors")
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "id_narrative"
 
@@ -82,6 +83,7 @@ def test_request_flow_form_inbox_consent_approve(page, live_server, demo_distric
     page.goto(f"{live_server.url}/requests/inbox/")
     assert page.get_by_role("link", name=case.reference).is_visible()
     assert_accessible(page, "inbox")
+    screenshot(page, "requests-inbox")
 
     # The district consents through the e-mailed link.
     message = OutboxMessage.objects.get(event="consent_requested")
