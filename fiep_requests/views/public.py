@@ -6,7 +6,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from fiep.services import client_ip
+from fiep.services import access_log_record, client_ip
 
 from .. import ratelimit, services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
@@ -88,6 +88,14 @@ def request_status(request, token):
 def consent(request, token):
     """The other party's page: agree or decline, in their language."""
     case = get_object_or_404(FacilitationRequest, consent_token=token, imported=False)
+    # The page names the student to whoever holds the link: keep a record of each view.
+    access_log_record(
+        user=request.user,
+        case_reference=case.reference,
+        purpose="Consent page opened through the other party's link",
+        obj=case,
+        request=request,
+    )
     party = services.other_party(case)
     if party and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(party["language"])

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from fiep.models import OutboxMessage
+from fiep.models import AccessLog, OutboxMessage
 from fiep_requests.models import ConsentState, FacilitationRequest, RequestStatus
 from tests.factories import FacilitationRequestFactory
 
@@ -196,6 +196,8 @@ def test_consent_page_agree(client):
     case = _awaiting()
     url = reverse("fiep_requests:consent", args=[case.consent_token])
     assert client.get(url).status_code == 200
+    log = AccessLog.objects.get()
+    assert (log.case_reference, log.role) == (case.reference, "anonymous")
     response = client.post(url, {"answer": "agree"})
     assert response.status_code == 200
     case.refresh_from_db()
