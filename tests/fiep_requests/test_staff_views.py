@@ -115,6 +115,7 @@ def _inbox_queries(client):
 
 def test_inbox_query_count_same_for_1_and_50_rows(staff_client):
     FacilitationRequestFactory()
+    staff_client.get(INBOX)  # warm up: the first request of a session may write it
     one = _inbox_queries(staff_client)
     AssignmentFactory()
     FacilitationRequestFactory.create_batch(48)
@@ -308,6 +309,7 @@ def test_inbox_query_count_same_for_liaison_1_and_50_rows(client):
     district = DistrictFactory()
     client.force_login(liaison_user(district))
     FacilitationRequestFactory(district=district)
+    client.get(INBOX)  # warm up: the first request of a session may write it
     one = _inbox_queries(client)
     FacilitationRequestFactory.create_batch(49, district=district)
     assert _inbox_queries(client) == one
