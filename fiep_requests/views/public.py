@@ -57,6 +57,13 @@ def request_submitted(request):
     )
 
 
+def _speak(request, language):
+    """Show a private-link page in its recipient's language unless they chose one."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 def _withdrawable(case):
     return RequestStatus.WITHDRAWN in TRANSITIONS[RequestStatus(case.status)]
 
@@ -67,6 +74,7 @@ def _withdrawable(case):
 def request_status(request, token):
     """The requester's private page: status, history, and withdrawing (POST)."""
     case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
+    _speak(request, services.requester_parties(case)[0]["language"])
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and _withdrawable(case) and form.is_valid():
         services.request_withdraw(request=case, reason=form.cleaned_data["reason"])
@@ -97,9 +105,8 @@ def consent(request, token):
         request=request,
     )
     party = services.other_party(case)
-    if party and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        translation.activate(party["language"])
-        request.LANGUAGE_CODE = party["language"]
+    if party:
+        _speak(request, party["language"])
     pending = (
         case.status == RequestStatus.AWAITING_CONSENT and case.consent_state == ConsentState.PENDING
     )

@@ -244,3 +244,11 @@ def test_no_state_change_over_get(client):
     client.get(reverse("fiep_requests:consent", args=[case.consent_token]) + "?answer=agree")
     case.refresh_from_db()
     assert case.status == RequestStatus.AWAITING_CONSENT
+
+
+def test_status_page_in_requester_language_unless_chosen(client):
+    case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW, parent_language="es")
+    url = reverse("fiep_requests:status", args=[case.status_token])
+    assert "En revisión" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Under review" in client.get(url).content.decode()
