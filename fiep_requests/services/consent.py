@@ -15,6 +15,7 @@ from ..models import (
     FacilitationRequest,
     RequestStatus,
 )
+from ..signals import request_closed
 from .parties import _notify, consent_url, other_party, requester_parties, status_url
 from .transition import ServiceError, _in_language, _recorded, request_transition
 
@@ -79,6 +80,7 @@ def _close_for_consent(case, *, state, method, by, note, message, extra=""):
             closed_reason=reason_in(party["language"]),
             status_url=status_url(case),
         )
+    request_closed.send(sender=FacilitationRequest, request=case, status=case.status, by=by)
     return case
 
 

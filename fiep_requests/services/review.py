@@ -9,8 +9,10 @@ from fiep.notifications import Event
 from ..models import (
     CaseNote,
     DenialReason,
+    FacilitationRequest,
     RequestStatus,
 )
+from ..signals import request_closed
 from .parties import _notify, all_parties, requester_parties, status_url
 from .transition import ServiceError, _recorded, request_transition
 
@@ -36,7 +38,8 @@ def request_deny(*, request, by, reason_code, message=""):
     """Find a request not eligible, with a reason code from the admin-edited list.
 
     Side effects: status → denied (history row with the reason), decision fields set,
-    ``request_denied`` message to both parties with the reason in their language.
+    ``request_denied`` message to both parties with the reason in their language,
+    ``signals.request_closed`` sent.
     """
     reason = DenialReason.objects.filter(code=reason_code, active=True).first()
     if reason is None:
@@ -60,6 +63,7 @@ def request_deny(*, request, by, reason_code, message=""):
                 reason_label=reason.label_in(party["language"]),
                 message=message,
             )
+        request_closed.send(sender=FacilitationRequest, request=case, status=case.status, by=by)
     return case
 
 
@@ -67,7 +71,7 @@ def request_withdraw(*, request, reason="", by=None):
     """Withdraw a request (the requester through the status link, or staff for them).
 
     Side effects: status → withdrawn (history row), ``closed_reason`` set,
-    ``request_withdrawn`` message to both parties.
+    ``request_withdrawn`` message to both parties, ``signals.request_closed`` sent.
     """
     with transaction.atomic():
         text = reason.strip() or _recorded(gettext_lazy("Withdrawn by the requester"))
@@ -78,6 +82,7 @@ def request_withdraw(*, request, reason="", by=None):
         case.save(update_fields=["closed_reason", "updated_at"])
         for party in all_parties(case):
             _notify(case, Event.REQUEST_WITHDRAWN, party)
+        request_closed.send(sender=FacilitationRequest, request=case, status=case.status, by=by)
     return case
 
 
@@ -85,7 +90,7 @@ def request_cancel(*, request, by, reason):
     """Staff close a request that cannot go ahead (for example, the student moved).
 
     Side effects: status → cancelled (history row), ``closed_reason`` set,
-    ``request_closed`` message to both parties.
+    ``request_closed`` message to both parties, ``signals.request_closed`` sent.
     """
     if not reason.strip():
         raise ServiceError(_("Give the reason for cancelling."))
@@ -103,6 +108,7 @@ def request_cancel(*, request, by, reason):
                 closed_reason=reason,
                 status_url=status_url(case) if party in requester_parties(case) else "",
             )
+        request_closed.send(sender=FacilitationRequest, request=case, status=case.status, by=by)
     return case
 
 

@@ -302,3 +302,30 @@ def test_request_submit_queues_mail_after_commit_not_inline(
         callback()
     assert sorted(m.to[0] for m in mailoutbox) == ["dana@district.example.org", "rosa@example.org"]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_request_closed_signal_sent_on_withdraw_cancel_deny_and_decline(a_district):
+    from fiep_requests.signals import request_closed
+
+    seen = []
+
+    def receiver(sender, request, status, by, **kwargs):
+        seen.append((request.pk, status))
+
+    request_closed.connect(receiver)
+    try:
+        staff = staff_user()
+        withdrawn = services.request_withdraw(request=_under_review())
+        denied = services.request_deny(request=_under_review(), by=staff, reason_code="duplicate")
+        cancelled = services.request_cancel(
+            request=FacilitationRequestFactory(status=RequestStatus.APPROVED), by=staff, reason="x"
+        )
+        declined = services.consent_respond(token=_awaiting(a_district).consent_token, agree=False)
+    finally:
+        request_closed.disconnect(receiver)
+    assert seen == [
+        (withdrawn.pk, "withdrawn"),
+        (denied.pk, "denied"),
+        (cancelled.pk, "cancelled"),
+        (declined.pk, "cancelled"),
+    ]
