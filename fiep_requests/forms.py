@@ -201,6 +201,10 @@ class RequestForm(forms.ModelForm):
             "accommodations": forms.Textarea(attrs={"rows": 2}),
             "preferred_times": forms.Textarea(attrs={"rows": 2}),
             "narrative": forms.Textarea(attrs={"rows": 5}),
+            "parent_phone": forms.TextInput(attrs={"type": "tel"}),
+            "district_contact_phone": forms.TextInput(attrs={"type": "tel"}),
+            "parent_email": forms.EmailInput,
+            "district_contact_email": forms.EmailInput,
         }
         help_texts = {
             "preferred_times": _("For example: weekday afternoons after 3 pm."),

@@ -19,7 +19,10 @@ SESSION_KEY = "fiep_requests_submitted"
 @require_http_methods(["GET", "POST"])
 def request_new(request):
     """The public request form. Over the hourly limit per address: 429."""
-    form = RequestForm(request.POST or None)
+    form = RequestForm(
+        request.POST or None,
+        initial={"parent_language": "es" if request.LANGUAGE_CODE.startswith("es") else "en"},
+    )
     if request.method == "POST":
         if form.is_spam:
             # Look like success to the bot; store nothing.
