@@ -11,7 +11,7 @@ from fiep.models import OutboxMessage
 from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 
 from .extensions import TimelineEntry, extra_timeline_entries
-from .models import FacilitationRequest, MeetingType, RequestStatus
+from .models import OPEN_STATUSES, FacilitationRequest, MeetingType, RequestStatus
 
 #: Assignment statuses that give a facilitator sight of a case (facilitators app).
 LIVE_ASSIGNMENT = ["offered", "accepted"]
@@ -68,7 +68,8 @@ def inbox_counts(user):
                 RequestStatus.APPROVED,
             ]
         )
-        .values_list("status")
+        .order_by()
+        .values("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
@@ -116,15 +117,9 @@ def review_warnings(case, *, today=None):
                 "does not delay it)."
             )
         )
-    if related_requests(case).filter(status__in=_open_statuses()).exists():
+    if related_requests(case).filter(status__in=OPEN_STATUSES).exists():
         warnings.append(_("Another open request exists for the same student."))
     return warnings
-
-
-def _open_statuses():
-    from .models import OPEN_STATUSES
-
-    return OPEN_STATUSES
 
 
 def case_timeline(case):
