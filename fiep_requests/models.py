@@ -310,3 +310,28 @@ class TrackingCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class DenialReason(models.Model):
+    """A reason code staff pick when a request is not eligible; edited in the admin.
+
+    The label is shown to the parties in their language, so it has an English and a
+    Spanish text.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label = models.CharField(_("label (English)"), max_length=200)
+    label_es = models.CharField(_("label (Spanish)"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "label"]
+        verbose_name = _("denial reason")
+        verbose_name_plural = _("denial reasons")
+
+    def __str__(self):
+        return self.label
+
+    def label_in(self, language):
+        return self.label_es if language == "es" and self.label_es else self.label

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from . import views
+from .views import public, staff
 
 app_name = "fiep_requests"
 
 urlpatterns = [
-    path("new/", views.request_new, name="new"),
+    path("new/", public.request_new, name="new"),
+    path("new/received/", public.request_submitted, name="submitted"),
+    path("status/<str:token>/", public.request_status, name="status"),
+    path("consent/<str:token>/", public.consent, name="consent"),
+    path("inbox/", staff.inbox, name="inbox"),
+    path("inbox/export.csv", staff.inbox_export, name="inbox-export"),
+    path("case/<str:reference>/", staff.case_detail, name="case"),
+    path("case/<str:reference>/<slug:action>/", staff.case_action, name="case-action"),
 ]

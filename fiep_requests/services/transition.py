@@ -1,17 +1,36 @@
-"""Every write to a facilitation request goes through a function here.
+"""The one function that changes a request's status, and the errors services raise."""
 
-The status of a request changes only through :func:`request_transition`, which checks the
-move against ``models.TRANSITIONS`` and records it in the request's history.
-"""
-
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import TRANSITIONS, FacilitationRequest, RequestStatus, StatusChange
+from ..models import (
+    TRANSITIONS,
+    FacilitationRequest,
+    RequestStatus,
+    StatusChange,
+)
+
+
+def _recorded(message, **params):
+    """A text stored on the case (history, closing reason): in the site's language, not
+    in the language of whoever happened to trigger the change."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
+def _in_language(language, message, **params):
+    with translation.override(language):
+        return str(message) % params if params else str(message)
 
 
 class TransitionRefused(Exception):
     """The requested status change is not allowed from the current status."""
+
+
+class ServiceError(ValueError):
+    """A write was refused for a reason the person can act on (shown to them)."""
 
 
 def request_transition(*, request, to_status, by=None, reason=""):
@@ -41,3 +60,6 @@ def request_transition(*, request, to_status, by=None, reason=""):
         )
     request.status = locked.status
     return locked
+
+
+# --- Parties -------------------------------------------------------------------------

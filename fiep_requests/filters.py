@@ -1,0 +1,112 @@
+"""The staff inbox's filters: every choice lives in the URL, so a view can be shared."""
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fiep.models import District, Region
+
+from .models import FacilitationRequest, Requester, RequestStatus
+from .selectors import LIVE_ASSIGNMENT
+
+ANY = _("Any")
+
+
+def _facilitator_choices():
+    # The facilitators app comes after this one: look its model up by name, never import.
+    if not apps.is_installed("facilitators"):
+        return []
+    model = apps.get_model("facilitators", "Facilitator")
+    return [
+        (f.pk, f"{f.last_name}, {f.first_name}")
+        for f in model.objects.order_by("last_name", "first_name").only(
+            "pk", "first_name", "last_name"
+        )
+    ]
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search: tracking number, student or parent"), method="filter_q"
+    )
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Status"), choices=RequestStatus.choices
+    )
+    region = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
+        label=_("Region"),
+        field_name="district__region",
+        queryset=Region.objects.all(),
+    )
+    district = django_filters.ModelChoiceFilter(
+        empty_label=ANY, label=_("District"), queryset=District.objects.order_by("name")
+    )
+    requested_by = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Requested by"), choices=Requester.choices
+    )
+    received_after = django_filters.DateFilter(
+        label=_("Received from"),
+        field_name="received_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_before = django_filters.DateFilter(
+        label=_("Received until"),
+        field_name="received_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    facilitator = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Assigned facilitator"), method="filter_facilitator", choices=[]
+    )
+    ordering = django_filters.OrderingFilter(
+        empty_label=_("Newest first"),
+        label=_("Sort by"),
+        fields=[
+            ("received_on", "received"),
+            ("reference", "reference"),
+            ("status", "status"),
+            ("district__name", "district"),
+            ("student_last_name", "student"),
+        ],
+        field_labels={
+            "received": _("Received"),
+            "reference": _("Tracking number"),
+            "status": _("Status"),
+            "district": _("District"),
+            "student": _("Student"),
+        },
+    )
+
+    class Meta:
+        model = FacilitationRequest
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["facilitator"].extra["choices"] = _facilitator_choices()
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+            else:
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(reference__icontains=value) | Q(parent_name__icontains=value)
+        for word in value.split():
+            condition |= Q(student_first_name__icontains=word) | Q(
+                student_last_name__icontains=word
+            )
+        return queryset.filter(condition)
+
+    def filter_facilitator(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            assignments__facilitator_id=value, assignments__status__in=LIVE_ASSIGNMENT
+        ).distinct()

@@ -1,0 +1,167 @@
+"""Reads of the intake app: who sees which request, the inbox, the case timeline."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fiep.models import OutboxMessage
+from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
+
+from .extensions import TimelineEntry, extra_timeline_entries
+from .models import OPEN_STATUSES, FacilitationRequest, MeetingType, RequestStatus
+
+#: Assignment statuses that give a facilitator sight of a case (facilitators app).
+LIVE_ASSIGNMENT = ["offered", "accepted"]
+
+
+def visible_requests(user):
+    """The requests ``user`` may see.
+
+    Program staff: all. District liaison: their district's only. Facilitator: requests
+    with an offered or accepted assignment to them. Everybody else: none.
+    """
+    requests = FacilitationRequest.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return requests.none()
+    if is_program_staff(user):
+        return requests
+    if is_district_liaison(user):
+        if user.district_id is None:
+            return requests.none()
+        return requests.filter(district_id=user.district_id)
+    if is_facilitator(user):
+        return requests.filter(
+            assignments__facilitator__user=user, assignments__status__in=LIVE_ASSIGNMENT
+        ).distinct()
+    return requests.none()
+
+
+def inbox_requests(user):
+    """``visible_requests`` with what the inbox shows, in a fixed number of queries."""
+    return (
+        visible_requests(user)
+        .select_related("district__region")
+        .annotate(
+            facilitator_last_name=Max(
+                "assignments__facilitator__last_name",
+                filter=Q(assignments__status__in=LIVE_ASSIGNMENT),
+            ),
+            facilitator_first_name=Max(
+                "assignments__facilitator__first_name",
+                filter=Q(assignments__status__in=LIVE_ASSIGNMENT),
+            ),
+        )
+    )
+
+
+def inbox_counts(user):
+    """How many visible open requests wait for staff, by status."""
+    counts = dict(
+        visible_requests(user)
+        .filter(
+            status__in=[
+                RequestStatus.AWAITING_CONSENT,
+                RequestStatus.UNDER_REVIEW,
+                RequestStatus.APPROVED,
+            ]
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return counts
+
+
+def related_requests(case):
+    """Other requests for the same student: same name, date of birth and district."""
+    if not (case.student_first_name and case.student_last_name and case.student_birth_date):
+        return FacilitationRequest.objects.none()
+    return (
+        FacilitationRequest.objects.filter(
+            student_first_name__iexact=case.student_first_name,
+            student_last_name__iexact=case.student_last_name,
+            student_birth_date=case.student_birth_date,
+            district_id=case.district_id,
+        )
+        .exclude(pk=case.pk)
+        .order_by("-received_on", "-id")
+    )
+
+
+def review_warnings(case, *, today=None):
+    """Things the reviewer should weigh before approving (the state's configured rules)."""
+    today = today or timezone.localdate()
+    warnings = []
+    lead = settings.FIEP_MIN_LEAD_DAYS
+    if case.meeting_date_set and case.meeting_date_set - today < datetime.timedelta(days=lead):
+        warnings.append(
+            _(
+                "The meeting is set for %(date)s, less than %(days)s days away (the minimum "
+                "lead time)."
+            )
+            % {"date": case.meeting_date_set.isoformat(), "days": lead}
+        )
+    if case.meeting_type and case.meeting_type in settings.FIEP_EXCLUDED_MEETING_TYPES:
+        warnings.append(
+            _("Meetings of type “%(type)s” are not eligible for facilitation.")
+            % {"type": MeetingType(case.meeting_type).label}
+        )
+    if case.other_process_pending:
+        warnings.append(
+            _(
+                "A state complaint, mediation or due process hearing is pending (facilitation "
+                "does not delay it)."
+            )
+        )
+    if related_requests(case).filter(status__in=OPEN_STATUSES).exists():
+        warnings.append(_("Another open request exists for the same student."))
+    return warnings
+
+
+def case_timeline(case):
+    """Status changes, messages, notes and other apps' entries, oldest first."""
+    entries = []
+    for change in case.status_changes.select_related("by"):
+        text = RequestStatus(change.to_status).label
+        if change.from_status:
+            text = f"{RequestStatus(change.from_status).label} → {text}"
+        entries.append(
+            TimelineEntry(
+                at=change.at,
+                kind="status",
+                text=text,
+                by=str(change.by) if change.by else "",
+                detail=change.reason,
+            )
+        )
+    for message in OutboxMessage.objects.filter(case_reference=case.reference).order_by(
+        "created_at", "id"
+    ):
+        entries.append(
+            TimelineEntry(
+                at=message.created_at,
+                kind="message",
+                text=_("E-mail “%(subject)s” to %(to)s (%(status)s)")
+                % {
+                    "subject": message.subject,
+                    "to": message.recipient_email,
+                    "status": message.get_status_display(),
+                },
+            )
+        )
+    for note in case.notes.select_related("author"):
+        entries.append(
+            TimelineEntry(
+                at=note.at,
+                kind="note",
+                text=_("Internal note"),
+                by=str(note.author),
+                detail=note.text,
+            )
+        )
+    entries.extend(extra_timeline_entries(case))
+    return sorted(entries, key=lambda entry: entry.at)

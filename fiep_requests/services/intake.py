@@ -1,0 +1,108 @@
+"""Submitting a request: tracking numbers, the request itself, the first messages."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from fiep.notifications import Event
+
+from ..models import (
+    ConsentState,
+    FacilitationRequest,
+    Requester,
+    RequestStatus,
+    StatusChange,
+    TrackingCounter,
+)
+from .parties import _notify, consent_url, other_party, requester_parties, status_url
+from .transition import _recorded, request_transition
+
+logger = logging.getLogger(__name__)
+
+
+def tracking_number_next(*, year):
+    """The next tracking number of ``year`` (``FIEP-2026-0001``), without races.
+
+    Locks the year's TrackingCounter row (creating it first if needed) so concurrent
+    submissions wait for one another. Must run inside the caller's transaction.
+    """
+    try:
+        with transaction.atomic():
+            TrackingCounter.objects.get_or_create(year=year)
+    except IntegrityError:  # another submission created the row first: fine
+        pass
+    counter = TrackingCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"FIEP-{year}-{counter.last:04d}"
+
+
+def request_submit(*, data, ip, submission_token):
+    """Create a request from the public form's cleaned ``data``.
+
+    A ``submission_token`` already used returns the earlier request (a double submit does
+    nothing twice). Joint requests skip the other party's agreement and go straight to
+    review; otherwise the request waits for the other party.
+
+    Side effects: a FacilitationRequest with a new tracking number, its status history,
+    a ``request_received`` message to the requester(s) with the private status link and,
+    unless joint, a ``consent_requested`` message with the consent link to the other party.
+    """
+    if submission_token:
+        existing = FacilitationRequest.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = _request_create(data=data, submission_token=submission_token or None)
+    except IntegrityError:
+        existing = FacilitationRequest.objects.filter(submission_token=submission_token).first()
+        if submission_token and existing is not None:
+            return existing
+        raise
+    logger.info("request %s submitted (from %s)", case.reference, ip or "-")
+    return case
+
+
+def _request_create(*, data, submission_token):
+    today = timezone.localdate()
+    fields = {f.name for f in FacilitationRequest._meta.get_fields() if hasattr(f, "attname")}
+    values = {k: v for k, v in data.items() if k in fields}
+    for protected in ("id", "reference", "status", "status_token", "consent_token"):
+        values.pop(protected, None)
+    joint = values.get("requested_by") == Requester.JOINT
+    case = FacilitationRequest.objects.create(
+        **values,
+        reference=tracking_number_next(year=today.year),
+        received_on=today,
+        status=RequestStatus.SUBMITTED,
+        submission_token=submission_token,
+        consent_state=ConsentState.NOT_NEEDED if joint else ConsentState.PENDING,
+    )
+    StatusChange.objects.create(
+        request=case,
+        from_status="",
+        to_status=RequestStatus.SUBMITTED,
+        reason=_recorded(gettext_lazy("Online form")),
+    )
+    if joint:
+        case = request_transition(
+            request=case,
+            to_status=RequestStatus.UNDER_REVIEW,
+            reason=_recorded(gettext_lazy("Both parties asked together")),
+        )
+        case.agreed_on = today
+        case.save(update_fields=["agreed_on", "updated_at"])
+    else:
+        case = request_transition(request=case, to_status=RequestStatus.AWAITING_CONSENT)
+        case.consent_requested_at = timezone.now()
+        case.save(update_fields=["consent_requested_at", "updated_at"])
+        _notify(case, Event.CONSENT_REQUESTED, other_party(case), consent_url=consent_url(case))
+    for party in requester_parties(case):
+        _notify(case, Event.REQUEST_RECEIVED, party, status_url=status_url(case))
+    return case
+
+
+# --- The other party's agreement -----------------------------------------------------

@@ -1,0 +1,128 @@
+"""Pages for the people asking, without login: the form, the status and consent pages."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from fiep.services import access_log_record, client_ip
+
+from .. import ratelimit, services
+from ..forms import ConsentForm, RequestForm, WithdrawForm
+from ..models import TRANSITIONS, ConsentState, FacilitationRequest, RequestStatus
+
+SESSION_KEY = "fiep_requests_submitted"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    """The public request form. Over the hourly limit per address: 429."""
+    form = RequestForm(
+        request.POST or None,
+        initial={"parent_language": "es" if request.LANGUAGE_CODE.startswith("es") else "en"},
+    )
+    if request.method == "POST":
+        if form.is_spam:
+            # Look like success to the bot; store nothing.
+            ratelimit.allow(request, scope="request-form")
+            return render(request, "fiep_requests/request_spam.html")
+        if form.is_valid():
+            if not ratelimit.allow(request, scope="request-form"):
+                # Keep what was typed: the person can send it later or call the office.
+                response = render(
+                    request,
+                    "fiep_requests/request_new.html",
+                    {"form": form, "rate_limited": True},
+                    status=429,
+                )
+                response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+                return response
+            case = services.request_submit(
+                data=form.submission_data(),
+                ip=client_ip(request),
+                submission_token=form.cleaned_data.get("submission_token") or None,
+            )
+            request.session[SESSION_KEY] = case.pk
+            return redirect("fiep_requests:submitted")
+    return render(request, "fiep_requests/request_new.html", {"form": form})
+
+
+@never_cache
+def request_submitted(request):
+    """The confirmation page: tracking number and the private status link."""
+    case = get_object_or_404(FacilitationRequest, pk=request.session.get(SESSION_KEY, 0))
+    return render(
+        request,
+        "fiep_requests/request_submitted.html",
+        {"case": case, "status_url": services.status_url(case)},
+    )
+
+
+def _speak(request, language):
+    """Show a private-link page in its recipient's language unless they chose one."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+def _withdrawable(case):
+    return RequestStatus.WITHDRAWN in TRANSITIONS[RequestStatus(case.status)]
+
+
+@never_cache
+@ratelimit.limit_posts(scope="status")
+@require_http_methods(["GET", "POST"])
+def request_status(request, token):
+    """The requester's private page: status, history, and withdrawing (POST)."""
+    case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
+    _speak(request, services.requester_parties(case)[0]["language"])
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and _withdrawable(case) and form.is_valid():
+        services.request_withdraw(request=case, reason=form.cleaned_data["reason"])
+        return redirect("fiep_requests:status", token=token)
+    return render(
+        request,
+        "fiep_requests/request_status.html",
+        {
+            "case": case,
+            "history": case.status_changes.all(),
+            "withdraw_form": form if _withdrawable(case) else None,
+        },
+    )
+
+
+@never_cache
+@ratelimit.limit_posts(scope="consent")
+@require_http_methods(["GET", "POST"])
+def consent(request, token):
+    """The other party's page: agree or decline, in their language."""
+    case = get_object_or_404(FacilitationRequest, consent_token=token, imported=False)
+    # The page names the student to whoever holds the link: keep a record of each view.
+    access_log_record(
+        user=request.user,
+        case_reference=case.reference,
+        purpose="Consent page opened through the other party's link",
+        obj=case,
+        request=request,
+    )
+    party = services.other_party(case)
+    if party:
+        _speak(request, party["language"])
+    pending = (
+        case.status == RequestStatus.AWAITING_CONSENT and case.consent_state == ConsentState.PENDING
+    )
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and pending and form.is_valid():
+        case = services.consent_respond(
+            token=token,
+            agree=form.cleaned_data["answer"] == "agree",
+            reason=form.cleaned_data["reason"],
+        )
+        return render(request, "fiep_requests/consent_done.html", {"case": case})
+    return render(
+        request,
+        "fiep_requests/consent.html",
+        {"case": case, "form": form if pending else None},
+    )

@@ -1,0 +1,315 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from facilitators.models import AssignmentStatus
+from fiep.models import AccessAction, AccessLog, OutboxMessage, Role
+from fiep_requests.extensions import (
+    TimelineEntry,
+    _case_panels,
+    _timeline_providers,
+    register_case_panel,
+    register_timeline_provider,
+)
+from fiep_requests.models import CaseNote, ConsentState, FacilitationRequest, RequestStatus
+from fiep_requests.selectors import visible_requests
+from tests.factories import (
+    AssignmentFactory,
+    DistrictFactory,
+    FacilitationRequestFactory,
+    FacilitatorFactory,
+    UserFactory,
+    liaison_user,
+    staff_user,
+)
+
+pytestmark = pytest.mark.django_db
+INBOX = reverse("fiep_requests:inbox")
+
+
+def case_url(case):
+    return reverse("fiep_requests:case", args=[case.reference])
+
+
+def action_url(case, action):
+    return reverse("fiep_requests:case-action", args=[case.reference, action])
+
+
+def test_visible_requests_per_role():
+    own, other = DistrictFactory(), DistrictFactory()
+    mine = FacilitationRequestFactory(district=own)
+    theirs = FacilitationRequestFactory(district=other)
+    facilitator = FacilitatorFactory(with_user=True)
+    assigned = AssignmentFactory(facilitator=facilitator).request
+    AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.DECLINED)
+    assert set(visible_requests(staff_user())) == set(FacilitationRequest.objects.all())
+    assert {mine, theirs, assigned} <= set(visible_requests(staff_user()))
+    assert list(visible_requests(liaison_user(own))) == [mine]
+    assert list(visible_requests(facilitator.user)) == [assigned]
+    assert list(visible_requests(UserFactory())) == []
+
+
+def test_inbox_anonymous_redirects_to_login(client):
+    response = client.get(INBOX)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_inbox_facilitator_and_roleless_get_403(client):
+    for user in (FacilitatorFactory(with_user=True).user, UserFactory()):
+        client.force_login(user)
+        assert client.get(INBOX).status_code == 403
+
+
+def test_inbox_liaison_sees_only_own_district(client):
+    own = DistrictFactory()
+    mine = FacilitationRequestFactory(district=own)
+    theirs = FacilitationRequestFactory()
+    client.force_login(liaison_user(own))
+    html = client.get(INBOX).content.decode()
+    assert mine.reference in html
+    assert theirs.reference not in html
+
+
+def test_inbox_filters_from_url(staff_client):
+    wanted = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW, parent_name="Zoe Q")
+    FacilitationRequestFactory(status=RequestStatus.SUBMITTED)
+    for query in (
+        {"status": "under_review"},
+        {"q": "zoe"},
+        {"q": wanted.reference},
+        {"q": wanted.student_last_name},
+        {"district": wanted.district_id},
+        {"region": wanted.district.region_id},
+    ):
+        page = staff_client.get(INBOX, query).context["page"]
+        assert list(page) == [wanted], query
+
+
+def test_inbox_facilitator_filter_and_column(staff_client):
+    assignment = AssignmentFactory()
+    FacilitationRequestFactory()
+    response = staff_client.get(INBOX, {"facilitator": assignment.facilitator_id})
+    assert [c.pk for c in response.context["page"]] == [assignment.request_id]
+    assert assignment.facilitator.last_name in response.content.decode()
+
+
+def test_inbox_sorting(staff_client):
+    b = FacilitationRequestFactory(reference="FIEP-2026-0900")
+    a = FacilitationRequestFactory(reference="FIEP-2026-0800")
+    page = staff_client.get(INBOX, {"ordering": "reference"}).context["page"]
+    assert list(page) == [a, b]
+    page = staff_client.get(INBOX, {"ordering": "-reference"}).context["page"]
+    assert list(page) == [b, a]
+
+
+def _inbox_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(INBOX).status_code == 200
+    return len(queries)
+
+
+def test_inbox_query_count_same_for_1_and_50_rows(staff_client):
+    FacilitationRequestFactory()
+    staff_client.get(INBOX)  # warm up: the first request of a session may write it
+    one = _inbox_queries(staff_client)
+    AssignmentFactory()
+    FacilitationRequestFactory.create_batch(48)
+    many = _inbox_queries(staff_client)
+    assert one == many
+
+
+def test_inbox_export_csv_columns_and_access_log(staff_client):
+    cases = FacilitationRequestFactory.create_batch(3, status=RequestStatus.UNDER_REVIEW)
+    FacilitationRequestFactory(status=RequestStatus.DENIED)
+    response = staff_client.get(reverse("fiep_requests:inbox-export"), {"status": "under_review"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "Tracking number",
+        "Received",
+        "Status",
+        "Student",
+        "District",
+        "Requested by",
+        "Facilitator",
+    ]
+    assert {r[0] for r in rows[1:]} == {c.reference for c in cases}
+    assert all("@" not in cell for row in rows for cell in row)  # no e-mail addresses
+    logged = AccessLog.objects.filter(action=AccessAction.EXPORT)
+    assert sorted(logged.values_list("case_reference", flat=True)) == sorted(
+        c.reference for c in cases
+    )
+
+
+def test_case_page_logs_access_and_shows_timeline(staff_client, staff):
+    case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    CaseNote.objects.create(request=case, author=staff, text="Called the school")
+    OutboxMessage.objects.create(
+        event="request_received",
+        dedupe_key="k",
+        recipient_email="p@example.org",
+        language="en",
+        subject="We received it",
+        body_text="x",
+        case_reference=case.reference,
+    )
+    response = staff_client.get(case_url(case))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "Called the school" in html
+    assert "We received it" in html
+    assert case.student_name in html
+    log = AccessLog.objects.get()
+    assert (log.user, log.case_reference, log.action) == (staff, case.reference, "view")
+
+
+def test_case_page_renders_extension_panels_and_timeline_entries(staff_client):
+    case = FacilitationRequestFactory()
+
+    def provider(c):
+        return [TimelineEntry(at=c.created_at, kind="meeting", text="Meeting booked (ext)")]
+
+    def panel(http_request, c):
+        return ("fiep/_panel_links.html", {"title": "Extension panel", "links": []})
+
+    register_timeline_provider(provider)
+    register_case_panel(panel)
+    try:
+        html = staff_client.get(case_url(case)).content.decode()
+    finally:
+        _timeline_providers.remove(provider)
+        _case_panels.remove(panel)
+    assert "Meeting booked (ext)" in html
+    assert "Extension panel" in html
+
+
+def test_case_page_other_district_liaison_gets_404(client):
+    case = FacilitationRequestFactory()
+    client.force_login(liaison_user(DistrictFactory()))
+    assert client.get(case_url(case)).status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_case_page_unassigned_facilitator_gets_404(client):
+    case = FacilitationRequestFactory()
+    AssignmentFactory(request=case, status=AssignmentStatus.DECLINED)
+    client.force_login(FacilitatorFactory(with_user=True).user)
+    assert client.get(case_url(case)).status_code == 404
+
+
+def test_case_page_assigned_facilitator_sees_it_without_notes(client):
+    assignment = AssignmentFactory(facilitator=FacilitatorFactory(with_user=True))
+    CaseNote.objects.create(
+        request=assignment.request, author=staff_user(), text="secret office note"
+    )
+    client.force_login(assignment.facilitator.user)
+    response = client.get(case_url(assignment.request))
+    assert response.status_code == 200
+    assert "secret office note" not in response.content.decode()
+
+
+def test_case_page_own_liaison_reads_but_cannot_act(client):
+    case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    client.force_login(liaison_user(case.district))
+    response = client.get(case_url(case))
+    assert response.status_code == 200
+    assert 'action="' + action_url(case, "approve") not in response.content.decode()
+    assert client.post(action_url(case, "approve"), {}).status_code == 403
+    assert client.post(action_url(case, "note"), {"text": "x"}).status_code == 403
+    case.refresh_from_db()
+    assert case.status == RequestStatus.UNDER_REVIEW
+
+
+def test_case_action_approve(staff_client):
+    case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    response = staff_client.post(action_url(case, "approve"), {"message": "Go ahead"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == RequestStatus.APPROVED
+
+
+def test_case_action_deny_needs_reason(staff_client):
+    case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    assert staff_client.post(action_url(case, "deny"), {"reason_code": ""}).status_code == 400
+    staff_client.post(action_url(case, "deny"), {"reason_code": "duplicate"})
+    case.refresh_from_db()
+    assert (case.status, case.decision_reason) == (RequestStatus.DENIED, "duplicate")
+
+
+def test_case_action_not_allowed_now_changes_nothing(staff_client):
+    case = FacilitationRequestFactory(status=RequestStatus.DENIED)
+    response = staff_client.post(action_url(case, "approve"), {}, follow=True)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == RequestStatus.DENIED
+
+
+def test_case_action_record_consent_by_phone(staff_client):
+    case = FacilitationRequestFactory(
+        status=RequestStatus.AWAITING_CONSENT, consent_state=ConsentState.PENDING
+    )
+    staff_client.post(
+        action_url(case, "consent"), {"agreed": "yes", "method": "phone", "note": "Dana, 2pm"}
+    )
+    case.refresh_from_db()
+    assert (case.status, case.consent_method) == (RequestStatus.UNDER_REVIEW, "phone")
+
+
+def test_case_action_note_and_cancel(staff_client):
+    case = FacilitationRequestFactory(status=RequestStatus.APPROVED)
+    staff_client.post(action_url(case, "note"), {"text": "Left a voicemail"})
+    staff_client.post(action_url(case, "cancel"), {"reason": "Student moved"})
+    case.refresh_from_db()
+    assert case.notes.get().text == "Left a voicemail"
+    assert case.status == RequestStatus.CANCELLED
+
+
+def test_case_action_unknown_is_404(staff_client):
+    case = FacilitationRequestFactory()
+    assert staff_client.post(action_url(case, "explode"), {}).status_code == 404
+
+
+def test_case_action_get_not_allowed(staff_client):
+    case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    assert staff_client.get(action_url(case, "approve")).status_code == 405
+
+
+def test_case_page_related_requests_linked(staff_client):
+    case = FacilitationRequestFactory(student_last_name="Twin")
+    earlier = FacilitationRequestFactory(student_last_name="Twin", district=case.district)
+    html = staff_client.get(case_url(case)).content.decode()
+    assert case_url(earlier) in html
+
+
+def test_staff_home_panel_counts(staff_client):
+    FacilitationRequestFactory.create_batch(2, status=RequestStatus.UNDER_REVIEW)
+    html = staff_client.get(reverse("staff-home")).content.decode()
+    assert "Waiting for review: 2" in html
+
+
+def test_admin_pages_load(client):
+    admin = UserFactory(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    case = FacilitationRequestFactory()
+    for url in (
+        reverse("admin:fiep_requests_facilitationrequest_changelist"),
+        reverse("admin:fiep_requests_facilitationrequest_change", args=[case.pk]),
+        reverse("admin:fiep_requests_denialreason_changelist"),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_inbox_query_count_same_for_liaison_1_and_50_rows(client):
+    district = DistrictFactory()
+    client.force_login(liaison_user(district))
+    FacilitationRequestFactory(district=district)
+    client.get(INBOX)  # warm up: the first request of a session may write it
+    one = _inbox_queries(client)
+    FacilitationRequestFactory.create_batch(49, district=district)
+    assert _inbox_queries(client) == one
