@@ -236,8 +236,10 @@ SITE_URL = _value("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 CACHES = {"default": _value("CACHE_URL", env.cache_url, "locmemcache://")}
 
 # Celery: with no broker configured every task runs eagerly in the calling process.
-CELERY_BROKER_URL = _value("CELERY_BROKER_URL", env.str, "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_broker_url = _value("CELERY_BROKER_URL", env.str, "")
+CELERY_TASK_ALWAYS_EAGER = not _broker_url
+# An in-memory transport when eager, so nothing ever tries to reach a broker.
+CELERY_BROKER_URL = _broker_url or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = _value("CELERY_RESULT_BACKEND", env.str, "") or None
 CELERY_TASK_SERIALIZER = "json"

@@ -50,7 +50,7 @@ def staff_home(request):
 
 
 def _broker_status():
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager", True
     from kombu import Connection
 

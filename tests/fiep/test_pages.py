@@ -88,7 +88,7 @@ def test_password_reset_page(client):
 
 
 def test_health_ok_with_eager_celery(client, settings):
-    settings.CELERY_BROKER_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
@@ -100,12 +100,14 @@ def test_health_ok_with_broker_up(client, settings):
     if not os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("needs CELERY_BROKER_URL (CI's PostgreSQL + Redis run)")
     settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     assert client.get("/health/").json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 def test_health_with_broker_down_is_degraded(client, settings):
     # Nothing listens on port 1: a real connection refusal, not a mock.
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "broker": "down"}
