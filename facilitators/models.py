@@ -141,6 +141,7 @@ class AssignmentStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined by the facilitator")
     REPLACED = "replaced", _("Replaced (objection or reassignment)")
+    RELEASED = "released", _("Released: the case closed before the meeting")
 
 
 class Assignment(models.Model):

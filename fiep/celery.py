@@ -25,5 +25,9 @@ app.conf.beat_schedule = {
         "task": "evaluations.reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
+    "evaluation-follow-ups": {
+        "task": "evaluations.follow_ups_send",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "retention-purge": {"task": "fiep.retention_purge", "schedule": crontab(hour=2, minute=0)},
 }
