@@ -21,13 +21,13 @@ app.conf.beat_schedule = {
         "task": "meetings.overdue_outcomes_remind",
         "schedule": crontab(hour=7, minute=0),
     },
-    "evaluation-reminders": {
-        "task": "evaluations.reminders_send",
-        "schedule": crontab(hour=8, minute=0),
-    },
     "evaluation-follow-ups": {
         "task": "evaluations.follow_ups_send",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "evaluation-reminders": {
+        "task": "evaluations.reminders_send",
+        "schedule": crontab(hour=8, minute=0),
     },
     "retention-purge": {"task": "fiep.retention_purge", "schedule": crontab(hour=2, minute=0)},
 }

@@ -205,6 +205,8 @@ def _districts_for(facilitator, districts):
 def _meeting(case, facilitator, days, by, scheduled_at, hour=10):
     """Schedule ``case`` (assigned) ``days`` from today; its history dated ``scheduled_at``."""
     day = local_today() + datetime.timedelta(days=days)
+    while day.weekday() >= 5:  # meetings are on school days: past ones earlier, others later
+        day += datetime.timedelta(days=-1 if days < 0 else 1)
     start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=local_zone())
     request_transition(
         request=case, to_status=RequestStatus.SCHEDULED, by=by, reason="Meeting scheduled"

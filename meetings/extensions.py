@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from fiep_requests.extensions import TimelineEntry
 
 from .models import Meeting, MeetingChange, MeetingChangeKind
+from .selectors import schedulable_requests
 
 
 def _who(user):
@@ -44,8 +45,6 @@ def case_panel(http_request, case):
     says it is waiting for them before that; a scheduled meeting whose day has come links
     to its outcome record.
     """
-    from facilitators.models import Assignment, AssignmentStatus
-
     user = http_request.user
     meeting = Meeting.objects.filter(request=case).select_related("facilitator").first()
     links = []
@@ -61,10 +60,7 @@ def case_panel(http_request, case):
                 links.append((_("Reschedule"), reverse("meetings:reschedule", args=[meeting.pk])))
                 links.append((_("Cancel"), reverse("meetings:cancel", args=[meeting.pk])))
     if case.status == "assigned" and user.has_perm("meetings.schedule_meeting", case):
-        accepted = Assignment.objects.filter(
-            request=case, status=AssignmentStatus.ACCEPTED
-        ).exists()
-        if accepted:
+        if schedulable_requests(user).filter(pk=case.pk).exists():  # accepted by now
             links.append((_("Schedule the meeting"), reverse("meetings:schedule", args=[case.pk])))
         else:
             waiting = _("The meeting can be scheduled once the facilitator accepts the case.")
