@@ -405,7 +405,7 @@ def _seed():
     )
     _backdate_last_change(cancelled_case, when)
     Assignment.objects.filter(request=cancelled_case, status=AssignmentStatus.ACCEPTED).update(
-        status=AssignmentStatus.RELEASED
+        status=AssignmentStatus.RELEASED, released_at=when
     )
     # A case the demo facilitator has accepted and can schedule.
     if keep is None:

@@ -280,7 +280,7 @@ def assignment_release(*, request, by=None):
     is not moved (its own app already closed it). Does nothing (returns None) when no
     facilitator holds the case.
 
-    Side effects: the assignment becomes RELEASED with ``responded_at`` kept; a
+    Side effects: the assignment becomes RELEASED with ``released_at``; a
     FACILITATOR_RELEASED e-mail to the facilitator in their language (outbox, after commit).
     """
     with transaction.atomic():
@@ -293,7 +293,8 @@ def assignment_release(*, request, by=None):
         if live is None:
             return None
         live.status = AssignmentStatus.RELEASED
-        live.save(update_fields=["status"])
+        live.released_at = timezone.now()
+        live.save(update_fields=["status", "released_at"])
         fac = live.facilitator
         notify(
             event=Event.FACILITATOR_RELEASED,

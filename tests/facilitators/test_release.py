@@ -57,3 +57,15 @@ def test_release_message_in_facilitator_language():
     message = OutboxMessage.objects.get(event="facilitator_released")
     assert message.language == "es"
     assert "se cerró" in message.subject
+
+
+def test_release_on_the_case_timeline():
+    from fiep_requests.selectors import case_timeline
+
+    assignment = _offered()
+    request_services.request_withdraw(request=assignment.request)
+    assignment.refresh_from_db()
+    assert assignment.released_at is not None
+    texts = [entry.text for entry in case_timeline(assignment.request)]
+    name = assignment.facilitator.full_name
+    assert f"{name} released: the case closed before the meeting" in texts
