@@ -16,4 +16,4 @@ class FacilitatorsConfig(AppConfig):
         from .case import case_panel, timeline_entries
 
         register_timeline_provider(timeline_entries)
-        register_case_panel(case_panel)
+        register_case_panel(case_panel, order=10)

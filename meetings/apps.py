@@ -15,4 +15,4 @@ class MeetingsConfig(AppConfig):
         from . import extensions, receivers  # noqa: F401  (receivers connect to request_closed)
 
         register_timeline_provider(extensions.timeline_entries)
-        register_case_panel(extensions.case_panel)
+        register_case_panel(extensions.case_panel, order=20)

@@ -159,3 +159,28 @@ def test_facilitator_portal_next_step_links_to_the_outcome_record(client):
     assert "Record the outcome of the meeting." in html
     assert reverse("meetings:detail", args=[upcoming.pk]) in html
     assert "Facilitate the meeting." in html
+
+
+def test_case_panels_in_flow_order_before_other_panels(rf, staff):
+    from fiep_requests.extensions import _case_panels, extra_case_panels, register_case_panel
+
+    case = factories.MeetingFactory(held=True).request
+    factories.AssignmentFactory(request=case)
+
+    def early_registered(http_request, c):  # registered last, no order: goes last
+        return ("fiep/_panel_links.html", {"title": "Other", "links": []})
+
+    register_case_panel(early_registered)
+    _case_panels.insert(0, _case_panels.pop())  # even if it had been registered first
+    try:
+        request = rf.get("/")
+        request.user = staff
+        templates = [name for name, _context in extra_case_panels(request, case)]
+    finally:
+        _case_panels.remove(early_registered)
+    assert templates == [
+        "facilitators/_case_panel.html",
+        "meetings/_case_panel.html",
+        "evaluations/_case_panel.html",
+        "fiep/_panel_links.html",
+    ]
