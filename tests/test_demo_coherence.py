@@ -52,7 +52,7 @@ COUNTED = [
 def demo(django_db_setup, django_db_blocker):
     """``seed_demo`` once for the module, undone afterwards."""
     with django_db_blocker.unblock():
-        from django.db import connection, transaction
+        from django.db import transaction
 
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -62,7 +62,6 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            connection.close()
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]

@@ -285,7 +285,7 @@ def assignment_release(*, request, by=None):
     """
     with transaction.atomic():
         live = (
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(of=("self",))
             .filter(request_id=request.pk, status__in=LIVE_STATUSES)
             .select_related("facilitator__user")
             .first()
