@@ -14,5 +14,5 @@ class EvaluationsConfig(AppConfig):
 
         from . import case_hooks, receivers  # noqa: F401  (receivers connect to meetings.signals)
 
-        register_case_panel(case_hooks.case_panel)
+        register_case_panel(case_hooks.case_panel, order=30)
         register_timeline_provider(case_hooks.timeline_entries)

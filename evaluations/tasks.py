@@ -11,16 +11,18 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="evaluations.reminders_send", ignore_result=True)
 def reminders_send():
-    """Send the one reminder to unanswered evaluation invitations close to expiry, and the
-    follow-up surveys that are due (both daily work; one beat entry serves both).
+    """Daily: the one reminder to unanswered evaluation invitations close to expiry.
+
+    The follow-up surveys have their own beat entry (``evaluations.follow_ups_send``).
     """
     sent = services.reminders_send()
-    sent_follow_ups = follow_ups.follow_ups_send()
-    logger.info("evaluation reminders sent: %s; follow-ups sent: %s", sent, sent_follow_ups)
-    return sent + sent_follow_ups
+    logger.info("evaluation reminders sent: %s", sent)
+    return sent
 
 
 @shared_task(name="evaluations.follow_ups_send", ignore_result=True)
 def follow_ups_send():
-    """Send the follow-up surveys that are due ("did the agreements hold?")."""
-    return follow_ups.follow_ups_send()
+    """Daily: send the follow-up surveys that are due ("did the agreements hold?")."""
+    sent = follow_ups.follow_ups_send()
+    logger.info("evaluation follow-ups sent: %s", sent)
+    return sent

@@ -12,7 +12,8 @@ class FacilitatorsConfig(AppConfig):
     def ready(self):
         from fiep_requests.extensions import register_case_panel, register_timeline_provider
 
+        from . import receivers  # noqa: F401  (receivers connect to request_closed)
         from .case import case_panel, timeline_entries
 
         register_timeline_provider(timeline_entries)
-        register_case_panel(case_panel)
+        register_case_panel(case_panel, order=10)

@@ -62,6 +62,15 @@ def timeline_entries(case):
                     by=_who(a.facilitator.user),
                 )
             )
+        if a.released_at:
+            entries.append(
+                TimelineEntry(
+                    at=a.released_at,
+                    kind="assignment",
+                    text=_("%(name)s released: the case closed before the meeting")
+                    % {"name": name},
+                )
+            )
         previous = a
     for o in Objection.objects.filter(request=case).select_related(
         "assignment__facilitator", "recorded_by"

@@ -1,5 +1,6 @@
 """Demo roster: about 15 fictional facilitators, their trainings, languages, conflicts and
-unavailability, and assignments in every state (offered, accepted, declined, replaced).
+unavailability, and assignments in every state (offered, accepted, declined, replaced,
+released: a case withdrawn while offered, through the real services and receivers).
 
 Every name is invented. Runs after the core and fiep_requests seeds; when fiep_requests
 has no approved requests to offer, it creates its own fictional ones. Idempotent: a second
@@ -19,7 +20,7 @@ from fiep_requests.models import (
     Requester,
     RequestStatus,
 )
-from fiep_requests.services import request_transition
+from fiep_requests.services import request_transition, request_withdraw
 
 from . import services
 from .models import Assignment, Facilitator
@@ -271,7 +272,7 @@ def seed(stdout):
     staff = User.objects.filter(username="staff").first()
     people = _roster(today)
     fiona = people["Facilitator"]
-    cases = _approved_cases(today, staff, needed=7)
+    cases = _approved_cases(today, staff, needed=8)
 
     def offer(case, facilitator, note=""):
         try:
@@ -329,8 +330,18 @@ def seed(stdout):
             if second is not None:
                 accept(offer(cases[4], second), second)
             made += 1
-    # cases[5:] stay approved and unassigned, to try the suggestions page.
+    if len(cases) >= 6:  # offered, then the family withdrew: the assignment is released
+        first = first_eligible(cases[-1])
+        if first is not None and offer(cases[-1], first) is not None:
+            # request_closed → facilitators.receivers releases the assignment.
+            request_withdraw(
+                request=cases[-1],
+                by=staff,
+                reason="The family and the school agreed before the meeting.",
+            )
+            made += 1
+    # The others stay approved and unassigned, to try the suggestions page.
     stdout.write(
         f"Facilitators: {Facilitator.objects.count()} on the roster, {made} demo cases assigned, "
-        f"{max(len(cases) - 5, 0)} approved cases waiting for a facilitator."
+        f"{max(len(cases) - 6, 0)} approved cases waiting for a facilitator."
     )

@@ -141,6 +141,7 @@ class AssignmentStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined by the facilitator")
     REPLACED = "replaced", _("Replaced (objection or reassignment)")
+    RELEASED = "released", _("Released: the case closed before the meeting")
 
 
 class Assignment(models.Model):
@@ -168,6 +169,8 @@ class Assignment(models.Model):
     conflict_attested_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     imported = models.BooleanField(default=False)
+    #: When the request closed before its meeting and the facilitator was released.
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assigned_at", "-id"]

@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -113,8 +114,11 @@ def facilitator_of(user):
 def facilitator_cases(user):
     """Requests with an offered or accepted assignment to ``user``'s facilitator profile.
 
-    Each row carries ``my_assignment_id`` and ``my_assignment_status`` (one query, no
-    per-row look-ups). Empty for users without a profile.
+    Each row carries ``my_assignment_id`` and ``my_assignment_status``, and from the
+    case's meeting (through the reverse relation, no import of the meetings app)
+    ``meeting_id``, ``meeting_status``, ``meeting_starts_at`` and
+    ``meeting_outcome_recorded_at`` — one query, no per-row look-ups. Empty for users
+    without a profile.
     """
     if not getattr(user, "is_authenticated", False):
         return FacilitationRequest.objects.none()
@@ -130,6 +134,10 @@ def facilitator_cases(user):
             my_assignment_id=Subquery(mine.values("pk")[:1]),
             my_assignment_status=Subquery(mine.values("status")[:1]),
             my_assigned_at=Subquery(mine.values("assigned_at")[:1]),
+            meeting_id=F("meeting__id"),
+            meeting_status=F("meeting__status"),
+            meeting_starts_at=F("meeting__starts_at"),
+            meeting_outcome_recorded_at=F("meeting__outcome_recorded_at"),
         )
         .order_by("-my_assigned_at", "-id")
     )

@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "meetings.overdue_outcomes_remind",
         "schedule": crontab(hour=7, minute=0),
     },
+    "evaluation-follow-ups": {
+        "task": "evaluations.follow_ups_send",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "evaluation-reminders": {
         "task": "evaluations.reminders_send",
         "schedule": crontab(hour=8, minute=0),

@@ -32,6 +32,7 @@ class Event(models.TextChoices):
     REQUEST_WITHDRAWN = "request_withdrawn"
     FACILITATOR_ASSIGNED = "facilitator_assigned"
     FACILITATOR_DECLINED = "facilitator_declined"
+    FACILITATOR_RELEASED = "facilitator_released"
     MEETING_SCHEDULED = "meeting_scheduled"
     MEETING_RESCHEDULED = "meeting_rescheduled"
     MEETING_CANCELLED = "meeting_cancelled"

@@ -12,7 +12,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from fiep_requests.extensions import register_case_panel, register_timeline_provider
 
-        from . import extensions
+        from . import extensions, receivers  # noqa: F401  (receivers connect to request_closed)
 
         register_timeline_provider(extensions.timeline_entries)
-        register_case_panel(extensions.case_panel)
+        register_case_panel(extensions.case_panel, order=20)

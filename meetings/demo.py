@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from facilitators.models import Assignment, AssignmentStatus, ContractStatus, Facilitator
 from fiep.models import District, Role, User
-from fiep_requests.models import FacilitationRequest, RequestStatus, TrackingCounter
+from fiep_requests.models import (
+    FacilitationRequest,
+    RequestStatus,
+    StatusChange,
+    TrackingCounter,
+)
 from fiep_requests.services import request_transition
 
 from .models import (
@@ -40,6 +45,12 @@ FACILITATORS = [
     ("rosa.rivera@example.org", "Rosa", "Rivera", "V-1002"),
     ("omar.okafor@example.org", "Omar", "Okafor", "V-1003"),
 ]
+#: The facilitators demo's roster members who take the second and third places, when
+#: that demo ran (so the meetings belong to people on the roster, with logins and rates).
+ROSTER_STAND_INS = {
+    1: "rosa.alvarado@facilitators.example.org",
+    2: "oscar.morales@facilitators.example.org",
+}
 
 STUDENTS = [
     ("Jamie", "Lindqvist"),
@@ -73,6 +84,8 @@ def _facilitators():
         facilitator = None
         if index == 0 and demo_user is not None:
             facilitator = Facilitator.objects.filter(user=demo_user).first()
+        if index in ROSTER_STAND_INS:
+            facilitator = Facilitator.objects.filter(email=ROSTER_STAND_INS[index]).first()
         if facilitator is None:
             facilitator, _ = Facilitator.objects.get_or_create(
                 email=email,
@@ -107,12 +120,23 @@ def _next_reference(year):
             return reference
 
 
-def _case(index, district, facilitator, staff, to_status):
+def _at(day, hour=10):
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=local_zone())
+
+
+def _backdate_last_change(case, when):
+    """Status changes are stamped "now"; the demo's history happened earlier."""
+    last = case.status_changes.order_by("-id").first()
+    StatusChange.objects.filter(pk=last.pk).update(at=when)
+
+
+def _case(index, district, facilitator, staff, received):
+    """A fictional case received on ``received``, walked to "assigned" with an accepted
+    assignment to ``facilitator``; its history on those dates."""
     first, last = STUDENTS[index % len(STUDENTS)]
-    today = local_today()
     case = FacilitationRequest.objects.create(
-        reference=_next_reference(today.year),
-        received_on=today - datetime.timedelta(days=60 - index),
+        reference=_next_reference(received.year),
+        received_on=received,
         requested_by="parent" if index % 3 else "district",
         district=district,
         student_first_name=first,
@@ -129,29 +153,65 @@ def _case(index, district, facilitator, staff, to_status):
         narrative=MARKER,
         requester_consents=True,
         signature_name=f"Pat {last}",
-        signature_date=today - datetime.timedelta(days=60 - index),
+        signature_date=received,
         consent_state="given",
-        agreed_on=today - datetime.timedelta(days=55 - index),
+        agreed_on=received + datetime.timedelta(days=2),
     )
-    for status in PATH:
-        if status == RequestStatus.SCHEDULED and to_status == RequestStatus.ASSIGNED:
-            break
+    StatusChange.objects.create(request=case, to_status=RequestStatus.SUBMITTED, reason="Demo")
+    _backdate_last_change(case, _at(received, 9))
+    for step, status in enumerate(PATH, start=1):
+        if status == RequestStatus.SCHEDULED:
+            break  # _meeting schedules it
+        when = _at(received + datetime.timedelta(days=2 * step))
         if status == RequestStatus.ASSIGNED:
-            Assignment.objects.create(
+            assignment = Assignment.objects.create(
                 request=case,
                 facilitator=facilitator,
                 status=AssignmentStatus.ACCEPTED,
                 assigned_by=staff,
-                responded_at=timezone.now(),
-                conflict_attested_at=timezone.now(),
+                responded_at=when + datetime.timedelta(hours=3),
+                conflict_attested_at=when + datetime.timedelta(hours=3),
             )
+            Assignment.objects.filter(pk=assignment.pk).update(assigned_at=when)
         request_transition(request=case, to_status=status, by=staff, reason="Demo")
+        _backdate_last_change(case, when)
     return case
 
 
-def _meeting(case, facilitator, days, by, hour=10):
+def _accepted_unscheduled():
+    """Assigned cases (not this demo's) whose facilitator has accepted and that have no
+    meeting yet: the facilitators demo's accepted assignments, ready to be scheduled."""
+    rows = (
+        Assignment.objects.filter(
+            status=AssignmentStatus.ACCEPTED,
+            request__status=RequestStatus.ASSIGNED,
+            request__meeting__isnull=True,
+        )
+        .exclude(request__narrative=MARKER)
+        .select_related("request__district", "facilitator")
+        .order_by("request_id")
+    )
+    return [(row.request, row.facilitator) for row in rows]
+
+
+def _districts_for(facilitator, districts):
+    """Districts in the facilitator's regions without a recorded conflict (else all)."""
+    regions = set(facilitator.regions.values_list("pk", flat=True))
+    conflicts = set(facilitator.conflicts.values_list("district_id", flat=True))
+    mine = [d for d in districts if d.region_id in regions and d.pk not in conflicts]
+    return mine or [d for d in districts if d.pk not in conflicts] or districts
+
+
+def _meeting(case, facilitator, days, by, scheduled_at, hour=10):
+    """Schedule ``case`` (assigned) ``days`` from today; its history dated ``scheduled_at``."""
     day = local_today() + datetime.timedelta(days=days)
+    while day.weekday() >= 5:  # meetings are on school days: past ones earlier, others later
+        day += datetime.timedelta(days=-1 if days < 0 else 1)
     start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=local_zone())
+    request_transition(
+        request=case, to_status=RequestStatus.SCHEDULED, by=by, reason="Meeting scheduled"
+    )
+    _backdate_last_change(case, scheduled_at)
     meeting = Meeting.objects.create(
         request=case,
         facilitator=facilitator,
@@ -162,7 +222,7 @@ def _meeting(case, facilitator, days, by, hour=10):
         if days % 2
         else "https://video.example.org/fiep",
         interpreter_language="Spanish" if case.parent_language == "es" else "",
-        scheduled_at=timezone.now() - datetime.timedelta(days=max(1, 20 - days)),
+        scheduled_at=scheduled_at,
     )
     Participant.objects.bulk_create(
         [
@@ -182,9 +242,10 @@ def _meeting(case, facilitator, days, by, hour=10):
             Participant(meeting=meeting, role="administrator", name=case.district_contact_name),
         ]
     )
-    MeetingChange.objects.create(
+    change = MeetingChange.objects.create(
         meeting=meeting, kind=MeetingChangeKind.SCHEDULED, by=by, starts_at=start
     )
+    MeetingChange.objects.filter(pk=change.pk).update(at=scheduled_at)
     return meeting
 
 
@@ -207,7 +268,8 @@ def _outcome(meeting, by, held, consensus="", issues=()):
     )
     meeting.shared_summary = "The team reviewed the present levels and services." if is_held else ""
     meeting.private_notes = "Demo notes." if is_held else "Parent did not attend; called twice."
-    meeting.outcome_recorded_at = timezone.now()
+    recorded_at = min(meeting.starts_at + datetime.timedelta(days=2), timezone.now())
+    meeting.outcome_recorded_at = recorded_at
     meeting.outcome_recorded_by = by
     meeting.save()
     OutcomeIssue.objects.bulk_create(
@@ -221,13 +283,15 @@ def _outcome(meeting, by, held, consensus="", issues=()):
         by=by,
         reason=f"Outcome recorded: {HeldResult(held).label}",
     )
-    MeetingChange.objects.create(
+    _backdate_last_change(meeting.request, recorded_at)
+    change = MeetingChange.objects.create(
         meeting=meeting,
         kind=MeetingChangeKind.OUTCOME,
         by=by,
         starts_at=meeting.starts_at,
         reason=str(HeldResult(held).label),
     )
+    MeetingChange.objects.filter(pk=change.pk).update(at=recorded_at)
 
 
 def _month_start(months_back):
@@ -255,12 +319,21 @@ def _seed():
     facilitator_user = fiona.user
     if fiona.user_id:
         calendar_feed_for(facilitator=fiona)
-    districts = list(District.objects.order_by("code")[:15])
+    districts = list(District.objects.select_related("region").order_by("code")[:15])
     if not districts:
         raise RuntimeError("meetings demo: run the core seed first (no districts)")
+    today = local_today()
 
-    def district(i):
-        return districts[i % len(districts)]
+    def district(i, facilitator):
+        choices = _districts_for(facilitator, districts)
+        return choices[i % len(choices)]
+
+    # Accepted, not yet scheduled cases of the facilitators demo: the upcoming meetings
+    # use them, except one of the demo facilitator's, left for her to schedule.
+    existing = _accepted_unscheduled()
+    fionas = [row for row in existing if row[1] == fiona]
+    keep = fionas[0] if fionas else None
+    existing = [row for row in existing if row != keep]
 
     # (facilitator, days from today, what happened)
     plan = [
@@ -280,8 +353,19 @@ def _seed():
     ]
     meetings = []
     for index, (facilitator, days, outcome) in enumerate(plan):
-        case = _case(index, district(index), facilitator, staff, RequestStatus.SCHEDULED)
-        meeting = _meeting(case, facilitator, days, staff)
+        reuse = None
+        if days > 0 and existing:
+            same = [row for row in existing if row[1] == facilitator]
+            reuse = (same or existing)[0]
+            existing.remove(reuse)
+        if reuse is not None:
+            case, facilitator = reuse
+            scheduled_at = timezone.now()  # it was assigned just now, by that demo
+        else:
+            received = today + datetime.timedelta(days=min(days, 0) - 30)
+            case = _case(index, district(index, facilitator), facilitator, staff, received)
+            scheduled_at = _at(received + datetime.timedelta(days=10), 14)
+        meeting = _meeting(case, facilitator, days, staff, scheduled_at)
         recorder = facilitator.user or staff
         if outcome is not None:
             held, consensus, issues = outcome
@@ -289,14 +373,22 @@ def _seed():
         meetings.append(meeting)
     # One held case already closed by the office.
     request_transition(request=meetings[0].request, to_status=RequestStatus.CLOSED, by=staff)
-    # A meeting a party cancelled, and a case waiting to be scheduled.
-    cancelled_case = _case(13, district(13), omar, staff, RequestStatus.SCHEDULED)
-    cancelled = _meeting(cancelled_case, omar, 12, staff)
+    _backdate_last_change(
+        meetings[0].request, meetings[0].outcome_recorded_at + datetime.timedelta(days=5)
+    )
+    # A meeting a party cancelled: the case ends, the facilitator is released (as the
+    # request_closed receivers do).
+    received = today - datetime.timedelta(days=25)
+    cancelled_case = _case(13, district(13, omar), omar, staff, received)
+    cancelled = _meeting(
+        cancelled_case, omar, 12, staff, _at(received + datetime.timedelta(days=10), 14)
+    )
     cancelled.status = MeetingStatus.CANCELLED
     cancelled.cancel_reason = "The district and the parent settled the matter informally."
     cancelled.sequence = 1
     cancelled.save()
-    MeetingChange.objects.create(
+    when = timezone.now() - datetime.timedelta(days=2)
+    change = MeetingChange.objects.create(
         meeting=cancelled,
         kind=MeetingChangeKind.CANCELLED,
         by=staff,
@@ -304,13 +396,20 @@ def _seed():
         starts_at=cancelled.starts_at,
         reason=cancelled.cancel_reason,
     )
+    MeetingChange.objects.filter(pk=change.pk).update(at=when)
     request_transition(
         request=cancelled_case,
         to_status=RequestStatus.CANCELLED,
         by=staff,
         reason=cancelled.cancel_reason,
     )
-    _case(12, district(12), fiona, staff, RequestStatus.ASSIGNED)
+    _backdate_last_change(cancelled_case, when)
+    Assignment.objects.filter(request=cancelled_case, status=AssignmentStatus.ACCEPTED).update(
+        status=AssignmentStatus.RELEASED, released_at=when
+    )
+    # A case the demo facilitator has accepted and can schedule.
+    if keep is None:
+        _case(12, district(12, fiona), fiona, staff, today - datetime.timedelta(days=12))
 
     # Time entries and claims: approved (two months ago), submitted and returned (last
     # month), draft (this month).

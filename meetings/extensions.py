@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from fiep_requests.extensions import TimelineEntry
 
 from .models import Meeting, MeetingChange, MeetingChangeKind
+from .selectors import schedulable_requests
 
 
 def _who(user):
@@ -38,10 +39,16 @@ def timeline_entries(case):
 
 
 def case_panel(http_request, case):
-    """The meeting section of the staff case page: summary and links, or a schedule link."""
+    """The meeting section of the staff case page: summary, the next step and its link.
+
+    An assigned case shows "Schedule the meeting" once the facilitator has accepted, and
+    says it is waiting for them before that; a scheduled meeting whose day has come links
+    to its outcome record.
+    """
     user = http_request.user
     meeting = Meeting.objects.filter(request=case).select_related("facilitator").first()
     links = []
+    waiting = ""
     if meeting is not None and user.has_perm("meetings.view_meeting", meeting):
         links.append((_("Meeting page"), reverse("meetings:detail", args=[meeting.pk])))
         if meeting.status == "scheduled" and not meeting.outcome_recorded_at:
@@ -53,10 +60,13 @@ def case_panel(http_request, case):
                 links.append((_("Reschedule"), reverse("meetings:reschedule", args=[meeting.pk])))
                 links.append((_("Cancel"), reverse("meetings:cancel", args=[meeting.pk])))
     if case.status == "assigned" and user.has_perm("meetings.schedule_meeting", case):
-        links.append((_("Schedule the meeting"), reverse("meetings:schedule", args=[case.pk])))
-    if meeting is None and not links:
+        if schedulable_requests(user).filter(pk=case.pk).exists():  # accepted by now
+            links.append((_("Schedule the meeting"), reverse("meetings:schedule", args=[case.pk])))
+        else:
+            waiting = _("The meeting can be scheduled once the facilitator accepts the case.")
+    if meeting is None and not links and not waiting:
         return None
     return (
         "meetings/_case_panel.html",
-        {"meeting": meeting, "links": links, "title": _("Meeting")},
+        {"meeting": meeting, "links": links, "waiting": waiting, "title": _("Meeting")},
     )

@@ -9,6 +9,7 @@ from .assignment import (
     AssignmentRefused,
     assignment_accept,
     assignment_decline,
+    assignment_release,
     facilitator_assign,
     objection_record,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "Candidate",
     "assignment_accept",
     "assignment_decline",
+    "assignment_release",
     "assignment_search",
     "assignment_suggestions",
     "conflict_add",

@@ -270,3 +270,46 @@ def objection_record(*, request, by, party, reason):
         )
     request.status = RequestStatus.APPROVED
     return objection
+
+
+def assignment_release(*, request, by=None):
+    """Release the live (offered or accepted) assignment of a request that has closed.
+
+    Called by the ``fiep_requests.signals.request_closed`` receiver: the request was
+    withdrawn, cancelled or found not eligible before its meeting was held. The request
+    is not moved (its own app already closed it). Does nothing (returns None) when no
+    facilitator holds the case.
+
+    Side effects: the assignment becomes RELEASED with ``released_at``; a
+    FACILITATOR_RELEASED e-mail to the facilitator in their language (outbox, after commit).
+    """
+    with transaction.atomic():
+        live = (
+            Assignment.objects.select_for_update(of=("self",))
+            .filter(request_id=request.pk, status__in=LIVE_STATUSES)
+            .select_related("facilitator__user")
+            .first()
+        )
+        if live is None:
+            return None
+        live.status = AssignmentStatus.RELEASED
+        live.released_at = timezone.now()
+        live.save(update_fields=["status", "released_at"])
+        fac = live.facilitator
+        notify(
+            event=Event.FACILITATOR_RELEASED,
+            to_email=fac.email,
+            to_name=fac.full_name,
+            language=_language_of(fac),
+            context={
+                "name": fac.first_name,
+                "reference": request.reference,
+                # Lazy label: rendered in the recipient's language by notify().
+                "status": RequestStatus(request.status).label,
+                "cases_url": _portal_url("facilitators:my-cases"),
+            },
+            dedupe_key=f"facilitator_released:{live.pk}",
+            case_reference=request.reference,
+            related=live,
+        )
+    return live

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -19,17 +21,46 @@ from ._common import require_perm
 
 NEXT_STEPS = {
     "offered": gettext_lazy("Accept or decline the case."),
+    "outcome": gettext_lazy("Record the outcome of the meeting."),
     RequestStatus.ASSIGNED: gettext_lazy("Schedule the meeting with both parties."),
     RequestStatus.SCHEDULED: gettext_lazy("Facilitate the meeting."),
-    RequestStatus.HELD: gettext_lazy("Record the outcome, time and mileage."),
+    RequestStatus.HELD: gettext_lazy("Log your time and mileage for the payment claim."),
 }
+
+
+def _outcome_due(case):
+    starts_at = getattr(case, "meeting_starts_at", None)
+    return (
+        case.status == RequestStatus.SCHEDULED
+        and starts_at is not None
+        and starts_at <= timezone.now()
+        and getattr(case, "meeting_outcome_recorded_at", None) is None
+    )
 
 
 def next_step(case):
     """What the facilitator should do next on ``case`` (a facilitator_cases row)."""
     if case.my_assignment_status == AssignmentStatus.OFFERED:
         return NEXT_STEPS["offered"]
+    if _outcome_due(case):
+        return NEXT_STEPS["outcome"]
     return NEXT_STEPS.get(case.status, _("Nothing: the case is finished."))
+
+
+def next_step_url(case):
+    """Where the next step is done (the meetings app's pages), or "" for none."""
+    if case.my_assignment_status == AssignmentStatus.OFFERED:
+        return reverse("facilitators:my-case", args=[case.pk])
+    meeting_id = getattr(case, "meeting_id", None)
+    if case.status == RequestStatus.ASSIGNED:
+        return reverse("meetings:schedule", args=[case.pk])
+    if meeting_id is None:
+        return ""
+    if _outcome_due(case):
+        return reverse("meetings:outcome", args=[meeting_id])
+    if case.status == RequestStatus.HELD:
+        return reverse("meetings:time", args=[meeting_id])
+    return reverse("meetings:detail", args=[meeting_id])
 
 
 def _errors_to_messages(request, form):
@@ -54,6 +85,7 @@ def my_cases(request):
     cases = list(selectors.facilitator_cases(request.user))
     for case in cases:
         case.next_step = next_step(case)
+        case.next_step_url = next_step_url(case)
     return render(request, "facilitators/my_cases.html", {"cases": cases})
 
 
@@ -71,6 +103,7 @@ def my_case(request, pk):
         request=request,
     )
     case.next_step = next_step(case)
+    case.next_step_url = next_step_url(case)
     concern_labels = dict(Concern.choices)
     return render(
         request,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facilitators.services import facilitator_trial_review
 from fiep.notifications import Event, notify
 from fiep_requests.models import RequestStatus
 from fiep_requests.services import request_transition
@@ -96,8 +97,10 @@ def outcome_record(
     Side effects: the Meeting's outcome fields (``held_on`` = the meeting's local date when
     held), OutcomeIssue rows, participants' ``attended`` by role, a MeetingChange; the
     request moves SCHEDULED → HELD (held) or → CANCELLED (no-show, cancelled at the
-    table). After commit, a held meeting sends ``meetings.signals.outcome_recorded``
-    (the evaluations app invites the participants).
+    table); a held meeting counts toward a trial facilitator's promotion
+    (:func:`facilitators.services.facilitator_trial_review`). After commit, a held
+    meeting sends ``meetings.signals.outcome_recorded`` (the evaluations app invites the
+    participants).
     """
     issues = [(str(text).strip(), bool(resolved)) for text, resolved in issues if str(text).strip()]
     attendees_by_role = {k: int(v) for k, v in (attendees_by_role or {}).items() if int(v or 0)}
@@ -144,6 +147,9 @@ def outcome_record(
             starts_at=meeting.starts_at,
             reason=str(label),
         )
+        if is_held and meeting.facilitator_id:
+            # A trial facilitator becomes active after FIEP_TRIAL_FACILITATIONS held meetings.
+            facilitator_trial_review(facilitator=meeting.facilitator)
         if is_held:
             transaction.on_commit(lambda: outcome_recorded.send(sender=Meeting, meeting=meeting))
     return meeting

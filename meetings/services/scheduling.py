@@ -3,9 +3,10 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from facilitators.models import Assignment, AssignmentStatus
@@ -13,6 +14,7 @@ from fiep.models import Language
 from fiep.notifications import Event
 from fiep_requests.models import FacilitationRequest, MeetingFormat, RequestStatus
 from fiep_requests.services import request_transition
+from fiep_requests.signals import request_closed
 
 from ..models import (
     CalendarFeed,
@@ -196,6 +198,36 @@ def meeting_reschedule(
     return meeting
 
 
+def _cancel_locked(meeting, *, by, reason, by_party, request_to=None):
+    """Cancel a locked, scheduled meeting: status, SEQUENCE, history, METHOD:CANCEL mail.
+
+    ``request_to`` is the status the request moves to, or None when the request has
+    already been closed by its own app (``fiep_requests.signals.request_closed``).
+    """
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason
+    meeting.sequence += 1
+    meeting.save()
+    if request_to is not None:
+        request_transition(request=meeting.request, to_status=request_to, by=by, reason=reason)
+    MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChangeKind.CANCELLED,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        reason=reason,
+    )
+    notify_meeting(
+        meeting=meeting,
+        event=Event.MEETING_CANCELLED,
+        key=f"cancelled:{meeting.sequence}",
+        extra={"reason": reason, "by_party": by_party},
+        cancel=True,
+    )
+    return meeting
+
+
 def meeting_cancel(*, meeting, by, reason, by_party):
     """Cancel a scheduled meeting, saying who asked and why.
 
@@ -204,6 +236,8 @@ def meeting_cancel(*, meeting, by, reason, by_party):
     a new date) returns the request to ``assigned`` so it can be scheduled again.
     Side effects: Meeting status CANCELLED and SEQUENCE+1, a MeetingChange, a StatusChange
     on the request, and MEETING_CANCELLED with an ``.ics`` (METHOD:CANCEL) to everyone.
+    When the request ends (``by_party``), ``fiep_requests.signals.request_closed`` is
+    sent, so the facilitators app releases the assignment.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -217,32 +251,47 @@ def meeting_cancel(*, meeting, by, reason, by_party):
                 _("This case is “%(status)s”; its meeting can no longer be changed.")
                 % {"status": RequestStatus(meeting.request.status).label}
             )
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.cancel_reason = reason
-        meeting.sequence += 1
-        meeting.save()
-        request_transition(
-            request=meeting.request,
-            to_status=RequestStatus.CANCELLED if by_party else RequestStatus.ASSIGNED,
-            by=by,
-            reason=reason,
-        )
-        MeetingChange.objects.create(
-            meeting=meeting,
-            kind=MeetingChangeKind.CANCELLED,
-            by=by if getattr(by, "is_authenticated", False) else None,
-            sequence=meeting.sequence,
-            starts_at=meeting.starts_at,
-            reason=reason,
-        )
-        notify_meeting(
-            meeting=meeting,
-            event=Event.MEETING_CANCELLED,
-            key=f"cancelled:{meeting.sequence}",
-            extra={"reason": reason, "by_party": by_party},
-            cancel=True,
-        )
+        request_to = RequestStatus.CANCELLED if by_party else RequestStatus.ASSIGNED
+        _cancel_locked(meeting, by=by, reason=reason, by_party=by_party, request_to=request_to)
+        if by_party:
+            request_closed.send(
+                sender=FacilitationRequest,
+                request=meeting.request,
+                status=meeting.request.status,
+                by=by,
+            )
     return meeting
+
+
+def meeting_cancel_for_closed_request(*, request, by=None, reason=""):
+    """Cancel the scheduled meeting of a request that has just been closed elsewhere.
+
+    Called by the ``request_closed`` receiver (withdrawn, cancelled, denied, consent
+    declined or expired): the request already has its final status, so it is NOT moved
+    again. Does nothing (returns None) when the case has no scheduled meeting.
+    Side effects: Meeting status CANCELLED and SEQUENCE+1, a MeetingChange, and
+    MEETING_CANCELLED with an ``.ics`` (METHOD:CANCEL) to every participant and the
+    facilitator, after commit.
+    """
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .filter(request_id=request.pk, status=MeetingStatus.SCHEDULED)
+            .first()
+        )
+        if meeting is None or meeting.outcome_recorded_at:
+            return None
+        reason = (reason or "").strip() or (request.closed_reason or "").strip()
+        if not reason:
+            reason = _recorded_status_reason(request.status)
+        meeting.request = request
+        return _cancel_locked(meeting, by=by, reason=reason, by_party=True)
+
+
+def _recorded_status_reason(status):
+    """“The request was withdrawn.” and the like, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The request is now “%(status)s”.") % {"status": RequestStatus(status).label}
 
 
 def reminder_due_times(meeting):
@@ -338,6 +387,7 @@ __all__ = [
     "calendar_feed_for",
     "calendar_feed_reset",
     "meeting_cancel",
+    "meeting_cancel_for_closed_request",
     "meeting_reschedule",
     "meeting_schedule",
     "reminder_due_times",
