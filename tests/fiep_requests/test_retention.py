@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -388,3 +389,25 @@ def test_meeting_history_keeps_no_identifying_columns():
     assert meeting_history.isdisjoint(Meeting.IDENTIFYING_FIELDS)
     assert "comments" not in {f.name for f in Evaluation.history.model._meta.fields}
     assert "email" not in {f.name for f in EvaluationInvitation.history.model._meta.fields}
+
+
+def test_purged_case_page_and_old_status_link(client, staff_client):
+    case = full_case()
+    old_status_url = reverse("fiep_requests:status", args=[case.status_token])
+    student_data_purge()
+    content = staff_client.get(reverse("fiep_requests:case", args=[case.reference])).content
+    text = content.decode()
+    assert MARK not in text
+    assert "E-mail “request_approved” to — (failed)" in text
+    assert client.get(old_status_url).status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
+def test_purge_runs_under_the_append_only_access_log_trigger():
+    """On PostgreSQL the access log refuses UPDATE and DELETE: the purge never needs to."""
+    case = full_case()
+    entry = AccessLog.objects.get(case_reference=case.reference)
+    student_data_purge()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLog.objects.filter(pk=entry.pk).update(purpose="changed")
+    assert AccessLog.objects.get(pk=entry.pk).case_reference == case.reference
