@@ -200,21 +200,25 @@ def student_data_purge(*, now=None, dry_run=False, by=None, cases=None):
         for reason, found in due.items():
             if not found:
                 continue
-            categories = []
+            categories, done = [], []
             for case in found:
                 locked = FacilitationRequest.objects.select_for_update().get(pk=case.pk)
                 if locked.identifying_data_purged_at is not None:
-                    continue
+                    continue  # purged by a concurrent run meanwhile
                 for code in _purge_case(locked, now=now, by=by):
                     if code not in categories:
                         categories.append(code)
+                done.append(locked.reference)
+            result.cases[reason] = done
+            if not done:
+                continue
             result.certificates.append(
                 DestructionCertificate.objects.create(
                     performed_by=performed_by,
                     reason=reason,
                     retention_years=retention_years(),
-                    case_count=len(found),
-                    case_references=[c.reference for c in found],
+                    case_count=len(done),
+                    case_references=done,
                     categories=[c for c in CATEGORIES if c in categories],
                 )
             )
