@@ -16,3 +16,7 @@ class EvaluationsConfig(AppConfig):
 
         register_case_panel(case_hooks.case_panel, order=30)
         register_timeline_provider(case_hooks.timeline_entries)
+
+        from . import retention  # connects the identifying-data purge receiver
+
+        register_case_panel(retention.changes_panel)

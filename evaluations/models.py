@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fiep.models import Language
 from meetings.models import Meeting, Participant, ParticipantRole
@@ -65,6 +66,9 @@ class EvaluationInvitation(models.Model):
     # Each resend is a new message (the outbox dedupes by this count).
     resend_count = models.PositiveSmallIntegerField(default=0)
 
+    # Change history of the invitation's metadata: no e-mail address, no token.
+    history = HistoricalRecords(excluded_fields=["email", "token"])
+
     class Meta:
         ordering = ["sent_at", "id"]
         constraints = [
@@ -109,6 +113,9 @@ class Evaluation(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    # Change history of the evaluation; the free-text comments are never copied into it.
+    history = HistoricalRecords(excluded_fields=["comments"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

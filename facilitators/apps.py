@@ -17,3 +17,7 @@ class FacilitatorsConfig(AppConfig):
 
         register_timeline_provider(timeline_entries)
         register_case_panel(case_panel, order=10)
+
+        from . import retention  # connects the identifying-data purge receiver
+
+        register_case_panel(retention.changes_panel)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fiep.models import District, Region
 from fiep_requests.models import FacilitationRequest
@@ -171,6 +172,9 @@ class Assignment(models.Model):
     imported = models.BooleanField(default=False)
     #: When the request closed before its meeting and the facilitator was released.
     released_at = models.DateTimeField(null=True, blank=True)
+
+    # Change history; free text (notes, reasons) stays out of it (see the retention purge).
+    history = HistoricalRecords(excluded_fields=["note", "decline_reason"])
 
     class Meta:
         ordering = ["-assigned_at", "-id"]

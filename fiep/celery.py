@@ -29,5 +29,8 @@ app.conf.beat_schedule = {
         "task": "evaluations.reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
-    "retention-purge": {"task": "fiep.retention_purge", "schedule": crontab(hour=2, minute=0)},
+    "retention-purge": {
+        "task": "fiep_requests.retention_purge",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }

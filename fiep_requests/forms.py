@@ -429,3 +429,15 @@ class NoteForm(forms.Form):
         label=_("New internal note"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+class DestructionForm(forms.Form):
+    """Staff record that the parent asked for their identifying data to be destroyed."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "Yes, the parent asked for destruction: remove the identifying data of this "
+            "request now (this cannot be undone)"
+        ),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fiep.models import District, Language
 
@@ -138,6 +139,34 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
+#: Fields that identify the student or the family, or are free text that may: the
+#: retention purge blanks them and the change history never copies them.
+IDENTIFYING_FIELDS = [
+    "student_first_name",
+    "student_last_name",
+    "student_birth_date",
+    "student_grade",
+    "school_name",
+    "parent_name",
+    "parent_email",
+    "parent_phone",
+    "interpreter_language",
+    "accommodations",
+    "district_contact_name",
+    "district_contact_title",
+    "district_contact_email",
+    "district_contact_phone",
+    "preferred_times",
+    "narrative",
+    "signature_name",
+    "consent_note",
+    "decision_message",
+    "closed_reason",
+]
+#: Final statuses: the retention period runs from the last move into one of them.
+FINAL_STATUSES = ["closed", "denied", "withdrawn", "cancelled"]
+
+
 class FacilitationRequest(models.Model):
     """One request for a facilitated IEP meeting (a "case").
 
@@ -244,7 +273,26 @@ class FacilitationRequest(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    identifying_data_purged_at = models.DateTimeField(null=True, blank=True)
+    identifying_data_purged_at = models.DateTimeField(
+        _("identifying data destroyed on"), null=True, blank=True
+    )
+    #: The parent (or adult student) asked for their identifying data to be destroyed
+    #: (34 CFR 300.624(b)); the next purge removes it.
+    destruction_requested_at = models.DateTimeField(
+        _("destruction asked for on"), null=True, blank=True
+    )
+
+    # Who changed what, when (django-simple-history). Identifying and free-text fields,
+    # secrets (tokens) and ``updated_at`` are not copied into the history.
+    history = HistoricalRecords(
+        excluded_fields=[
+            *IDENTIFYING_FIELDS,
+            "consent_token",
+            "status_token",
+            "submission_token",
+            "updated_at",
+        ]
+    )
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -335,3 +383,49 @@ class DenialReason(models.Model):
 
     def label_in(self, language):
         return self.label_es if language == "es" and self.label_es else self.label
+
+
+class DestructionReason(models.TextChoices):
+    RETENTION = "retention", _("Retention period ended")
+    PARENT_REQUEST = "parent_request", _("The parent asked for destruction")
+
+
+class DestructionCertificate(models.Model):
+    """The record that identifying data was destroyed (34 CFR 300.624): what, when, by
+    whom and why. It names cases by reference only and holds no personal data.
+    """
+
+    created_at = models.DateTimeField(_("destroyed on (UTC)"), auto_now_add=True)
+    #: The staff member who ran it; empty when the scheduled task did.
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=DestructionReason.choices)
+    retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
+    case_count = models.PositiveIntegerField(_("number of cases"))
+    case_references = models.JSONField(_("cases"), default=list)
+    #: Category codes (``retention.CATEGORIES``) of the data destroyed.
+    categories = models.JSONField(_("data destroyed"), default=list)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("destruction certificate")
+        verbose_name_plural = _("destruction certificates")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d} {self.reason} ({self.case_count})"
+
+    @property
+    def category_labels(self):
+        from .retention import category_labels
+
+        return category_labels(self.categories)
+
+    @property
+    def performed_by_label(self):
+        return str(self.performed_by) if self.performed_by_id else _("scheduled task")

@@ -22,4 +22,8 @@ def staff_panels(request):
         links.append(
             (label % {"n": counts.get(status, 0)}, f"{inbox}?{urlencode({'status': status})}")
         )
+    if request.user.has_perm("fiep_requests.view_destruction_certificates"):
+        links.append(
+            (_("Destruction certificates"), reverse("fiep_requests:destruction-certificates"))
+        )
     return [("fiep/_panel_links.html", {"title": _("Requests"), "links": links})]

@@ -16,3 +16,8 @@ rules.add_perm("fiep_requests.add_note", is_program_staff)
 rules.add_perm("fiep_requests.review_request", is_program_staff)
 rules.add_perm("fiep_requests.record_consent", is_program_staff)
 rules.add_perm("fiep_requests.close_request", is_program_staff)
+#: Change history on the case page, the parent-requested destruction and the
+#: destruction certificates: staff only.
+rules.add_perm("fiep_requests.view_change_history", is_program_staff)
+rules.add_perm("fiep_requests.request_destruction", is_program_staff)
+rules.add_perm("fiep_requests.view_destruction_certificates", is_program_staff)

@@ -147,8 +147,9 @@ def case_timeline(case):
                 kind="message",
                 text=_("E-mail “%(subject)s” to %(to)s (%(status)s)")
                 % {
-                    "subject": message.subject,
-                    "to": message.recipient_email,
+                    # After a retention purge only the event is left.
+                    "subject": message.subject or message.event,
+                    "to": message.recipient_email or "—",
                     "status": message.get_status_display(),
                 },
             )

@@ -15,3 +15,15 @@ def consent_sweep():
     reminded, expired = services.consent_sweep()
     logger.info("consent sweep: %s reminded, %s expired", reminded, expired)
     return reminded, expired
+
+
+@shared_task(name="fiep_requests.retention_purge", ignore_result=True)
+def retention_purge():
+    """Destroy the identifying data of expired cases (idempotent; a certificate per run
+    that destroyed anything). Logs counts and references only."""
+    from .retention import purge_summary, student_data_purge
+
+    result = student_data_purge()
+    for line in purge_summary(result):
+        logger.info("retention purge: %s", line)
+    return result.total

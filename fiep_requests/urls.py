@@ -11,6 +11,11 @@ urlpatterns = [
     path("consent/<str:token>/", public.consent, name="consent"),
     path("inbox/", staff.inbox, name="inbox"),
     path("inbox/export.csv", staff.inbox_export, name="inbox-export"),
+    path(
+        "destruction-certificates/",
+        staff.destruction_certificates,
+        name="destruction-certificates",
+    ),
     path("case/<str:reference>/", staff.case_detail, name="case"),
     path("case/<str:reference>/<slug:action>/", staff.case_action, name="case-action"),
 ]

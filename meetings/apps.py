@@ -16,3 +16,7 @@ class MeetingsConfig(AppConfig):
 
         register_timeline_provider(extensions.timeline_entries)
         register_case_panel(extensions.case_panel, order=20)
+
+        from . import retention  # connects the identifying-data purge receiver
+
+        register_case_panel(retention.changes_panel)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from facilitators.models import Facilitator
 from fiep.models import Language
@@ -111,6 +112,17 @@ class Meeting(models.Model):
     scheduled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    #: Participant-facing and free text the retention purge blanks; never in the history.
+    IDENTIFYING_FIELDS = [
+        "location",
+        "interpreter_language",
+        "cancel_reason",
+        "private_notes",
+        "shared_summary",
+    ]
+    # Change history of the meeting and its outcome (who, when, which fields).
+    history = HistoricalRecords(excluded_fields=[*IDENTIFYING_FIELDS, "updated_at"])
 
     class Meta:
         ordering = ["starts_at", "held_on", "id"]
@@ -220,6 +232,8 @@ class PaymentClaim(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-month", "facilitator"]

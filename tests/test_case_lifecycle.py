@@ -178,9 +178,9 @@ def test_case_panels_in_flow_order_before_other_panels(rf, staff):
         templates = [name for name, _context in extra_case_panels(request, case)]
     finally:
         _case_panels.remove(early_registered)
-    assert templates == [
+    assert templates[:3] == [
         "facilitators/_case_panel.html",
         "meetings/_case_panel.html",
         "evaluations/_case_panel.html",
-        "fiep/_panel_links.html",
     ]
+    assert "fiep/_panel_links.html" in templates[3:]  # after the flow, with the history

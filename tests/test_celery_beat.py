@@ -1,7 +1,5 @@
 """Every periodic task the beat schedules is a task the worker knows."""
 
-import pytest
-
 from fiep.celery import app
 
 
@@ -9,10 +7,6 @@ def test_beat_schedule_tasks_all_registered():
     app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks
     scheduled = sorted(entry["task"] for entry in app.conf.beat_schedule.values())
     missing = [name for name in scheduled if name not in app.tasks]
-    if missing == ["fiep.retention_purge"]:
-        # The foundation's placeholder; the retention branch renames it to
-        # fiep_requests.retention_purge and registers it. After that merge, no exception.
-        pytest.xfail("fiep.retention_purge is not a task yet (retention branch adds it)")
     assert missing == []
 
 

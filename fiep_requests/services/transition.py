@@ -50,6 +50,8 @@ def request_transition(*, request, to_status, by=None, reason=""):
                 % {"from": from_status.label, "to": to_status.label}
             )
         locked.status = to_status
+        if getattr(by, "is_authenticated", False):
+            locked._history_user = by  # the change history names who, outside a request too
         locked.save(update_fields=["status", "updated_at"])
         StatusChange.objects.create(
             request=locked,

@@ -17,18 +17,26 @@ from django.views.decorators.http import require_GET, require_POST
 from fiep.models import AccessAction
 from fiep.services import access_log_record
 
-from .. import services
+from .. import retention, services
 from ..extensions import extra_case_panels
 from ..filters import RequestFilter
 from ..forms import (
     ApproveForm,
     ConsentRecordForm,
     DenyForm,
+    DestructionForm,
     NoteForm,
     ReasonForm,
     WithdrawForm,
 )
-from ..models import TRANSITIONS, ConsentState, RequestStatus
+from ..history import change_rows
+from ..models import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    ConsentState,
+    DestructionCertificate,
+    RequestStatus,
+)
 from ..selectors import (
     case_timeline,
     inbox_requests,
@@ -152,6 +160,12 @@ def _actions(user, case):
             actions["withdraw"] = WithdrawForm()
         if RequestStatus.CANCELLED in allowed:
             actions["cancel"] = ReasonForm()
+    if (
+        user.has_perm("fiep_requests.request_destruction")
+        and status in FINAL_STATUSES
+        and case.identifying_data_purged_at is None
+    ):
+        actions["destroy"] = DestructionForm()
     return actions
 
 
@@ -190,6 +204,7 @@ def _render_case(request, case, **forms):
             "note_form": forms.get("note") or NoteForm() if can_see_notes else None,
             "panels": _render_panels(request, case),
             "concern_labels": _concern_labels(case),
+            "changes": _changes(request, case),
         },
         status=400 if forms else 200,
     )
@@ -202,6 +217,13 @@ def _render_panels(request, case):
         render_to_string(template_name, {**context, "panel": context, "case": case}, request)
         for template_name, context in extra_case_panels(request, case)
     ]
+
+
+def _changes(request, case):
+    """The request's own change history (other apps add theirs as case panels)."""
+    if not request.user.has_perm("fiep_requests.view_change_history"):
+        return None
+    return change_rows(case.history.select_related("history_user"), _("Request"))
 
 
 def _concern_labels(case):
@@ -218,6 +240,7 @@ ACTION_FORMS = {
     "withdraw": WithdrawForm,
     "cancel": ReasonForm,
     "note": NoteForm,
+    "destroy": DestructionForm,
 }
 
 
@@ -273,6 +296,27 @@ def case_action(request, reference, action):
         elif action == "note":
             services.case_note_add(request=case, author=user, text=data["text"])
             messages.success(request, _("Note added."))
+        elif action == "destroy":
+            retention.destruction_request(request=case, by=user)
+            messages.success(
+                request,
+                _("The identifying data of this request is destroyed; a certificate is written."),
+            )
     except (services.TransitionRefused, services.ServiceError) as exc:
         messages.error(request, str(exc))
     return redirect("fiep_requests:case", reference=case.reference)
+
+
+@never_cache
+@login_required
+@require_GET
+def destruction_certificates(request):
+    """The destruction certificates, newest first (office staff and administrators)."""
+    _require(request.user, "fiep_requests.view_destruction_certificates")
+    queryset = DestructionCertificate.objects.select_related("performed_by")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "fiep_requests/destruction_certificates.html",
+        {"page": page, "retention_years": retention.retention_years()},
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fiep_requests.history import change_rows
 from fiep_requests.services import TransitionRefused
 
 from .. import services
@@ -105,6 +106,10 @@ def claim(request, pk):
             "owner": owner,
             "reviewer": reviewer,
             "return_form": return_form,
+            # The claim's change history (who submitted, approved, returned), for staff.
+            "changes": change_rows(claim.history.select_related("history_user"), _("Claim"))
+            if request.user.has_perm("fiep_requests.view_change_history")
+            else None,
         },
     )
 

@@ -72,3 +72,40 @@ def test_same_submission_token_concurrently_creates_one():
     assert errors == []
     assert FacilitationRequest.objects.count() == 1
     assert len({r.pk for r in results}) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retention_purges_certify_each_case_once():
+    from fiep_requests.models import DestructionCertificate
+    from fiep_requests.retention import student_data_purge
+
+    from .retention_helpers import full_case
+
+    cases = [full_case(held=False) for _ in range(3)]
+    runs = 4
+    barrier = threading.Barrier(runs)
+    errors = []
+
+    def purge():
+        try:
+            barrier.wait()
+            student_data_purge()
+        except Exception as exc:  # noqa: BLE001  (collected and asserted below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=purge) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    certified = [
+        reference
+        for certificate in DestructionCertificate.objects.all()
+        for reference in certificate.case_references
+    ]
+    assert sorted(certified) == sorted(case.reference for case in cases)
+    assert sum(c.case_count for c in DestructionCertificate.objects.all()) == 3
