@@ -1,0 +1,89 @@
+"""The access matrix: every URL pattern × every role, with real objects (issue 8).
+
+A URL pattern without an entry in ``matrix.MATRIX`` fails ``test_every_pattern_has_an_entry``.
+Each role's request runs in a savepoint that is rolled back, so an allowed POST does not
+change the world the next role sees. A denied POST must change nothing.
+"""
+
+import pytest
+from django.db import transaction
+
+from . import conftest
+from .helpers import changed_tables, classify, client_for, request_as, snapshot
+from .matrix import MATRIX, ROLES
+from .urlmap import SKIPPED, all_patterns, covered_patterns
+
+DENIED = {"login", "403", "404", "405", "invalid-link"}
+
+
+def test_every_pattern_has_an_entry():
+    names = [name for name, _route, _p in covered_patterns()]
+    missing = sorted(set(names) - set(MATRIX))
+    assert missing == []
+    assert all(names), "every URL pattern needs a name"
+
+
+def test_matrix_has_no_stale_entries():
+    names = {name for name, _route, _p in covered_patterns()}
+    assert sorted(set(MATRIX) - names) == []
+
+
+def test_skipped_patterns_exist():
+    names = {name for name, _route, _p in all_patterns()}
+    for key in SKIPPED:
+        if key.endswith(":*"):
+            assert any(n.startswith(key[:-1]) for n in names) or key == "admin:*"
+        elif key == "static":
+            continue  # mounted only with DEBUG
+        else:
+            assert key in names
+
+
+def _check(world, name, entry, role):
+    """Request as ``role``; return a problem description or None."""
+    expected = entry.expect[role]
+    with transaction.atomic():
+        client = client_for(world, role, entry)
+        before = snapshot() if entry.post_only and expected in DENIED else None
+        response = request_as(world, name, entry, role, client=client)
+        got = classify(response, entry.method)
+        problem = None
+        if got != expected:
+            problem = f"{name} as {role}: expected {expected}, got {got}"
+        elif before is not None:
+            changed = changed_tables(before, snapshot())
+            if changed:
+                problem = f"{name} as {role}: denied POST changed {changed}"
+        transaction.set_rollback(True)
+    return problem, got
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(name, world):
+    entry = MATRIX[name]
+    problems = []
+    for role in ROLES:
+        if role not in entry.expect:
+            continue
+        problem, got = _check(world, name, entry, role)
+        if problem:
+            problems.append(problem)
+        conftest.SUMMARY["pairs"] += 1
+        conftest.SUMMARY["by_outcome"][got] = conftest.SUMMARY["by_outcome"].get(got, 0) + 1
+    if entry.post_only:
+        # The same URL over GET: 405 for a role that may POST to it.
+        allowed = [r for r in ROLES if entry.expect.get(r) == "allow" and r != "anonymous"]
+        if allowed:
+            with transaction.atomic():
+                got = classify(request_as(world, name, entry, allowed[0], method="GET"), "GET")
+                transaction.set_rollback(True)
+            if got != "405":
+                problems.append(f"{name} GET as {allowed[0]}: expected 405, got {got}")
+            conftest.SUMMARY["pairs"] += 1
+    conftest.SUMMARY["patterns"].add(name)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_role_is_exercised():
+    roles = {role for entry in MATRIX.values() for role in entry.expect}
+    assert roles == set(ROLES)
