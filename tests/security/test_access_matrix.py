@@ -7,6 +7,9 @@ change the world the next role sees. A denied POST must change nothing.
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
+
+from tests import factories
 
 from . import conftest
 from .helpers import changed_tables, classify, client_for, request_as, snapshot
@@ -87,3 +90,60 @@ def test_access(name, world):
 def test_every_role_is_exercised():
     roles = {role for entry in MATRIX.values() for role in entry.expect}
     assert roles == set(ROLES)
+
+
+def _district_a_cases(w):
+    return [w.approved, w.assigned, w.offered, w.awaiting, w.scheduled.request, w.held.request]
+
+
+def _f1_cases(w):
+    return [w.assigned, w.offered, w.scheduled.request, w.held.request]
+
+
+#: List pages and exports: a role in scope sees the world's cases, a role outside does not.
+#: (url name, role in scope, role outside, the cases that must (not) appear)
+LISTS = [
+    ("fiep_requests:inbox", "liaison_same", "liaison_other", _district_a_cases),
+    ("fiep_requests:inbox-export", "liaison_same", "liaison_other", _district_a_cases),
+    ("facilitators:my-cases", "facilitator_assigned", "facilitator_other", _f1_cases),
+    (
+        "meetings:mine",
+        "facilitator_assigned",
+        "facilitator_other",
+        lambda w: [w.scheduled.request],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "inside", "outside", "cases"), LISTS)
+def test_lists_show_only_cases_in_scope(world, name, inside, outside, cases):
+    entry = MATRIX[name]
+    seen = request_as(world, name, entry, inside).content.decode()
+    hidden = request_as(world, name, entry, outside).content.decode()
+    for case in cases(world):
+        assert case.reference in seen, (name, inside, case.reference)
+        assert case.reference not in hidden, (name, outside, case.reference)
+        assert case.student_last_name not in hidden, (name, outside, case.reference)
+
+
+def test_claims_list_shows_only_own_claims(world):
+    entry = MATRIX["meetings:claims"]
+    claim_url = f"/meetings/claims/{world.claim.pk}/"
+    assert (
+        claim_url
+        in request_as(world, "meetings:claims", entry, "facilitator_assigned").content.decode()
+    )
+    assert (
+        claim_url
+        not in request_as(world, "meetings:claims", entry, "facilitator_other").content.decode()
+    )
+
+
+def test_a_token_opens_only_its_own_case(world, client):
+    """Two cases' status links: each page names its own case and never the other."""
+    other = factories.FacilitationRequestFactory(district=world.district_b)
+    page = client.get(reverse("fiep_requests:status", args=[world.awaiting.status_token]))
+    text = page.content.decode()
+    assert world.awaiting.reference in text
+    assert other.reference not in text
+    assert client.get(reverse("fiep_requests:status", args=["x" * 43])).status_code == 404
