@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from fiep_requests import ratelimit
+from fiep import ratelimit
 
 from .. import services
 from ..forms import CalendarFilterForm
@@ -109,11 +109,8 @@ def feed(request, token):
     Every request counts against a per-address hourly limit (429 over it), so tokens
     cannot be guessed at speed; the limit fails open when the cache is down."""
     if not ratelimit.allow(request, scope="calendar-feed", limit=_feed_limit()):
-        response = HttpResponse(
-            _("Too many requests. Try again later."),
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
+        # Calendar apps show no page: the status and Retry-After are the whole answer.
+        response = HttpResponse(status=429, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
         return response
     feed_row = CalendarFeed.objects.select_related("facilitator").filter(token=token).first()

@@ -200,7 +200,14 @@ MATRIX = {
     ),
     # --- meetings ---------------------------------------------------------------------
     "meetings:calendar": Entry("GET", STAFF_ONLY),
-    "meetings:mine": Entry("GET", PORTAL),
+    "meetings:mine": Entry(
+        "GET",
+        PORTAL,
+        get_writes={
+            "meetings_calendarfeed": "the private feed address is made on first view "
+            "(get_or_create: no personal data, the same address on every later view)"
+        },
+    ),
     "meetings:feed-reset": Entry("POST", PORTAL),
     "meetings:feed": Entry(
         "GET", token(), kwargs=tok(lambda w: w.feed.token, lambda w: w.invitation.token)

@@ -115,3 +115,15 @@ def test_calendar_feed_is_rate_limited_when_the_cache_works(db, client, settings
     url = reverse("meetings:feed", args=["guess-" + "x" * 30])
     codes = [client.get(url).status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_password_reset_works_with_cache_down(db, client, cache_down):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+
+
+def test_password_reset_is_rate_limited_when_the_cache_works(db, client, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 2
+    url = reverse("password_reset")
+    codes = [client.post(url, {"email": "nobody@example.org"}).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
