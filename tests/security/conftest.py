@@ -26,7 +26,7 @@ from reports.models import ReportRun, ReportStatus
 from tests import factories
 
 #: Filled by the matrix tests, printed by pytest_terminal_summary.
-SUMMARY = {"patterns": set(), "pairs": 0, "by_outcome": {}, "header_patterns": set()}
+SUMMARY = {"patterns": set(), "pairs": 0, "extra": 0, "by_outcome": {}, "header_patterns": set()}
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -38,6 +38,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"access matrix: {len(SUMMARY['patterns'])} URL patterns, "
             f"{SUMMARY['pairs']} (pattern, role) pairs checked ({outcomes})"
+        )
+        terminalreporter.write_line(
+            f"plus {SUMMARY['extra']} method checks (405 over GET on POST-only URLs; "
+            "POST by every denied role to GET/POST pages, database unchanged)"
         )
     if SUMMARY["header_patterns"]:
         terminalreporter.write_line(

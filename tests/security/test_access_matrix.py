@@ -82,7 +82,7 @@ def test_access(name, world):
                 transaction.set_rollback(True)
             if got != "405":
                 problems.append(f"{name} GET as {allowed[0]}: expected 405, got {got}")
-            conftest.SUMMARY["pairs"] += 1
+            conftest.SUMMARY["extra"] += 1
     conftest.SUMMARY["patterns"].add(name)
     assert not problems, "\n".join(problems)
 
@@ -147,3 +147,32 @@ def test_a_token_opens_only_its_own_case(world, client):
     assert world.awaiting.reference in text
     assert other.reference not in text
     assert client.get(reverse("fiep_requests:status", args=["x" * 43])).status_code == 404
+
+
+GET_PAGES = sorted(name for name, entry in MATRIX.items() if not entry.post_only)
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_denied_roles_cannot_post_to_pages_either(name, world):
+    """A page's form (GET and POST views): every role denied the GET is denied the POST
+    too (log-in redirect, 403, 404 or 405) and the database does not change."""
+    entry = MATRIX[name]
+    problems = []
+    for role in ROLES:
+        expected = entry.expect.get(role)
+        if expected is None or expected not in DENIED:
+            continue
+        with transaction.atomic():
+            client = client_for(world, role, entry)
+            before = snapshot()
+            got = classify(
+                request_as(world, name, entry, role, method="POST", client=client), "POST"
+            )
+            changed = changed_tables(before, snapshot())
+            transaction.set_rollback(True)
+        if got not in DENIED:
+            problems.append(f"{name} POST as {role}: expected a denial, got {got}")
+        if changed:
+            problems.append(f"{name} POST as {role}: changed {changed}")
+        conftest.SUMMARY["extra"] += 1
+    assert not problems, "\n".join(problems)

@@ -139,6 +139,9 @@ def _production_settings():
         "CSRF_COOKIE_SECURE",
         "CSRF_COOKIE_HTTPONLY",
         "CSRF_COOKIE_SAMESITE",
+        "LANGUAGE_COOKIE_SECURE",
+        "LANGUAGE_COOKIE_HTTPONLY",
+        "LANGUAGE_COOKIE_SAMESITE",
         "SECURE_HSTS_SECONDS",
         "SECURE_SSL_REDIRECT",
     ]
@@ -168,6 +171,9 @@ def test_production_cookie_settings():
     assert values["CSRF_COOKIE_SECURE"] is True
     assert values["CSRF_COOKIE_HTTPONLY"] is True
     assert values["CSRF_COOKIE_SAMESITE"] in ("Lax", "Strict")
+    assert values["LANGUAGE_COOKIE_SECURE"] is True
+    assert values["LANGUAGE_COOKIE_HTTPONLY"] is True
+    assert values["LANGUAGE_COOKIE_SAMESITE"] in ("Lax", "Strict")
     assert values["SECURE_HSTS_SECONDS"] >= 31536000
     assert values["SECURE_SSL_REDIRECT"] is True
 
@@ -188,7 +194,10 @@ def test_cookies_carry_secure_httponly_samesite_under_production_values(settings
             secure=True,
         )
     assert response.status_code == 302
-    for name in ("sessionid", "csrftoken"):
+    with override_settings(**cookie_settings):
+        switched = client.post(reverse("set_language"), {"language": "es"}, secure=True)
+    response.cookies.update(switched.cookies)
+    for name in ("sessionid", "csrftoken", "django_language"):
         morsel = response.cookies[name]
         assert morsel["secure"] is True, name
         assert morsel["httponly"] is True, name
