@@ -20,6 +20,10 @@ def _assert_generic(response, status):
     assert response["X-Request-ID"] == REQUEST_ID
     for needle in FORBIDDEN_TEXT:
         assert needle not in text, needle
+    # Error pages carry the same hardening headers as every other page.
+    assert "object-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
 
 
 @pytest.mark.django_db
