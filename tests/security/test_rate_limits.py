@@ -127,3 +127,14 @@ def test_password_reset_is_rate_limited_when_the_cache_works(db, client, setting
     url = reverse("password_reset")
     codes = [client.post(url, {"email": "nobody@example.org"}).status_code for _ in range(3)]
     assert codes == [302, 302, 429]
+
+
+def test_password_reset_limit_page_speaks_spanish(db, client, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 0
+    response = client.post(
+        reverse("password_reset"),
+        {"email": "nobody@example.org"},
+        headers={"Accept-Language": "es"},
+    )
+    assert response.status_code == 429
+    assert "Demasiados intentos" in response.content.decode()
