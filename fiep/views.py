@@ -5,6 +5,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -12,6 +13,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,16 @@ def staff_home(request):
             continue
         panels.extend(module.staff_panels(request))
     return render(request, "fiep/staff_home.html", {"panels": panels})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password-reset form, with each POST counted against the per-address
+    hourly limit (it sends e-mail, so it must not become a mail cannon). Fails open."""
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow(request, scope="password-reset"):
+            return ratelimit.too_many(request)
+        return super().post(request, *args, **kwargs)
 
 
 def _broker_status():

@@ -16,36 +16,13 @@ or the decorator, which counts every POST::
 """
 
 import functools
-import logging
-import time
 
-from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 
-from fiep.services import client_ip
+# The counting itself is shared by every app (fiep/ratelimit.py); it fails open.
+from fiep.ratelimit import WINDOW_SECONDS, allow
 
-logger = logging.getLogger(__name__)
-
-WINDOW_SECONDS = 3600
-
-
-def _key(scope, address, now):
-    return f"fiep-rl:{scope}:{address}:{int(now // WINDOW_SECONDS)}"
-
-
-def allow(request, *, scope, limit=None, now=None):
-    """Count one hit for the client's address; False once ``limit`` per hour is passed."""
-    limit = settings.FIEP_RATE_LIMIT_PER_HOUR if limit is None else limit
-    address = client_ip(request) or "unknown"
-    key = _key(scope, address, time.time() if now is None else now)
-    try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
-        count = cache.incr(key)
-    except Exception as exc:  # noqa: BLE001  (any cache failure: fail open)
-        logger.warning("rate limit: cache unavailable (%s); letting %s through", exc, scope)
-        return True
-    return count <= limit
+__all__ = ["WINDOW_SECONDS", "allow", "limit_posts", "too_many"]
 
 
 def too_many(request):

@@ -26,6 +26,9 @@ def is_case_facilitator(user, request):
     ).exists()
 
 
+#: The meeting functions at all (before any object is looked up): a role without them gets
+#: 403, not the 404 of a meeting outside the user's scope.
+rules.add_perm("meetings.use_meetings", is_program_staff | is_facilitator)
 rules.add_perm("meetings.view_meeting", is_program_staff | is_meeting_facilitator)
 rules.add_perm("meetings.schedule_meeting", is_program_staff | is_case_facilitator)
 rules.add_perm("meetings.change_meeting", is_program_staff | is_meeting_facilitator)

@@ -110,7 +110,8 @@ def inbox_export(request):
             filter(None, [case.facilitator_first_name, case.facilitator_last_name])
         )
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 case.reference,
                 case.received_on.isoformat(),
                 case.get_status_display(),
@@ -121,6 +122,13 @@ def inbox_export(request):
             ]
         )
     return response
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet will not run as a formula: the student's name comes from
+    the public form, so a leading ``= + - @`` (or tab / CR) is quoted with ``'``."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _export_columns():

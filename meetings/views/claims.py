@@ -64,6 +64,8 @@ def claims(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request, pk):
+    if not request.user.has_perm("meetings.view_claims"):
+        raise PermissionDenied
     claim = get_object_or_404(visible_claims(request.user), pk=pk)
     reviewer = request.user.has_perm("meetings.review_claims")
     owner = claim.facilitator.user_id == request.user.pk

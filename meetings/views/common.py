@@ -8,8 +8,18 @@ from fiep.services import access_log_record
 from ..selectors import visible_meetings
 
 
+def require_meeting_role(request):
+    """403 for a signed-in role without any meeting function (a district liaison, a user
+    without a role): they are refused the function, not told a meeting is missing."""
+    if not request.user.has_perm("meetings.use_meetings"):
+        raise PermissionDenied
+
+
 def meeting_for(request, pk, perm):
-    """The meeting in the user's scope (else 404) if they hold ``perm`` on it (else 403)."""
+    """The meeting in the user's scope (else 404) if they hold ``perm`` on it (else 403).
+
+    A role without the meeting functions gets 403 before any look-up."""
+    require_meeting_role(request)
     meeting = get_object_or_404(
         visible_meetings(request.user).select_related("facilitator__user"), pk=pk
     )

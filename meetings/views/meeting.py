@@ -26,7 +26,7 @@ from ..forms import (
 from ..selectors import schedulable_requests
 from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
-from .common import errors_of, log_access, meeting_for
+from .common import errors_of, log_access, meeting_for, require_meeting_role
 
 
 def _participant_initial(case):
@@ -56,6 +56,7 @@ def _participant_initial(case):
 @login_required
 @require_http_methods(["GET", "POST"])
 def schedule(request, request_id):
+    require_meeting_role(request)
     case = get_object_or_404(schedulable_requests(request.user), pk=request_id)
     if not request.user.has_perm("meetings.schedule_meeting", case):
         raise PermissionDenied

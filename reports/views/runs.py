@@ -27,6 +27,7 @@ def _require(request, permission):
         raise PermissionDenied
 
 
+@never_cache
 @login_required
 @require_POST
 def run_create(request):

@@ -37,7 +37,8 @@ def test_meeting_pages_scoped_to_facilitator_and_staff(client, upcoming, name):
     other = factories.FacilitatorFactory(with_user=True)
     assert _client_for(client, other.user).get(url).status_code == 404
     liaison = factories.liaison_user(upcoming.request.district)
-    assert _client_for(client, liaison).get(url).status_code == 404
+    # A liaison has no meeting function at all: 403, not a hidden 404 (issue 8).
+    assert _client_for(client, liaison).get(url).status_code == 403
     assert _client_for(client, upcoming.facilitator.user).get(url).status_code == 200
     assert _client_for(client, factories.staff_user()).get(url).status_code == 200
 

@@ -1,0 +1,71 @@
+"""Generic error pages: the request id, no trace, no SQL, no personal data (ASVS 7.4, 16.5)."""
+
+import logging
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests import factories
+
+REQUEST_ID = "test-request-0123456789"
+STUDENT = "Zelda Testperson"
+FORBIDDEN_TEXT = ["Traceback", "RuntimeError", "simulated failure", "SELECT ", STUDENT]
+
+
+def _assert_generic(response, status):
+    text = response.content.decode()
+    assert response.status_code == status
+    assert REQUEST_ID in text
+    assert response["X-Request-ID"] == REQUEST_ID
+    for needle in FORBIDDEN_TEXT:
+        assert needle not in text, needle
+    # Error pages carry the same hardening headers as every other page.
+    assert "object-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_404_page_shows_request_id_and_no_trace(client):
+    response = client.get("/no-such-page/", headers={"X-Request-ID": REQUEST_ID})
+    _assert_generic(response, 404)
+
+
+@pytest.mark.django_db
+def test_404_for_object_outside_scope_is_the_generic_page(client):
+    client.force_login(factories.staff_user())
+    response = client.get(
+        reverse("fiep_requests:case", args=["FIEP-2026-9999"]),
+        headers={"X-Request-ID": REQUEST_ID},
+    )
+    _assert_generic(response, 404)
+
+
+@pytest.mark.django_db
+def test_403_page_shows_request_id_and_no_trace(client):
+    client.force_login(factories.UserFactory())
+    response = client.get(reverse("staff-home"), headers={"X-Request-ID": REQUEST_ID})
+    _assert_generic(response, 403)
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.security.error_urls", DEBUG=False)
+def test_exception_in_a_view_renders_500_with_request_id_and_logs_no_pii(caplog):
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.INFO):
+        response = client.post(
+            "/boom/",
+            {"student_first_name": STUDENT, "parent_email": "zelda.parent@example.org"},
+            headers={"X-Request-ID": REQUEST_ID},
+        )
+    _assert_generic(response, 500)
+    assert "500.html" in [t.name for t in response.templates]
+    logged = "\n".join(
+        record.getMessage() + (caplog.text if record.exc_info else "") for record in caplog.records
+    )
+    assert caplog.records, "the failure is logged"
+    assert STUDENT not in logged
+    assert "zelda.parent@example.org" not in logged
+    # The log line carries the request id, so the help desk can find it from the page.
+    assert any(getattr(r, "request_id", "") == REQUEST_ID for r in caplog.records)

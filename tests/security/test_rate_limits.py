@@ -1,0 +1,140 @@
+"""Rate limits on every public form and token endpoint fail open (issue 8).
+
+With the cache pointing at a Redis server that is not there (127.0.0.1:1), every public
+page still works: a parent is never blocked by our infrastructure. One test per endpoint,
+plus a check that the limit does bite when the cache works.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.models import Evaluation, FacilitatorSelfEvaluation, FollowUp
+from fiep_requests.models import ConsentState, FacilitationRequest, RequestStatus
+from meetings.models import CalendarFeed
+from tests import factories
+from tests.fiep_requests.conftest import form_data
+
+BROKEN_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
+@pytest.fixture
+def cache_down():
+    with override_settings(CACHES=BROKEN_CACHE):
+        with pytest.raises(Exception):  # noqa: B017, PT011  (really down)
+            caches["default"].incr("probe")
+        yield
+
+
+def _expires():
+    return timezone.now() + datetime.timedelta(days=21)
+
+
+def test_request_form_works_with_cache_down(db, client, cache_down):
+    district = factories.DistrictFactory()
+    response = client.post(reverse("fiep_requests:new"), form_data(district))
+    assert response.status_code == 302
+    assert FacilitationRequest.objects.count() == 1
+
+
+def test_status_page_withdraw_works_with_cache_down(db, client, cache_down):
+    case = factories.FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    url = reverse("fiep_requests:status", args=[case.status_token])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "We settled it.", "confirm": "on"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == RequestStatus.WITHDRAWN
+
+
+def test_consent_works_with_cache_down(db, client, cache_down):
+    case = factories.FacilitationRequestFactory(
+        status=RequestStatus.AWAITING_CONSENT, consent_state=ConsentState.PENDING
+    )
+    url = reverse("fiep_requests:consent", args=[case.consent_token])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"answer": "agree", "reason": ""})
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.consent_state != ConsentState.PENDING
+
+
+def test_survey_works_with_cache_down(db, client, cache_down):
+    invitation = factories.EvaluationInvitationFactory()
+    url = reverse("evaluations:survey", args=[invitation.token])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"respondent_role": "parent", "satisfaction": "satisfied"})
+    assert response.status_code == 302
+    assert Evaluation.objects.filter(meeting=invitation.meeting).count() == 1
+
+
+def test_self_evaluation_works_with_cache_down(db, client, cache_down):
+    meeting = factories.MeetingFactory(held=True)
+    link = FacilitatorSelfEvaluation.objects.create(
+        meeting=meeting, facilitator=meeting.facilitator, expires_at=_expires()
+    )
+    url = reverse("evaluations:self-evaluation", args=[link.token])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"went_well": "Everyone was heard."})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.used_at is not None
+
+
+def test_follow_up_works_with_cache_down(db, client, cache_down):
+    meeting = factories.MeetingFactory(held=True)
+    link = FollowUp.objects.create(meeting=meeting, email="fu@example.org", expires_at=_expires())
+    url = reverse("evaluations:follow-up", args=[link.token])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"agreements_held": "yes"})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.used_at is not None
+
+
+def test_calendar_feed_works_with_cache_down(db, client, cache_down):
+    facilitator = factories.FacilitatorFactory(with_user=True)
+    feed = CalendarFeed.objects.create(facilitator=facilitator, token="t" * 43)
+    response = client.get(reverse("meetings:feed", args=[feed.token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+
+
+def test_calendar_feed_is_rate_limited_when_the_cache_works(db, client, settings):
+    settings.FIEP_FEED_RATE_LIMIT_PER_HOUR = 3
+    url = reverse("meetings:feed", args=["guess-" + "x" * 30])
+    codes = [client.get(url).status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
+def test_password_reset_works_with_cache_down(db, client, cache_down):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+
+
+def test_password_reset_is_rate_limited_when_the_cache_works(db, client, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 2
+    url = reverse("password_reset")
+    codes = [client.post(url, {"email": "nobody@example.org"}).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+
+
+def test_password_reset_limit_page_speaks_spanish(db, client, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 0
+    response = client.post(
+        reverse("password_reset"),
+        {"email": "nobody@example.org"},
+        headers={"Accept-Language": "es"},
+    )
+    assert response.status_code == 429
+    assert "Demasiados intentos" in response.content.decode()
