@@ -159,6 +159,7 @@ MATRIX = {
         plain(liaison_same=F, liaison_other=N, facilitator_assigned=F, facilitator_other=N),
         kwargs=lambda w, role: {"reference": w.scheduled.request.reference, "action": "note"},
     ),
+    "fiep_requests:destruction-certificates": Entry("GET", STAFF_ONLY),
     # --- facilitators -----------------------------------------------------------------
     "facilitators:roster": Entry("GET", STAFF_ONLY),
     "facilitators:roster-export": Entry("GET", STAFF_ONLY),
