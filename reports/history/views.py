@@ -74,6 +74,7 @@ def disputes_edit(request, start_year=None):
     """Enter a school year's statistics (``start_year`` None) or correct one."""
     _require(request, "reports.disputes_manage")
     statistics = (
+        # nosemgrep: unscoped-object-lookup-in-view  (statewide figures, staff only)
         get_object_or_404(DisputeStatistics, start_year=start_year)
         if start_year is not None
         else DisputeStatistics()
