@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from fiep_requests.extensions import TimelineEntry
 
 from .models import Meeting, MeetingChange, MeetingChangeKind
+from .selectors import schedulable_requests
 
 
 def _who(user):
@@ -52,7 +53,11 @@ def case_panel(http_request, case):
             if user.has_perm("meetings.change_meeting", meeting):
                 links.append((_("Reschedule"), reverse("meetings:reschedule", args=[meeting.pk])))
                 links.append((_("Cancel"), reverse("meetings:cancel", args=[meeting.pk])))
-    if case.status == "assigned" and user.has_perm("meetings.schedule_meeting", case):
+    if (
+        case.status == "assigned"
+        and user.has_perm("meetings.schedule_meeting", case)
+        and schedulable_requests(user).filter(pk=case.pk).exists()  # accepted by now
+    ):
         links.append((_("Schedule the meeting"), reverse("meetings:schedule", args=[case.pk])))
     if meeting is None and not links:
         return None
