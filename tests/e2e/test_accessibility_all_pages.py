@@ -25,7 +25,7 @@ from fiep.demo import DEMO_PASSWORD
 from fiep_requests.models import FacilitationRequest, RequestStatus
 from meetings.models import Meeting, MeetingStatus, PaymentClaim
 
-from .conftest import login, screenshot
+from .conftest import DESKTOP, PHONE, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,6 +146,23 @@ class Crawler:
         )
 
 
+def screenshots_main(page, live_server, pages):
+    """Phone and desktop screenshots of the main pages: artifacts/screenshots/main-*.png."""
+    for name, path in pages:
+        if path is None:
+            continue
+        for viewport, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            page.goto(live_server.url + path)
+            screenshot(page, f"main-{name}-{viewport}")
+    page.set_viewport_size(DESKTOP)
+
+
+def _first(queryset, template):
+    obj = queryset.order_by("pk").first()
+    return template.format(obj=obj) if obj is not None else None
+
+
 @pytest.fixture
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -232,6 +249,22 @@ def test_every_staff_and_administrator_page_is_accessible(page, live_server, dem
     screenshot(page, "crawl-last-page-staff")
     staff.check_error_states()
     assert len(staff.visited) >= 30, staff.visited
+    approved = FacilitationRequest.objects.filter(status=RequestStatus.APPROVED)
+    screenshots_main(
+        page,
+        live_server,
+        [
+            ("staff-home", "/staff/"),
+            ("inbox", "/requests/inbox/"),
+            ("case-page", _first(approved, "/requests/case/{obj.reference}/")),
+            ("roster", "/facilitators/"),
+            ("suggestions", _first(approved, "/facilitators/requests/{obj.pk}/suggestions/")),
+            ("calendar", "/meetings/"),
+            ("claims", "/meetings/claims/"),
+            ("evaluations", "/evaluations/"),
+            ("dashboard", "/reports/"),
+        ],
+    )
 
     # The administrator sees more (reports, the access log, history import): only the
     # pages office staff did not reach are checked again.
@@ -251,6 +284,20 @@ def test_every_facilitator_page_is_accessible(page, live_server, demo):
     screenshot(page, "crawl-last-page-facilitator")
     crawler.check_error_states()
     assert len(crawler.visited) >= 8, crawler.visited
+    mine = Meeting.objects.filter(facilitator__user__username="facilitator")
+    screenshots_main(
+        page,
+        live_server,
+        [
+            ("portal", "/facilitators/my/"),
+            ("portal-case", _first(mine, "/facilitators/my/cases/{obj.request_id}/")),
+            ("my-meetings", "/meetings/mine/"),
+            (
+                "outcome-form",
+                _first(mine.filter(status=MeetingStatus.HELD), "/meetings/{obj.pk}/outcome/"),
+            ),
+        ],
+    )
     crawler.assert_clean()
 
 
@@ -300,6 +347,24 @@ def test_every_public_page_is_accessible_in_english_and_spanish(page, live_serve
         page.locator("main [type=submit]").click()
         crawler.problems += _axe_problems(page, f"public-{language} login (wrong password)")
         problems += crawler.problems
+    waiting = FacilitationRequest.objects.filter(status=RequestStatus.AWAITING_CONSENT)
+    screenshots_main(
+        page,
+        live_server,
+        [
+            ("home", "/"),
+            ("request-form", "/requests/new/"),
+            ("status", _first(FacilitationRequest.objects, "/requests/status/{obj.status_token}/")),
+            ("consent", _first(waiting, "/requests/consent/{obj.consent_token}/")),
+            (
+                "survey",
+                _first(
+                    EvaluationInvitation.objects.filter(used_at__isnull=True),
+                    "/evaluations/survey/{obj.token}/",
+                ),
+            ),
+        ],
+    )
     assert problems == []
 
 
