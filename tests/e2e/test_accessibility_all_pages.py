@@ -18,12 +18,14 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from evaluations.models import EvaluationInvitation, FacilitatorSelfEvaluation, FollowUp
 from facilitators.models import Assignment, Facilitator
 from fiep.demo import DEMO_PASSWORD
 from fiep_requests.models import FacilitationRequest, RequestStatus
 from meetings.models import Meeting, MeetingStatus, PaymentClaim
+from tests import factories
 
 from .conftest import DESKTOP, PHONE, login, screenshot
 
@@ -301,6 +303,18 @@ def test_every_facilitator_page_is_accessible(page, live_server, demo):
     crawler.assert_clean()
 
 
+def _open_invitation():
+    """An unused, unexpired survey link (the demo's open ones may have expired by now)."""
+    open_links = EvaluationInvitation.objects.filter(
+        used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if not open_links.exists():
+        factories.EvaluationInvitationFactory(
+            meeting=Meeting.objects.filter(status=MeetingStatus.HELD).order_by("pk").first()
+        )
+    return open_links.order_by("pk").first()
+
+
 def _public_pages():
     """Public pages with a personal link, built from demo objects."""
     paths = ["/", "/faq/", "/requests/new/", "/accounts/login/", "/accounts/password-reset/"]
@@ -311,9 +325,12 @@ def _public_pages():
         case = _case(status)
         if case:
             paths.append(f"/requests/status/{case.status_token}/")
-    invitation = EvaluationInvitation.objects.filter(used_at__isnull=True).order_by("pk").first()
-    if invitation:
-        paths.append(f"/evaluations/survey/{invitation.token}/")
+    paths.append(f"/evaluations/survey/{_open_invitation().token}/")
+    expired = EvaluationInvitation.objects.filter(
+        used_at__isnull=True, expires_at__lte=timezone.now()
+    ).first()
+    if expired:
+        paths.append(f"/evaluations/survey/{expired.token}/")
     used = EvaluationInvitation.objects.filter(used_at__isnull=False).order_by("pk").first()
     if used:
         paths.append(f"/evaluations/survey/{used.token}/")
@@ -348,6 +365,7 @@ def test_every_public_page_is_accessible_in_english_and_spanish(page, live_serve
         crawler.problems += _axe_problems(page, f"public-{language} login (wrong password)")
         problems += crawler.problems
     waiting = FacilitationRequest.objects.filter(status=RequestStatus.AWAITING_CONSENT)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     screenshots_main(
         page,
         live_server,
@@ -356,13 +374,7 @@ def test_every_public_page_is_accessible_in_english_and_spanish(page, live_serve
             ("request-form", "/requests/new/"),
             ("status", _first(FacilitationRequest.objects, "/requests/status/{obj.status_token}/")),
             ("consent", _first(waiting, "/requests/consent/{obj.consent_token}/")),
-            (
-                "survey",
-                _first(
-                    EvaluationInvitation.objects.filter(used_at__isnull=True),
-                    "/evaluations/survey/{obj.token}/",
-                ),
-            ),
+            ("survey", f"/evaluations/survey/{_open_invitation().token}/"),
         ],
     )
     assert problems == []
