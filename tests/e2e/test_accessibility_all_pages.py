@@ -286,6 +286,14 @@ def test_every_facilitator_page_is_accessible(page, live_server, demo):
     screenshot(page, "crawl-last-page-facilitator")
     crawler.check_error_states()
     assert len(crawler.visited) >= 8, crawler.visited
+    # The portal in Spanish (a facilitator may choose it): lang and axe on its pages.
+    page.context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+    for path in _facilitator_detail_pages()[:5]:
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "es"
+        crawler.problems += _axe_problems(page, f"facilitator (es) {path}")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    crawler.assert_clean()
     mine = Meeting.objects.filter(facilitator__user__username="facilitator")
     screenshots_main(
         page,
