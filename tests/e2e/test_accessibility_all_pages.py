@@ -27,7 +27,7 @@ from fiep_requests.models import FacilitationRequest, RequestStatus
 from meetings.models import Meeting, MeetingStatus, PaymentClaim
 from tests import factories
 
-from .conftest import DESKTOP, PHONE, login, screenshot
+from .conftest import DESKTOP, PHONE, SCREENSHOTS, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,12 +35,14 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Never followed: state changes, files, Django admin, log-out, language switch.
 SKIP_NAMES = {
+    "feed",  # the calendar feed (.ics)
+    "feed-reset",
     "logout",
     "set_language",
     "health",
     "access-record-print",
 }
-SKIP_NAME_PARTS = ("export", "csv", "download", "paper-form", "feed", "delete", "mfa")
+SKIP_NAME_PARTS = ("export", "csv", "download", "paper-form", "delete", "mfa")
 SKIP_NAMESPACES = {"admin"}
 
 
@@ -102,7 +104,7 @@ class Crawler:
 
     def crawl(self, start, extra=(), limit=120):
         queue = deque([start, *extra])
-        forced = set(extra)
+        forced = {start, *extra}
         while queue and len(self.visited) < limit:
             path = queue.popleft()
             key = _url_key(path.split("?")[0])
@@ -141,7 +143,14 @@ class Crawler:
                 self.problems.append(f"{label}: no error message shown")
             self.problems += _axe_problems(self.page, label)
 
+    def write_list(self):
+        """artifacts/axe-pages-LABEL.txt: what axe checked, for a person reading CI."""
+        SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
+        lines = [*self.visited, *(f"{path} (error state)" for path in self.form_pages)]
+        (SCREENSHOTS.parent / f"axe-pages-{self.label}.txt").write_text("\n".join(lines) + "\n")
+
     def assert_clean(self):
+        self.write_list()
         assert not self.problems, (
             f"{len(self.problems)} problems on {len(self.visited)} pages:\n"
             + "\n".join(self.problems)
@@ -275,6 +284,7 @@ def test_every_staff_and_administrator_page_is_accessible(page, live_server, dem
     admin = Crawler(page, live_server, "admin", seen_keys=staff.seen_keys)
     admin.crawl("/staff/")
     admin.check_error_states()
+    admin.write_list()
     staff.problems += admin.problems
     staff.assert_clean()
 
@@ -371,6 +381,7 @@ def test_every_public_page_is_accessible_in_english_and_spanish(page, live_serve
         page.locator("#id_password").fill("wrong-password-" + datetime.date.today().isoformat())
         page.locator("main [type=submit]").click()
         crawler.problems += _axe_problems(page, f"public-{language} login (wrong password)")
+        crawler.write_list()
         problems += crawler.problems
     waiting = FacilitationRequest.objects.filter(status=RequestStatus.AWAITING_CONSENT)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
