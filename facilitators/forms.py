@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fiep.models import District, Region, Role, User
 
@@ -97,6 +98,8 @@ class UnavailabilityForm(BootstrapMixin, forms.ModelForm):
         model = Unavailability
         fields = ["starts_on", "ends_on", "note"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        # "to" alone is also the outbox's recipient ("para"); the context keeps "hasta".
+        labels = {"ends_on": pgettext_lazy("end of a date range", "to")}
 
     def clean(self):
         cleaned = super().clean()

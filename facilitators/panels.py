@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import AssignmentStatus
+from .models import AssignmentStatus, Facilitator
 
 PANEL_LIMIT = 10
 
@@ -12,7 +12,8 @@ PANEL_LIMIT = 10
 def staff_panels(request):
     user = request.user
     panels = []
-    if user.has_perm("facilitators.use_portal"):
+    # An administrator (superuser) has every permission but no roster entry: no portal box.
+    if user.has_perm("facilitators.use_portal") and Facilitator.objects.filter(user=user).exists():
         waiting = [
             c
             for c in selectors.facilitator_cases(user)[:50]
