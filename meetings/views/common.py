@@ -41,3 +41,18 @@ def log_access(request, meeting_or_case, purpose):
 
 def errors_of(exc):
     return list(getattr(exc, "messages", [str(exc)]))
+
+
+def call_service(form, service, **kwargs):
+    """Run ``service(**kwargs)`` for a valid form: ``(True, result)``, or ``(False, None)``
+    with the service's refusal shown as the form's own errors."""
+    from django.core.exceptions import ValidationError
+
+    from fiep_requests.services import TransitionRefused
+
+    try:
+        return True, service(**kwargs)
+    except (ValidationError, TransitionRefused) as exc:
+        for error in errors_of(exc):
+            form.add_error(None, error)
+        return False, None

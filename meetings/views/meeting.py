@@ -26,7 +26,7 @@ from ..forms import (
 from ..selectors import schedulable_requests
 from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
-from .common import errors_of, log_access, meeting_for, require_meeting_role
+from .common import call_service, errors_of, log_access, meeting_for, require_meeting_role
 
 
 def _participant_initial(case):
@@ -69,21 +69,19 @@ def schedule(request, request_id):
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
-        try:
-            meeting = services.meeting_schedule(
-                request=case,
-                by=request.user,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                format=data["format"],
-                location=data["location"],
-                interpreter_language=data["interpreter_language"],
-                participants=participants_from(formset),
-            )
-        except (ValidationError, TransitionRefused) as exc:
-            for error in errors_of(exc):
-                form.add_error(None, error)
-        else:
+        ok, meeting = call_service(
+            form,
+            services.meeting_schedule,
+            request=case,
+            by=request.user,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            format=data["format"],
+            location=data["location"],
+            interpreter_language=data["interpreter_language"],
+            participants=participants_from(formset),
+        )
+        if ok:
             messages.success(request, _("The meeting is scheduled and the invitations are sent."))
             return redirect("meetings:detail", meeting.pk)
     return render(
@@ -135,21 +133,19 @@ def reschedule(request, pk):
     form = RescheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.meeting_reschedule(
-                meeting=meeting,
-                by=request.user,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                reason=data["reason"],
-                format=data["format"],
-                location=data["location"],
-                interpreter_language=data["interpreter_language"],
-            )
-        except (ValidationError, TransitionRefused) as exc:
-            for error in errors_of(exc):
-                form.add_error(None, error)
-        else:
+        ok, _result = call_service(
+            form,
+            services.meeting_reschedule,
+            meeting=meeting,
+            by=request.user,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data["reason"],
+            format=data["format"],
+            location=data["location"],
+            interpreter_language=data["interpreter_language"],
+        )
+        if ok:
             messages.success(request, _("The meeting is moved and everyone is told."))
             return redirect("meetings:detail", meeting.pk)
     return render(
@@ -172,17 +168,15 @@ def cancel(request, pk):
     log_access(request, meeting, "cancel the meeting")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(
-                meeting=meeting,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                by_party=form.cleaned_data["who"] == "party",
-            )
-        except (ValidationError, TransitionRefused) as exc:
-            for error in errors_of(exc):
-                form.add_error(None, error)
-        else:
+        ok, _result = call_service(
+            form,
+            services.meeting_cancel,
+            meeting=meeting,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            by_party=form.cleaned_data["who"] == "party",
+        )
+        if ok:
             messages.success(request, _("The meeting is cancelled and everyone is told."))
             return redirect("meetings:detail", meeting.pk)
     return render(
@@ -208,25 +202,23 @@ def outcome(request, pk):
     formset = IssueFormSet(request.POST or None, prefix="i")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
-        try:
-            services.outcome_record(
-                meeting=meeting,
-                by=request.user,
-                held=data["held"],
-                actual_start=data["actual_start"],
-                actual_end=data["actual_end"],
-                attendees_by_role=form.attendees_by_role(),
-                consensus=data["consensus"],
-                issues=issues_from(formset),
-                iep_completed=form.iep_completed_value(),
-                next_step=data["next_step"],
-                private_notes=data["private_notes"],
-                shared_summary=data["shared_summary"],
-            )
-        except (ValidationError, TransitionRefused) as exc:
-            for error in errors_of(exc):
-                form.add_error(None, error)
-        else:
+        ok, _result = call_service(
+            form,
+            services.outcome_record,
+            meeting=meeting,
+            by=request.user,
+            held=data["held"],
+            actual_start=data["actual_start"],
+            actual_end=data["actual_end"],
+            attendees_by_role=form.attendees_by_role(),
+            consensus=data["consensus"],
+            issues=issues_from(formset),
+            iep_completed=form.iep_completed_value(),
+            next_step=data["next_step"],
+            private_notes=data["private_notes"],
+            shared_summary=data["shared_summary"],
+        )
+        if ok:
             messages.success(request, _("The outcome is recorded."))
             return redirect("meetings:detail", meeting.pk)
     return render(
@@ -245,20 +237,18 @@ def time_log(request, pk):
     form = TimeEntryForm(request.POST or None, initial={"worked_on": local_today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.time_entry_log(
-                meeting=meeting,
-                by=request.user,
-                worked_on=data["worked_on"],
-                kind=data["kind"],
-                hours=data["hours"],
-                miles=data["miles"] or 0,
-                justification=data["justification"],
-            )
-        except (ValidationError, TransitionRefused) as exc:
-            for error in errors_of(exc):
-                form.add_error(None, error)
-        else:
+        ok, _result = call_service(
+            form,
+            services.time_entry_log,
+            meeting=meeting,
+            by=request.user,
+            worked_on=data["worked_on"],
+            kind=data["kind"],
+            hours=data["hours"],
+            miles=data["miles"] or 0,
+            justification=data["justification"],
+        )
+        if ok:
             messages.success(request, _("Time logged."))
             return redirect("meetings:time", meeting.pk)
     entries = meeting.time_entries.filter(facilitator=meeting.facilitator).select_related("claim")
