@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import AccessAction, ExternalIdentity, ProviderVerifiedDevice, Role
@@ -76,8 +76,7 @@ def _account_for(*, issuer, subject, claims, roles):
     newly created when OIDC_CREATE_USERS is on. Records a new link."""
     User = get_user_model()
     identity = (
-        ExternalIdentity.objects.select_for_update()
-        .select_related("user")
+        ExternalIdentity.objects.select_related("user")
         .filter(issuer=issuer, subject=subject)
         .first()
     )
@@ -109,9 +108,18 @@ def _account_for(*, issuer, subject, claims, roles):
         raise SignInRefused("no_role", "no account is created without a role")
     else:
         raise SignInRefused("no_account")
-    identity = ExternalIdentity.objects.create(
-        user=user, issuer=issuer, subject=subject, email_at_link=email
-    )
+    try:
+        with transaction.atomic():
+            identity = ExternalIdentity.objects.create(
+                user=user, issuer=issuer, subject=subject, email_at_link=email
+            )
+    except IntegrityError:
+        # A simultaneous first sign-in of the same identity linked it a moment ago: use
+        # that link if it is to the same account (the unique constraints decide).
+        identity = ExternalIdentity.objects.filter(issuer=issuer, subject=subject).first()
+        if identity is None or identity.user_id != user.pk:
+            raise SignInRefused("conflict", "simultaneous link to another account") from None
+        return identity
     logger.info("sso: linked user id %s to an identity of %s", user.pk, issuer)
     return identity
 

@@ -171,3 +171,22 @@ def test_settings_local_login_off_needs_single_sign_on():
     code, out = run_check(FIEP_LOCAL_LOGIN="false")
     assert code != 0
     assert "FIEP_LOCAL_LOGIN" in out
+
+
+def test_admin_lists_and_removes_links_but_never_adds_one(client):
+    from fiep.models import ExternalIdentity
+
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    linked = factories.UserFactory()
+    identity = ExternalIdentity.objects.create(
+        user=linked, issuer="https://login.example.gov", subject="abc"
+    )
+    client.force_login(superuser)
+    changelist = client.get(reverse("admin:fiep_externalidentity_changelist"))
+    assert changelist.status_code == 200
+    assert "https://login.example.gov" in changelist.content.decode()
+    assert client.get(reverse("admin:fiep_externalidentity_add")).status_code == 403
+    client.post(
+        reverse("admin:fiep_externalidentity_delete", args=[identity.pk]), {"post": "yes"}
+    )
+    assert not ExternalIdentity.objects.exists()
