@@ -186,7 +186,5 @@ def test_admin_lists_and_removes_links_but_never_adds_one(client):
     assert changelist.status_code == 200
     assert "https://login.example.gov" in changelist.content.decode()
     assert client.get(reverse("admin:fiep_externalidentity_add")).status_code == 403
-    client.post(
-        reverse("admin:fiep_externalidentity_delete", args=[identity.pk]), {"post": "yes"}
-    )
+    client.post(reverse("admin:fiep_externalidentity_delete", args=[identity.pk]), {"post": "yes"})
     assert not ExternalIdentity.objects.exists()
