@@ -98,6 +98,10 @@ class SignInCallbackView(_Enabled, OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
     def get(self, request):
+        issuer = request.GET.get("iss")
+        if issuer is not None and issuer != settings.OIDC_ISSUER:
+            # RFC 9207: the answer names another provider (a mix-up attack).
+            return refused_page(request, SignInRefused("token", "iss parameter mismatch"))
         try:
             return super().get(request)
         except SuspiciousOperation as exc:

@@ -215,6 +215,21 @@ def test_replayed_nonce_and_replayed_answer_are_refused(client, sso):
     assert client.get(reverse("staff-home")).status_code == 302
 
 
+def test_answer_naming_another_issuer_is_refused(client, sso):
+    """RFC 9207: the provider names itself in its answer; another name is a mix-up."""
+    user = factories.UserFactory(username="iris", email="iris@state.example")
+    sso.set_users(account("iris", groups=[STAFF_GROUP]))
+    back = Browser().visit(start(client), username="iris")
+    assert query_param(back, "iss") == sso.issuer
+    forged = back.replace("iss=http%3A%2F%2F127.0.0.1", "iss=http%3A%2F%2F127.0.0.2")
+    assert forged != back
+    _assert_refused(client.get(app_path(forged)), "could not be verified")
+    assert roles_of(user) == set()
+    # The near miss: the same answer, unchanged, is accepted.
+    assert client.get(app_path(back)).status_code == 302
+    assert roles_of(user) == {Role.OFFICE_STAFF.value}
+
+
 def test_callback_without_a_started_sign_in_is_refused(client, sso):
     _assert_refused(
         client.get(reverse("sso-callback") + "?code=abc&state=forged"),
