@@ -161,8 +161,9 @@ OIDC_CLIENT_SECRET = _value("OIDC_CLIENT_SECRET", env.str, "")
 OIDC_ROLE_CLAIM = _value("OIDC_ROLE_CLAIM", env.str, "groups")
 OIDC_ROLE_OFFICE_STAFF = _value("OIDC_ROLE_OFFICE_STAFF", env.list, [])
 OIDC_ROLE_ADMINISTRATOR = _value("OIDC_ROLE_ADMINISTRATOR", env.list, [])
-#: "Sign in with <OIDC_PROVIDER_NAME>" on the log-in page.
-OIDC_PROVIDER_NAME = _value("OIDC_PROVIDER_NAME", env.str, "your state account")
+#: "Sign in with <OIDC_PROVIDER_NAME>" on the log-in page (default: "your state account",
+#: translated).
+OIDC_PROVIDER_NAME = _value("OIDC_PROVIDER_NAME", env.str, "")
 OIDC_CREATE_USERS = _value("OIDC_CREATE_USERS", env.bool, False)
 OIDC_SCOPES = _value("OIDC_SCOPES", env.str, "openid email profile")
 OIDC_EMAIL_VERIFIED_CLAIM = _value("OIDC_EMAIL_VERIFIED_CLAIM", env.str, "email_verified")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import AccessAction, ExternalIdentity, ProviderVerifiedDevice, Role
 from ..services import access_log_record
@@ -16,6 +17,11 @@ logger = logging.getLogger(__name__)
 
 #: The roles single sign-on decides; other roles (facilitator, liaison) are left alone.
 MANAGED_ROLES = (Role.OFFICE_STAFF, Role.ADMINISTRATOR)
+
+
+def provider_name():
+    """The provider's name for people: OIDC_PROVIDER_NAME, or "your state account"."""
+    return settings.OIDC_PROVIDER_NAME or _("your state account")
 
 
 def _claim_values(claims, name):
@@ -180,7 +186,7 @@ def sso_sign_in_record(*, user, request, claims):
     device, or None when the local two-step must follow.
     """
     multi, description = mfa_assertion(claims)
-    how = f"single sign-on ({settings.OIDC_PROVIDER_NAME})"
+    how = f"single sign-on ({settings.OIDC_PROVIDER_NAME or settings.OIDC_ISSUER})"
     if multi:
         purpose = f"{how}; second factor at the provider: {description}"
         device, _ = ProviderVerifiedDevice.objects.get_or_create(

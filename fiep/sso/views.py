@@ -21,7 +21,7 @@ from mozilla_django_oidc.views import (
 from .backends import oidc_setting
 from .discovery import discovery_document
 from .errors import REASONS, SignInRefused
-from .services import sso_sign_in_record
+from .services import provider_name, sso_sign_in_record
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context.update(
             sso_enabled=settings.OIDC_ENABLED,
-            sso_provider_name=settings.OIDC_PROVIDER_NAME,
+            sso_provider_name=provider_name(),
             local_login_restricted=not settings.FIEP_LOCAL_LOGIN,
         )
         return context

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from fiep.models import Role
+from fiep.models import ExternalIdentity, Role
 from fiep.sso.discovery import discovery_forget
 from fiep.sso.services import mfa_assertion, roles_from_claims
 from tests import factories
@@ -64,6 +64,13 @@ def test_login_page_offers_the_provider_in_english_and_spanish(client, sso_on):
         spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get(reverse("login")).content.decode()
     assert "Iniciar sesión con State ID" in spanish
     assert "Sign in with" not in spanish
+
+
+def test_login_page_without_a_provider_name_says_state_account(client, sso_on):
+    sso_on.OIDC_PROVIDER_NAME = ""
+    assert "Sign in with your state account" in client.get(reverse("login")).content.decode()
+    spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get(reverse("login")).content.decode()
+    assert "Iniciar sesión con su cuenta del estado" in spanish
 
 
 def test_unreachable_provider_gives_a_clear_page_with_safe_headers(client, sso_on):
@@ -174,8 +181,6 @@ def test_settings_local_login_off_needs_single_sign_on():
 
 
 def test_admin_lists_and_removes_links_but_never_adds_one(client):
-    from fiep.models import ExternalIdentity
-
     superuser = factories.UserFactory(is_superuser=True, is_staff=True)
     linked = factories.UserFactory()
     identity = ExternalIdentity.objects.create(
