@@ -189,7 +189,7 @@ def sso_sign_in_record(*, user, request, claims):
     how = f"single sign-on ({settings.OIDC_PROVIDER_NAME or settings.OIDC_ISSUER})"
     if multi:
         purpose = f"{how}; second factor at the provider: {description}"
-        device, _ = ProviderVerifiedDevice.objects.get_or_create(
+        device, _created = ProviderVerifiedDevice.objects.get_or_create(
             user=user, defaults={"name": "identity provider", "confirmed": True}
         )
     else:

@@ -91,7 +91,10 @@ def test_mapped_group_gives_the_role_and_provider_mfa_skips_the_local_step(clien
     assert "amr=mfa,pwd" in entry.purpose
 
 
+@pytest.mark.django_db(transaction=True)
 def test_changed_group_changes_the_role_at_the_next_sign_in(client, sso):
+    """Committed for real (also on PostgreSQL in CI): a refused sign-in still removes the
+    role it no longer has."""
     user = factories.UserFactory(username="carol", email="carol@state.example")
     sso.set_users(account("carol", groups=[STAFF_GROUP]))
     browser = Browser()
