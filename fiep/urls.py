@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import access_views, mfa_views, views
 from .sso import views as sso_views
+from .sso.forms import PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,7 +28,7 @@ urlpatterns = [
     path("accounts/logout/", sso_views.SignOutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        views.PasswordResetView.as_view(),
+        views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -193,3 +193,13 @@ def test_admin_lists_and_removes_links_but_never_adds_one(client):
     assert client.get(reverse("admin:fiep_externalidentity_add")).status_code == 403
     client.post(reverse("admin:fiep_externalidentity_delete", args=[identity.pk]), {"post": "yes"})
     assert not ExternalIdentity.objects.exists()
+
+
+def test_password_reset_mails_only_accounts_that_may_use_a_password(client, sso_on, mailoutbox):
+    sso_on.FIEP_LOCAL_LOGIN = False
+    factories.UserFactory(email="staff@agency.example", role=Role.OFFICE_STAFF)
+    factories.UserFactory(email="fac@agency.example", role=Role.FACILITATOR)
+    for address in ("staff@agency.example", "fac@agency.example"):
+        response = client.post(reverse("password_reset"), {"email": address})
+        assert response.status_code == 302  # the same answer for both
+    assert [m.to for m in mailoutbox] == [["fac@agency.example"]]
