@@ -25,7 +25,13 @@ def provider_name():
 
 
 def _claim_values(claims, name):
+    """The claim's values as a set of strings; a dotted name reaches into an object
+    (Keycloak's ``realm_access.roles``) when no claim has the dotted name itself."""
     value = claims.get(name)
+    if value is None and "." in name:
+        value = claims
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
     if value is None:
         return set()
     if isinstance(value, str):

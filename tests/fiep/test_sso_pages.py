@@ -95,6 +95,11 @@ def test_roles_and_mfa_from_claims(sso_on):
     assert roles_from_claims({"groups": "fiep-admins"}) == {Role.ADMINISTRATOR}
     assert roles_from_claims({"groups": ["fiep-staff-old"]}) == set()  # near miss
     assert roles_from_claims({"roles": ["fiep-staff"]}) == set()  # another claim
+    sso_on.OIDC_ROLE_CLAIM = "realm_access.roles"
+    assert roles_from_claims({"realm_access": {"roles": ["fiep-admins"]}}) == {Role.ADMINISTRATOR}
+    assert roles_from_claims({"realm_access": ["fiep-admins"]}) == set()
+    assert roles_from_claims({"realm_access.roles": ["fiep-staff"]}) == {Role.OFFICE_STAFF}
+    sso_on.OIDC_ROLE_CLAIM = "groups"
     assert mfa_assertion({"amr": ["pwd", "otp"]})[0] is True
     assert mfa_assertion({"amr": ["hwk"]})[0] is True
     assert mfa_assertion({"amr": ["pwd", "kba"]})[0] is False
