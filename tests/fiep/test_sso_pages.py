@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from fiep.models import ExternalIdentity, Role
+from fiep.models import AccessAction, AccessLog, ExternalIdentity, Role
 from fiep.sso.discovery import discovery_forget
 from fiep.sso.services import mfa_assertion, roles_from_claims
 from tests import factories
@@ -208,3 +208,18 @@ def test_password_reset_mails_only_accounts_that_may_use_a_password(client, sso_
         response = client.post(reverse("password_reset"), {"email": address})
         assert response.status_code == 302  # the same answer for both
     assert [m.to for m in mailoutbox] == [["fac@agency.example"]]
+
+
+def test_sign_in_entries_show_in_the_access_log_search(admin_client_, administrator):
+    AccessLog.objects.create(
+        user=administrator,
+        role=Role.ADMINISTRATOR.value,
+        case_reference="",
+        action=AccessAction.SIGN_IN,
+        purpose="single sign-on (State ID); second factor at the provider: amr=mfa,pwd acr=-",
+    )
+    page = admin_client_.get(reverse("access-log") + "?action=sign_in").content.decode()
+    assert "second factor at the provider: amr=mfa,pwd" in page
+    assert "signed in" in page
+    other = admin_client_.get(reverse("access-log") + "?action=view").content.decode()
+    assert "amr=mfa,pwd" not in other
