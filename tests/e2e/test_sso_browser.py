@@ -77,3 +77,22 @@ def test_spanish_login_page_offers_the_provider(page, live_server, browser_provi
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.get_by_role("link", name="Iniciar sesión con Test State ID")).to_be_visible()
     assert_accessible(page, "log-in page with single sign-on, Spanish")
+
+
+def test_refused_sign_in_shows_a_clear_accessible_page(page, live_server, browser_provider):
+    User.objects.create_user("ben", email="ben@state.example")
+    browser_provider.set_users(account("ben", groups=[STAFF_GROUP]))
+    browser_provider.tamper_next_id_token(aud="another-application")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="Sign in with Test State ID").click()
+    page.get_by_label("Username").fill("ben")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in to Test State ID").click()
+
+    expect(page.get_by_role("heading", name="Sign-in refused")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("meant for another application")
+    assert_accessible(page, "refused sign-in")
+    screenshot(page, "sso-refused-desktop")
+    page.get_by_role("link", name="Back to the log-in page").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
