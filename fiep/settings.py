@@ -153,7 +153,7 @@ OTP_TOTP_ISSUER = "FIEP Office"
 # Single sign-on with the state's identity provider (OpenID Connect, fiep/sso/, docs/security.md).
 # Off unless OIDC_ISSUER is set. The discovery document (OIDC_ISSUER +
 # /.well-known/openid-configuration) names every endpoint; nothing else is configured here.
-OIDC_ISSUER = _value("OIDC_ISSUER", env.str, "").rstrip("/")
+OIDC_ISSUER = _value("OIDC_ISSUER", env.str, "")
 OIDC_ENABLED = bool(OIDC_ISSUER)
 OIDC_CLIENT_ID = _value("OIDC_CLIENT_ID", env.str, "")
 OIDC_CLIENT_SECRET = _value("OIDC_CLIENT_SECRET", env.str, "")
@@ -198,6 +198,10 @@ if OIDC_ENABLED:
         )
     if not DEBUG and not OIDC_ISSUER.startswith("https://"):
         raise ImproperlyConfigured("Setting OIDC_ISSUER: must be an https:// address.")
+    if OIDC_SIGN_ALGO[:2] not in ("RS", "ES", "PS"):
+        raise ImproperlyConfigured(
+            "Setting OIDC_SIGN_ALGO: an asymmetric algorithm (RS256, ES256, PS256, ...)."
+        )
     if OIDC_TOKEN_AUTH_METHOD not in ("client_secret_basic", "client_secret_post"):
         raise ImproperlyConfigured(
             "Setting OIDC_TOKEN_AUTH_METHOD: client_secret_basic or client_secret_post."

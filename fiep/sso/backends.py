@@ -11,7 +11,7 @@ from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from ..models import Role
-from .discovery import discovery_document
+from .discovery import discovery_document, provider_issuer
 from .errors import SignInRefused
 from .services import sso_account_resolve
 
@@ -135,7 +135,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 key,
                 algorithms=[settings.OIDC_SIGN_ALGO],
                 audience=settings.OIDC_CLIENT_ID,
-                issuer=settings.OIDC_ISSUER,
+                issuer=provider_issuer(),
                 leeway=settings.OIDC_CLOCK_SKEW,
                 options={"require": ["iss", "sub", "aud", "exp", "iat"]},
             )
@@ -174,7 +174,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         userinfo = self.get_userinfo(access_token, id_token, payload)
         claims = {k: v for k, v in userinfo.items() if k not in ID_TOKEN_ONLY}
         claims = {**payload, **claims}
-        user = sso_account_resolve(issuer=settings.OIDC_ISSUER, claims=claims)
+        user = sso_account_resolve(issuer=provider_issuer(), claims=claims)
         # The callback view logs the sign-in and keeps the ID token for the sign-out.
         self.request.sso_claims = claims
         self.request.sso_id_token = id_token

@@ -19,9 +19,10 @@ _cache = {}
 def discovery_document(issuer=None):
     """The discovery document of ``issuer`` (default: ``OIDC_ISSUER``), cached per process.
 
-    Refuses a document whose ``issuer`` is not exactly the configured one (Discovery 4.3)
-    or that lacks an endpoint the sign-in needs. Raises SignInRefused("provider") when the
-    provider cannot be reached.
+    Refuses a document whose ``issuer`` is not the configured one (Discovery 4.3; a
+    trailing slash in the setting is forgiven, the document's spelling is then used for
+    every check) or that lacks an endpoint the sign-in needs. Raises
+    SignInRefused("provider") when the provider cannot be reached.
     """
     issuer = issuer or settings.OIDC_ISSUER
     now = time.monotonic()
@@ -31,7 +32,7 @@ def discovery_document(issuer=None):
             return cached[1]
     try:
         response = requests.get(
-            f"{issuer}/.well-known/openid-configuration", timeout=settings.OIDC_TIMEOUT
+            f"{issuer.rstrip('/')}/.well-known/openid-configuration", timeout=settings.OIDC_TIMEOUT
         )
         response.raise_for_status()
         document = response.json()
@@ -51,3 +52,9 @@ def discovery_forget():
     """Forget every cached document (tests, or after the provider changed its keys)."""
     with _lock:
         _cache.clear()
+
+
+def provider_issuer():
+    """The provider's issuer exactly as its discovery document spells it (the ``iss`` of
+    its tokens and answers)."""
+    return discovery_document()["issuer"]

@@ -19,7 +19,7 @@ from mozilla_django_oidc.views import (
 )
 
 from .backends import oidc_setting
-from .discovery import discovery_document
+from .discovery import discovery_document, provider_issuer
 from .errors import REASONS, SignInRefused
 from .services import provider_name, sso_sign_in_record
 
@@ -98,11 +98,11 @@ class SignInCallbackView(_Enabled, OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
     def get(self, request):
-        issuer = request.GET.get("iss")
-        if issuer is not None and issuer != settings.OIDC_ISSUER:
-            # RFC 9207: the answer names another provider (a mix-up attack).
-            return refused_page(request, SignInRefused("token", "iss parameter mismatch"))
         try:
+            issuer = request.GET.get("iss")
+            if issuer is not None and issuer != provider_issuer():
+                # RFC 9207: the answer names another provider (a mix-up attack).
+                raise SignInRefused("token", "iss parameter mismatch")
             return super().get(request)
         except SuspiciousOperation as exc:
             # The state is not one this browser started, or was used already.

@@ -179,6 +179,18 @@ def test_settings_single_sign_on_complete_starts(tmp_path):
     assert code == 0, out
 
 
+def test_settings_single_sign_on_refuses_a_shared_secret_algorithm():
+    code, out = run_check(
+        OIDC_ISSUER="https://login.example.gov",
+        OIDC_CLIENT_ID="fiep",
+        OIDC_CLIENT_SECRET="x",
+        OIDC_ROLE_ADMINISTRATOR="admins",
+        OIDC_SIGN_ALGO="HS256",
+    )
+    assert code != 0
+    assert "OIDC_SIGN_ALGO" in out
+
+
 def test_settings_local_login_off_needs_single_sign_on():
     code, out = run_check(FIEP_LOCAL_LOGIN="false")
     assert code != 0

@@ -117,6 +117,15 @@ def test_changed_group_changes_the_role_at_the_next_sign_in(client, sso):
     assert client.get(reverse("staff-home")).status_code == 302
 
 
+def test_issuer_setting_with_a_trailing_slash_still_signs_in(client, sso, settings):
+    """The near miss of a configuration typo: the discovery document's spelling is used."""
+    settings.OIDC_ISSUER = sso.issuer + "/"
+    user = factories.UserFactory(username="tess", email="tess@state.example")
+    sso.set_users(account("tess", groups=[STAFF_GROUP]))
+    assert sign_in(client, Browser(), "tess").status_code == 302
+    assert ExternalIdentity.objects.get(user=user).issuer == sso.issuer
+
+
 def test_other_roles_are_left_alone(client, sso):
     user = factories.UserFactory(username="dora", email="dora@state.example", role=Role.FACILITATOR)
     sso.set_users(account("dora", groups=[ADMIN_GROUP]))
