@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fiep.middleware.IdleTimeoutMiddleware",
+    "fiep.sso.middleware.SingleSignOnSessionLimitMiddleware",
     "fiep.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,6 +177,9 @@ OIDC_SIGN_ALGO = _value("OIDC_SIGN_ALGO", env.str, "RS256")
 OIDC_TOKEN_AUTH_METHOD = _value("OIDC_TOKEN_AUTH_METHOD", env.str, "client_secret_basic")
 OIDC_CLOCK_SKEW = _value("OIDC_CLOCK_SKEW", env.int, 60)
 OIDC_TIMEOUT = _value("OIDC_TIMEOUT", env.int, 10)
+#: A single sign-on session ends this many seconds after the sign-in (0: only the usual
+#: idle timeout and session age), so that a person switched off at the provider loses access.
+OIDC_SESSION_MAX_AGE = _value("OIDC_SESSION_MAX_AGE", env.int, 3600)
 #: false: office staff and administrators must use single sign-on (facilitators and district
 #: liaisons keep their password and two-step log-in); FIEP_BREAK_GLASS_USERNAME names the one
 #: administrator account that keeps its local log-in for when the provider is down.

@@ -1,6 +1,7 @@
 """Log-in page, single sign-on start and callback, and sign-out (RP-initiated logout)."""
 
 import logging
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from mozilla_django_oidc.views import (
 from .backends import oidc_setting
 from .discovery import discovery_document, provider_issuer
 from .errors import REASONS, SignInRefused
+from .middleware import SESSION_RENEW_AT
 from .services import provider_name, sso_sign_in_record
 
 logger = logging.getLogger(__name__)
@@ -121,6 +123,8 @@ class SignInCallbackView(_Enabled, OIDCAuthenticationCallbackView):
         next_url = self.success_url
         auth.login(request, user, backend=BACKEND)
         request.session[SESSION_ID_TOKEN] = request.sso_id_token
+        if settings.OIDC_SESSION_MAX_AGE:
+            request.session[SESSION_RENEW_AT] = time.time() + settings.OIDC_SESSION_MAX_AGE
         device = sso_sign_in_record(user=user, request=request, claims=request.sso_claims)
         if device is not None:
             otp_login(request, device)

@@ -363,6 +363,32 @@ def test_disabled_account_cannot_sign_in(client, sso):
     assert Group.objects.get(name=Role.OFFICE_STAFF.value).user_set.filter(pk=user.pk).exists()
 
 
+def test_single_sign_on_session_ends_after_its_max_age(client, sso, settings):
+    """A person switched off at the provider loses access within OIDC_SESSION_MAX_AGE."""
+    user = factories.UserFactory(username="una", email="una@state.example")
+    sso.set_users(account("una", groups=[STAFF_GROUP]))
+    browser = Browser()
+    assert sign_in(client, browser, "una").status_code == 302
+    assert client.get(reverse("staff-home")).status_code == 200
+    session = client.session
+    session["sso_renew_at"] = time.time() - 1  # the hour has passed
+    session.save()
+    # A form being sent is not lost ...
+    assert client.post(reverse("mfa-recovery-codes")).status_code == 200
+    # ... the next page asks to sign in again,
+    response = client.get(reverse("staff-home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=%2Fstaff%2F"
+    assert "_auth_user_id" not in client.session
+    # and a person switched off at the provider meanwhile (which ends their sessions
+    # there: a new provider session here) cannot.
+    sso.change_user("una", disabled=True)
+    browser = Browser()
+    assert browser.visit(start(client), username="una") is None
+    assert "Wrong username or password" in browser.last_page
+    assert user.is_active  # nothing changed locally: the provider decided
+
+
 def test_switched_off_provider_ends_sso_sessions(client, sso, settings):
     factories.UserFactory(username="sam", email="sam@state.example")
     sso.set_users(account("sam", groups=[STAFF_GROUP]))
