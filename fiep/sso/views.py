@@ -114,7 +114,8 @@ class SignInCallbackView(_Enabled, OIDCAuthenticationCallbackView):
 
     def login_failure(self):
         if self.request.GET.get("error"):
-            error = self.request.GET.get("error", "")[:60]
+            # The provider's error code (RFC 6749 4.1.2.1), letters and "_" only in the log.
+            error = "".join(c for c in self.request.GET["error"][:60] if c.isalpha() or c == "_")
             return refused_page(self.request, SignInRefused("cancelled", error))
         return refused_page(self.request, SignInRefused("state", "no sign-in in this session"))
 
