@@ -1,10 +1,11 @@
 """Roster writes: entries, trainings, unavailability, conflicts, trial review."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+
+from fiep.exceptions import ServiceError
 
 from ..models import (
     Conflict,
@@ -95,7 +96,7 @@ def unavailability_add(*, facilitator, starts_on, ends_on, note=""):
     """Record that the facilitator cannot facilitate from ``starts_on`` to ``ends_on``
     (inclusive). Side effects: one Unavailability row."""
     if ends_on < starts_on:
-        raise ValidationError(_("The end date must not be before the start date."))
+        raise ServiceError(_("The end date must not be before the start date."))
     item = Unavailability(facilitator=facilitator, starts_on=starts_on, ends_on=ends_on, note=note)
     item.full_clean()
     item.save()
@@ -114,9 +115,9 @@ def conflict_add(*, facilitator, district, reason):
     the conflict on the case and reassign.
     """
     if not reason.strip():
-        raise ValidationError(_("Give the reason for the conflict."))
+        raise ServiceError(_("Give the reason for the conflict."))
     if Conflict.objects.filter(facilitator=facilitator, district=district).exists():
-        raise ValidationError(_("This conflict is already recorded."))
+        raise ServiceError(_("This conflict is already recorded."))
     return Conflict.objects.create(facilitator=facilitator, district=district, reason=reason)
 
 
