@@ -6,8 +6,8 @@ from django.forms import BaseForm
 from .exceptions import ServiceError
 
 
-def call_service(show_errors_on, service, /, **kwargs):
-    """Run ``service(**kwargs)``; return ``(True, result)`` or ``(False, None)``.
+def call_service(show_errors_on, service, /, *args, **kwargs):
+    """Run ``service(*args, **kwargs)``; return ``(True, result)`` or ``(False, None)``.
 
     A :class:`~fiep.exceptions.ServiceError` is shown where the person looks:
     ``show_errors_on`` is a form (the refusal becomes the error of ``exc.field`` when the
@@ -15,7 +15,7 @@ def call_service(show_errors_on, service, /, **kwargs):
     on the next page). Any other exception is a bug and propagates.
     """
     try:
-        return True, service(**kwargs)
+        return True, service(*args, **kwargs)
     except ServiceError as exc:
         if isinstance(show_errors_on, BaseForm):
             field = exc.field if exc.field in show_errors_on.fields else None

@@ -23,6 +23,14 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class ConsentState(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Not needed (joint request)")
+    PENDING = "pending", _("Pending")
+    GIVEN = "given", _("Agreed")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
 #: The moves the one transition function allows (``services.request_transition``); the
 #: case actions' permissions are built from it (``rules.can_become``).
 TRANSITIONS = {

@@ -16,6 +16,7 @@ from .enums import (  # noqa: F401  (re-exported: the enums' home is enums.py)
     FINAL_STATUSES,
     OPEN_STATUSES,
     TRANSITIONS,
+    ConsentState,
     RequestStatus,
     category_labels,
 )
@@ -74,14 +75,6 @@ class Concern(models.TextChoices):
     TRANSITION = "transition", _("Transition")
     COMMUNICATION = "communication", _("Communication")
     OTHER = "other", _("Other")
-
-
-class ConsentState(models.TextChoices):
-    NOT_NEEDED = "not_needed", _("Not needed (joint request)")
-    PENDING = "pending", _("Pending")
-    GIVEN = "given", _("Agreed")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
 
 
 def new_token():
