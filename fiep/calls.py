@@ -7,7 +7,9 @@ from .exceptions import ServiceError
 
 
 def call_service(show_errors_on, service, /, *args, **kwargs):
-    """Run ``service(*args, **kwargs)``; return ``(True, result)`` or ``(False, None)``.
+    """Run ``service(*args, **kwargs)``; return ``(True, result)``, or ``(False, error)``
+    when the service refused with a :class:`~fiep.exceptions.ServiceError` (the caller may
+    look at its class or ``code`` to choose the page; most only look at the flag).
 
     A :class:`~fiep.exceptions.ServiceError` is shown where the person looks:
     ``show_errors_on`` is a form (the refusal becomes the error of ``exc.field`` when the
@@ -24,4 +26,4 @@ def call_service(show_errors_on, service, /, *args, **kwargs):
         else:
             for text in exc.messages:
                 messages.error(show_errors_on, text)
-        return False, None
+        return False, exc

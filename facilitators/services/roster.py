@@ -1,6 +1,7 @@
 """Roster writes: entries, trainings, unavailability, conflicts, trial review."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -32,6 +33,14 @@ FACILITATOR_FIELDS = [
 ]
 
 
+def _full_clean(instance, **kwargs):
+    """The model's own validation, as a refusal the view shows (one error type)."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ServiceError(exc.messages, code="invalid") from exc
+
+
 @transaction.atomic
 def facilitator_save(*, facilitator=None, data, regions=None, languages=None):
     """Create (``facilitator=None``) or update a roster entry from cleaned ``data``.
@@ -46,7 +55,7 @@ def facilitator_save(*, facilitator=None, data, regions=None, languages=None):
     facilitator = facilitator or Facilitator()
     for name, value in data.items():
         setattr(facilitator, name, value)
-    facilitator.full_clean(exclude=["regions", "languages"])
+    _full_clean(facilitator, exclude=["regions", "languages"])
     facilitator.save()
     if regions is not None:
         facilitator.regions.set(regions)
@@ -87,7 +96,7 @@ def training_record(*, facilitator, course, completed_on, hours, continuing_due_
         hours=hours,
         continuing_due_on=continuing_due_on,
     )
-    training.full_clean()
+    _full_clean(training)
     training.save()
     return training
 
@@ -98,7 +107,7 @@ def unavailability_add(*, facilitator, starts_on, ends_on, note=""):
     if ends_on < starts_on:
         raise ServiceError(_("The end date must not be before the start date."))
     item = Unavailability(facilitator=facilitator, starts_on=starts_on, ends_on=ends_on, note=note)
-    item.full_clean()
+    _full_clean(item)
     item.save()
     return item
 
