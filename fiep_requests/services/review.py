@@ -94,7 +94,7 @@ def request_cancel(*, request, by, reason):
     ``request_closed`` message to both parties, ``signals.request_closed`` sent.
     """
     if not reason.strip():
-        raise ServiceError(_("Give the reason for cancelling."))
+        raise ServiceError(_("Give the reason for cancelling."), field="reason")
     with transaction.atomic():
         case = request_transition(
             request=request, to_status=RequestStatus.CANCELLED, by=by, reason=reason
