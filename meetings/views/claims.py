@@ -91,9 +91,7 @@ def claim(request, pk):
         allowed = {"submit": owner, "rebuild": owner, "approve": reviewer, "return": reviewer}
         if not allowed.get(action):
             raise PermissionDenied
-        ok, message = call_service(
-            request, _claim_action, action, claim, request.user, return_form
-        )
+        ok, message = call_service(request, _claim_action, action, claim, request.user, return_form)
         if ok:
             messages.success(request, message)
         return redirect("meetings:claim", claim.pk)

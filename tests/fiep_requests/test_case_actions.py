@@ -32,6 +32,7 @@ def _fast_passwords(settings):
     # Five users per test: hashing their passwords properly would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 S = RequestStatus
 OPEN_BEFORE_HELD = {
     S.SUBMITTED,
