@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage, OutboxStatus
 
 from .enums import FINAL_STATUSES, RETENTION_CATEGORIES
@@ -34,7 +35,6 @@ from .models import (
     StatusChange,
     new_token,
 )
-from .services import ServiceError
 from .signals import identifying_data_purge
 
 #: The categories this app destroys itself, in this order.
