@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fiep.access import get_object_for
 from fiep.calls import call_service
 from fiep.services import access_log_record
-from fiep_requests.models import RequestStatus
 from fiep_requests.selectors import visible_requests
 
 from .. import services
@@ -42,7 +41,7 @@ def suggestions(request, request_pk):
     )
     live = live_assignment(case)
     dates, date_is_set = services.request_dates(case)
-    can_assign = case.status == RequestStatus.APPROVED
+    can_assign = request.user.has_perm("facilitators.assign_case", case)
     return render(
         request,
         "facilitators/suggestions.html",

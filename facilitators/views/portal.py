@@ -110,7 +110,7 @@ def my_case(request, pk):
             "case": case,
             "concerns": [concern_labels.get(c, c) for c in case.concerns or []],
             "offered": case.my_assignment_status == AssignmentStatus.OFFERED,
-            "can_decline": case.status == RequestStatus.ASSIGNED,
+            "can_decline": request.user.has_perm("facilitators.decline_case", case),
             "accept_form": AcceptForm(),
             "decline_form": DeclineForm(),
         },
