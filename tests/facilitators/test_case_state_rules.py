@@ -7,11 +7,8 @@ from fiep_requests.enums import RequestStatus
 from tests.factories import (
     DistrictFactory,
     FacilitationRequestFactory,
-    FacilitatorFactory,
     UserFactory,
-    admin_user,
-    liaison_user,
-    staff_user,
+    users_by_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,22 +21,11 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize("perm", sorted(EXPECTED))
 def test_case_permission_for_every_role_and_status(perm):
     district = DistrictFactory()
-    users = {
-        "staff": staff_user(),
-        "admin": admin_user(),
-        "liaison": liaison_user(district),
-        "facilitator": FacilitatorFactory(with_user=True).user,
-        "facilitator_without_profile": UserFactory(role=Role.FACILITATOR),
-        "norole": UserFactory(),
-    }
+    users = users_by_role(district)
+    users["facilitator_without_profile"] = UserFactory(role=Role.FACILITATOR)
     roles, allowed_status = EXPECTED[perm]
     problems = []
     for status in RequestStatus:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from facilitators.models import AssignmentStatus
-from fiep.models import Role
 from fiep_requests.actions import CASE_ACTIONS
 from fiep_requests.enums import ConsentState, RequestStatus
 from fiep_requests.models import StatusChange
@@ -18,20 +17,10 @@ from tests.factories import (
     DistrictFactory,
     FacilitationRequestFactory,
     FacilitatorFactory,
-    UserFactory,
-    admin_user,
-    liaison_user,
-    staff_user,
+    users_by_role,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Five users per test: hashing their passwords properly would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 S = RequestStatus
 OPEN_BEFORE_HELD = {
@@ -59,14 +48,7 @@ STAFF_MAY = {
 def roles():
     """The case's district and one user per role."""
     district = DistrictFactory()
-    users = {
-        "staff": staff_user(),
-        "admin": admin_user(),
-        "liaison": liaison_user(district),
-        "facilitator": UserFactory(role=Role.FACILITATOR),
-        "norole": UserFactory(),
-    }
-    return district, users
+    return district, users_by_role(district)
 
 
 def test_every_action_has_an_expectation():
