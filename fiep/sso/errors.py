@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from ..exceptions import ServiceError
+
 #: code -> (title, what the person can do). Shown on the refusal page; never the details.
 REASONS = {
     "provider": (
@@ -74,12 +76,14 @@ REASONS = {
 }
 
 
-class SignInRefused(Exception):
-    """A single sign-on that must not log anybody in. ``reason`` is a key of REASONS;
-    ``detail`` goes to the log only (it may name the provider's error, never a person)."""
+class SignInRefused(ServiceError):
+    """A single sign-on that must not log anybody in. ``reason`` (also ``code``) is a key
+    of REASONS; ``detail`` goes to the log only (it may name the provider's error, never a
+    person). Raised inside the library's callback, so the callback view turns it into the
+    refusal page itself (there is no form for ``call_service`` to show it on)."""
 
     def __init__(self, reason, detail=""):
         assert reason in REASONS, reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+        super().__init__(REASONS[reason][0], code=reason)
         self.reason = reason
         self.detail = detail
