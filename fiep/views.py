@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import ratelimit
+from .ratelimit import rate_limit
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's password-reset form, with each POST counted against the per-address
     hourly limit (it sends e-mail, so it must not become a mail cannon). Fails open."""
 
+    @method_decorator(rate_limit("password-reset"))
     def post(self, request, *args, **kwargs):
-        if not ratelimit.allow(request, scope="password-reset"):
-            return ratelimit.too_many(request)
         return super().post(request, *args, **kwargs)
 
 

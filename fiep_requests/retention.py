@@ -67,7 +67,7 @@ def category_labels(codes):
 
 
 def retention_years():
-    return int(getattr(settings, "FIEP_RETENTION_YEARS", 5))
+    return int(settings.FIEP_RETENTION_YEARS)
 
 
 def _years_before(moment, years):

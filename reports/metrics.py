@@ -47,7 +47,7 @@ REQUESTER_GROUP_LABELS = {
 
 
 def suppression_threshold():
-    return getattr(settings, "FIEP_SUPPRESSION_THRESHOLD", 10)
+    return settings.FIEP_SUPPRESSION_THRESHOLD
 
 
 # ---------------------------------------------------------------------------------------

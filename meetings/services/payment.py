@@ -28,7 +28,7 @@ LOCKED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
 
 def case_hours_cap():
     """The per-case hours cap as a Decimal (the setting may be read as a float)."""
-    return Decimal(str(getattr(settings, "FIEP_CASE_HOURS_CAP", 12))).quantize(CENT)
+    return Decimal(str(settings.FIEP_CASE_HOURS_CAP)).quantize(CENT)
 
 
 def _decimal(value, label):
