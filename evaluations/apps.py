@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+from fiep_requests.extensions import case_panels, case_timeline_entries
+
 
 class EvaluationsConfig(AppConfig):
     """Invitations, the participant survey, paper entry and response tracking."""
@@ -10,13 +13,17 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self):
-        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+        # Importing these modules connects their receivers, so they wait for the app registry.
+        from . import (  # noqa: PLC0415 - app registry
+            case_hooks,
+            panels,
+            receivers,  # noqa: F401  (receivers connect to meetings.signals)
+            retention,  # connects the identifying-data purge receiver
+        )
 
-        from . import case_hooks, receivers  # noqa: F401  (receivers connect to meetings.signals)
-
-        register_case_panel(case_hooks.case_panel, order=30)
-        register_timeline_provider(case_hooks.timeline_entries)
-
-        from . import retention  # connects the identifying-data purge receiver
-
-        register_case_panel(retention.changes_panel)
+        case_panels.connect_ordered(case_hooks.case_panel, order=30, dispatch_uid="evaluations")
+        case_panels.connect_ordered(retention.changes_panel, dispatch_uid="evaluations-changes")
+        case_timeline_entries.connect_ordered(
+            case_hooks.timeline_entries, dispatch_uid="evaluations"
+        )
+        staff_home_panels.connect_ordered(panels.staff_panels, order=40, dispatch_uid="evaluations")

@@ -1,9 +1,7 @@
 """Pages of the shared core: public home and FAQ, the staff home, the health check."""
 
 import logging
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,12 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .ratelimit import rate_limit
+from .signals import staff_home_panels
 
 logger = logging.getLogger(__name__)
-
-# Apps contribute boxes to the staff home with a ``panels.staff_panels(request)`` function
-# returning ``[(template_name, context), …]``; the order here is the order on the page.
-PANEL_APPS = ["fiep_requests", "facilitators", "meetings", "evaluations", "reports", "fiep"]
 
 
 @require_GET
@@ -39,17 +34,8 @@ def faq(request):
 def staff_home(request):
     if not request.user.has_perm("fiep.view_staff_home"):
         raise PermissionDenied
-    panels = []
-    for label in PANEL_APPS:
-        if not apps.is_installed(label):
-            continue
-        try:
-            module = import_module(f"{label}.panels")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{label}.panels":
-                raise
-            continue
-        panels.extend(module.staff_panels(request))
+    # Each app connects its boxes to the signal in its AppConfig.ready(), with an order.
+    panels = staff_home_panels.collect(request=request)
     return render(request, "fiep/staff_home.html", {"panels": panels})
 
 
