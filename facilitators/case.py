@@ -12,6 +12,7 @@ from fiep_requests.models import RequestStatus
 
 from .models import Assignment, AssignmentStatus, Objection
 from .selectors import LIVE_STATUSES
+from .services import assignment_suggestions
 
 
 def _who(user):
@@ -94,7 +95,6 @@ def case_panel(http_request, case):
     """
     if not http_request.user.has_perm("facilitators.assign"):
         return None
-    from .services import assignment_suggestions
 
     assignments = list(
         Assignment.objects.filter(request=case)

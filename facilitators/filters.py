@@ -42,10 +42,6 @@ class RosterFilter(django_filters.FilterSet):
         self.form.fields["training"].help_text = _("“Due soon”: within %(days)s days.") % {
             "days": training_due_soon_days()
         }
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-control" if field.widget.input_type == "text" else "form-select"
-            )
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

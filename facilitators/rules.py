@@ -8,11 +8,11 @@ import rules
 
 from fiep.rules import is_facilitator, is_program_staff
 
+from .models import Facilitator
+
 
 @rules.predicate
 def has_facilitator_profile(user):
-    from .models import Facilitator
-
     if not getattr(user, "pk", None):
         return False
     return Facilitator.objects.filter(user_id=user.pk).exists()

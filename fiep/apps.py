@@ -13,6 +13,9 @@ class FiepConfig(AppConfig):
 
     def ready(self):
         # Models and permissions the panels use need the app registry.
-        from . import panels  # noqa: PLC0415 - app registry
+        from . import (  # noqa: PLC0415 - app registry
+            panels,
+            tasks,  # noqa: F401  (registers the task notify queues by name)
+        )
 
         staff_home_panels.connect_ordered(panels.staff_panels, order=90, dispatch_uid="fiep")

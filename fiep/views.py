@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from .ratelimit import rate_limit
 from .signals import staff_home_panels
@@ -51,7 +52,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 def _broker_status():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager", True
-    from kombu import Connection
 
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:

@@ -87,11 +87,6 @@ class RequestFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["facilitator"].extra["choices"] = _facilitator_choices()
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

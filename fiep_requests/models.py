@@ -390,6 +390,28 @@ class DestructionReason(models.TextChoices):
     PARENT_REQUEST = "parent_request", _("The parent asked for destruction")
 
 
+#: What a certificate can say was destroyed (codes are stored; labels are shown).
+RETENTION_CATEGORIES = {
+    "student": _("Student's name, date of birth, grade and school"),
+    "contacts": _("Parent and district contact names, e-mails and phones"),
+    "request_text": _(
+        "Interpreter and accommodation needs, preferred times, the narrative, the typed "
+        "signature, consent and decision notes"
+    ),
+    "case_notes": _("Internal case notes"),
+    "status_reasons": _("Reasons recorded with status changes"),
+    "messages": _("E-mail messages: recipients, subjects and texts"),
+    "assignment_text": _("Assignment notes, decline and objection reasons"),
+    "meeting_details": _(
+        "Meeting participants' names and e-mails, location, interpreter, notes, summary, "
+        "outcome issues and change reasons"
+    ),
+    "evaluation_text": _(
+        "Evaluation and follow-up comments, facilitator reflections, invitation e-mails"
+    ),
+}
+
+
 class DestructionCertificate(models.Model):
     """The record that identifying data was destroyed (34 CFR 300.624): what, when, by
     whom and why. It names cases by reference only and holds no personal data.
@@ -409,7 +431,7 @@ class DestructionCertificate(models.Model):
     retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
     case_count = models.PositiveIntegerField(_("number of cases"))
     case_references = models.JSONField(_("cases"), default=list)
-    #: Category codes (``retention.CATEGORIES``) of the data destroyed.
+    #: Category codes (keys of ``RETENTION_CATEGORIES``) of the data destroyed.
     categories = models.JSONField(_("data destroyed"), default=list)
 
     class Meta:
@@ -422,9 +444,7 @@ class DestructionCertificate(models.Model):
 
     @property
     def category_labels(self):
-        from .retention import category_labels
-
-        return category_labels(self.categories)
+        return [str(RETENTION_CATEGORIES.get(code, code)) for code in self.categories]
 
     @property
     def performed_by_label(self):

@@ -17,8 +17,8 @@ from facilitators import services as facilitator_services
 from fiep_requests import services as request_services
 from fiep_requests.models import RequestStatus
 from meetings import services as meeting_services
+from meetings.clock import local_zone
 from meetings.models import HeldResult, Meeting
-from meetings.services.common import local_zone
 from tests import factories
 
 pytestmark = pytest.mark.django_db

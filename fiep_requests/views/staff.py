@@ -33,6 +33,7 @@ from ..history import change_rows
 from ..models import (
     FINAL_STATUSES,
     TRANSITIONS,
+    Concern,
     ConsentState,
     DestructionCertificate,
     RequestStatus,
@@ -235,8 +236,6 @@ def _changes(request, case):
 
 
 def _concern_labels(case):
-    from ..models import Concern
-
     labels = dict(Concern.choices)
     return [labels.get(value, value) for value in case.concerns]
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from fiep.notifications import Event, notify
 
+from ..clock import local_today
 from ..models import ClaimStatus, Meeting, PaymentClaim, TimeEntry, TimeKind
-from .common import ClaimLocked, facilitator_language, local_today
+from .common import ClaimLocked, facilitator_language
 
 CENT = Decimal("0.01")
 LOCKED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from fiep.ratelimit import rate_limit
 
 from .. import services
+from ..clock import local_today, local_zone
 from ..forms import CalendarFilterForm
+from ..ics import feed_ics
 from ..models import CalendarFeed
 from ..selectors import (
     feed_meetings,
@@ -27,7 +29,6 @@ from ..selectors import (
     user_facilitator,
     visible_meetings,
 )
-from ..services.common import local_today, local_zone
 
 
 def _weeks(meetings):
@@ -108,7 +109,6 @@ def feed(request, token):
     feed_row = CalendarFeed.objects.select_related("facilitator").filter(token=token).first()
     if feed_row is None:
         raise Http404
-    from ..ics import feed_ics
 
     text = feed_ics(feed_meetings(feed_row.facilitator), name=_("Facilitated IEP meetings"))
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")

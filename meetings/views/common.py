@@ -1,9 +1,10 @@
 """Helpers shared by the meeting views: scoping (404) then permission (403)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 
 from fiep.services import access_log_record
+from fiep_requests.services import TransitionRefused
 
 from ..selectors import visible_meetings
 
@@ -46,9 +47,6 @@ def errors_of(exc):
 def call_service(form, service, **kwargs):
     """Run ``service(**kwargs)`` for a valid form: ``(True, result)``, or ``(False, None)``
     with the service's refusal shown as the form's own errors."""
-    from django.core.exceptions import ValidationError
-
-    from fiep_requests.services import TransitionRefused
 
     try:
         return True, service(**kwargs)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from fiep_requests.services import TransitionRefused
 
 from .. import services
+from ..clock import local_today, local_zone
 from ..forms import (
     CancelForm,
     IssueFormSet,
@@ -24,7 +25,6 @@ from ..forms import (
     participants_from,
 )
 from ..selectors import schedulable_requests
-from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
 from .common import call_service, errors_of, log_access, meeting_for, require_meeting_role
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 from evaluations.models import Evaluation, EvaluationInvitation, FollowUp
 from fiep.models import AccessLog, OutboxMessage, OutboxStatus
 from fiep_requests.models import (
+    RETENTION_CATEGORIES,
     DestructionCertificate,
     DestructionReason,
     FacilitationRequest,
     StatusChange,
 )
 from fiep_requests.retention import (
-    CATEGORIES,
     destruction_request,
     expired_requests,
     student_data_purge,
@@ -124,7 +124,7 @@ def test_purge_writes_certificate_without_personal_data():
     assert certificate.retention_years == 5
     assert certificate.case_count == 1
     assert certificate.case_references == [case.reference]
-    assert certificate.categories == list(CATEGORIES)
+    assert certificate.categories == list(RETENTION_CATEGORIES)
     assert tables_with_mark() == {}  # the certificate table included
 
 

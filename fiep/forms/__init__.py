@@ -7,7 +7,5 @@ class OTPTokenForm(forms.Form):
         label=_("Code"),
         max_length=20,
         help_text=_("The 6-digit code from your authenticator app, or one recovery code."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "form-control"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
