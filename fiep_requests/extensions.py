@@ -29,3 +29,13 @@ class TimelineEntry:
     text: str
     by: str = ""
     detail: str = field(default="")
+
+
+def connect_case_extensions(label, hooks, changes_panel, *, order):
+    """Connect what an app adds to a case: ``hooks.case_panel`` (its section of the case
+    page, at ``order``), ``hooks.timeline_entries`` and ``changes_panel`` (its change
+    history, after the flow). ``label`` (the app's) names the receivers, so connecting
+    twice changes nothing."""
+    case_panels.connect_ordered(hooks.case_panel, order=order, dispatch_uid=label)
+    case_panels.connect_ordered(changes_panel, dispatch_uid=f"{label}-changes")
+    case_timeline_entries.connect_ordered(hooks.timeline_entries, dispatch_uid=label)

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fiep.signals import staff_home_panels
-from fiep_requests.extensions import case_panels, case_timeline_entries
+from fiep_requests.extensions import connect_case_extensions
 
 
 class MeetingsConfig(AppConfig):
@@ -13,15 +13,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        # Importing these modules connects their receivers, so they wait for the app registry.
-        from . import (  # noqa: PLC0415 - app registry
-            extensions,
-            panels,
-            receivers,  # noqa: F401  (receivers connect to request_closed)
-            retention,  # connects the identifying-data purge receiver
-        )
+        # Models must be loaded first; importing receivers and retention connects their
+        # receivers (request_closed, the identifying-data purge).
+        from . import extensions, panels, receivers, retention  # noqa: F401, PLC0415 - app registry
 
-        case_panels.connect_ordered(extensions.case_panel, order=20, dispatch_uid="meetings")
-        case_panels.connect_ordered(retention.changes_panel, dispatch_uid="meetings-changes")
-        case_timeline_entries.connect_ordered(extensions.timeline_entries, dispatch_uid="meetings")
+        connect_case_extensions("meetings", extensions, retention.changes_panel, order=20)
         staff_home_panels.connect_ordered(panels.staff_panels, order=30, dispatch_uid="meetings")
