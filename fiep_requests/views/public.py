@@ -7,7 +7,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from fiep import ratelimit
-from fiep.ratelimit import rate_limit
 from fiep.services import access_log_record, client_ip
 
 from .. import services
@@ -70,7 +69,7 @@ def _withdrawable(case):
 
 
 @never_cache
-@rate_limit("status")
+@ratelimit.rate_limit("status")
 @require_http_methods(["GET", "POST"])
 def request_status(request, token):
     """The requester's private page: status, history, and withdrawing (POST)."""
@@ -93,7 +92,7 @@ def request_status(request, token):
 
 
 @never_cache
-@rate_limit("consent")
+@ratelimit.rate_limit("consent")
 @require_http_methods(["GET", "POST"])
 def consent(request, token):
     """The other party's page: agree or decline, in their language."""
