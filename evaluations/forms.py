@@ -7,6 +7,7 @@ Radio groups are rendered by the project's form renderer as a fieldset with a le
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
 from fiep.models import Language
 
 from .models import (
@@ -162,7 +163,7 @@ class FollowUpForm(LinkForm):
     )
 
 
-class ParticipantAddForm(forms.Form):
+class ParticipantAddForm(CompactForm):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, widget=forms.Select)
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput)
     language = forms.ChoiceField(
@@ -172,7 +173,7 @@ class ParticipantAddForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CompactForm):
     """Choose the period of the tracking page: one school year, or from/to dates."""
 
     start = forms.DateField(

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
 from fiep.models import Region
 
 from .models import ContractStatus, Facilitator, SpokenLanguage
@@ -34,6 +35,7 @@ class RosterFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = CompactForm
         model = Facilitator
         fields = []
 

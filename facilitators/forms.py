@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fiep.forms import CompactForm
 from fiep.models import District, Region, Role, User
 
 from .models import (
@@ -155,5 +156,5 @@ class ProfileForm(forms.Form):
     )
 
 
-class CandidateSearchForm(forms.Form):
+class CandidateSearchForm(CompactForm):
     q = forms.CharField(label=_("Search the roster by name or e-mail"), required=False)

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
 from fiep.models import District, Region
 
 from .models import FacilitationRequest, Requester, RequestStatus
@@ -81,6 +82,7 @@ class RequestFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = CompactForm
         model = FacilitationRequest
         fields = []
 

@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from facilitators.models import Facilitator
+from fiep.forms import CompactForm
 from fiep.models import Language, Region
 from fiep_requests.models import MeetingFormat
 
@@ -186,7 +187,7 @@ class ClaimReturnForm(forms.Form):
     )
 
 
-class CalendarFilterForm(forms.Form):
+class CalendarFilterForm(CompactForm):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
     facilitator = forms.ModelChoiceField(label=_("Facilitator"), queryset=None, required=False)
 

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 
+from fiep.forms import CompactForm
 from fiep.forms.renderers import FormRenderer
 
 
@@ -99,3 +100,15 @@ def test_required_fields_say_so_in_the_label():
     html = str(SampleForm())
     assert re.search(r'<label[^>]*for="id_name"[^>]*>Name <span[^>]*>\(required\)', html)
     assert not re.search(r'<label[^>]*for="id_note"[^>]*>Note <span', html)
+
+
+def test_a_compact_form_draws_its_fields_without_the_bottom_margin():
+    class Bar(CompactForm):
+        q = forms.CharField(label="Search", required=False)
+
+    class Plain(forms.Form):
+        q = forms.CharField(label="Search", required=False)
+
+    compact, plain = Bar()["q"].as_field_group(), Plain()["q"].as_field_group()
+    assert re.match(r'\s*<div class="mb-0">\s*<label', compact)
+    assert re.match(r'\s*<div class="mb-3">\s*<label', plain)
