@@ -1,3 +1,6 @@
+"""Forms of the shared core, and the base for forms laid out in one row (the renderer is
+in ``renderers.py``)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
