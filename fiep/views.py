@@ -4,8 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -32,9 +31,8 @@ def faq(request):
 
 @never_cache
 @login_required
+@permission_required("fiep.view_staff_home", raise_exception=True)
 def staff_home(request):
-    if not request.user.has_perm("fiep.view_staff_home"):
-        raise PermissionDenied
     # Each app connects its boxes to the signal in its AppConfig.ready(), with an order.
     panels = staff_home_panels.collect(request=request)
     return render(request, "fiep/staff_home.html", {"panels": panels})

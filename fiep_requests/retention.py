@@ -10,7 +10,7 @@ statuses, requester type, meeting date and consensus, evaluation answers) and wr
 
 Apps after this one (facilitators, meetings, evaluations) blank their own data in
 receivers of :data:`fiep_requests.signals.identifying_data_purge`; each receiver returns
-the category codes (keys of :data:`~fiep_requests.models.RETENTION_CATEGORIES`) it destroyed.
+the category codes (keys of :data:`fiep_requests.enums.RETENTION_CATEGORIES`) it destroyed.
 """
 
 from dataclasses import dataclass, field
@@ -22,12 +22,12 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage, OutboxStatus
 
+from .enums import FINAL_STATUSES, RETENTION_CATEGORIES
 from .models import (
-    FINAL_STATUSES,
     IDENTIFYING_FIELDS,
-    RETENTION_CATEGORIES,
     CaseNote,
     DestructionCertificate,
     DestructionReason,
@@ -35,7 +35,6 @@ from .models import (
     StatusChange,
     new_token,
 )
-from .services import ServiceError
 from .signals import identifying_data_purge
 
 #: The categories this app destroys itself, in this order.
