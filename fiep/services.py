@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from .mail import OutboxEmail, attach_all
 from .models import AccessAction, AccessLog, District, OutboxMessage, OutboxStatus, Region
 from .rules import role_of
 
@@ -101,8 +102,6 @@ def outbox_deliver(*, message_id):
     Claims the row with ``select_for_update(skip_locked=True)`` so a sweeper and a task
     never send the same message twice. Re-raises SMTP/OS errors so the task can retry.
     """
-    from django.core.mail import EmailMultiAlternatives
-
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -111,15 +110,14 @@ def outbox_deliver(*, message_id):
         )
         if message is None:
             return False
-        email = EmailMultiAlternatives(
+        email = OutboxEmail(
             subject=message.subject,
             body=message.body_text,
             to=[message.recipient_email],
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
-        for attachment in message.attachments:
-            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        attach_all(email, message.attachments)
         message.attempts += 1
         try:
             email.send()

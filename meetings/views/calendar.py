@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +29,7 @@ from ..selectors import (
     user_facilitator,
     visible_meetings,
 )
-from ..services.common import local_today, local_zone
+from ..services.common import facilitator_language, local_today, local_zone
 
 
 def _weeks(meetings):
@@ -118,7 +119,11 @@ def feed(request, token):
         raise Http404
     from ..ics import feed_ics
 
-    text = feed_ics(feed_meetings(feed_row.facilitator), name=_("Facilitated IEP meetings"))
+    text = feed_ics(
+        feed_meetings(feed_row.facilitator),
+        name=gettext_lazy("Facilitated IEP meetings"),
+        language=facilitator_language(feed_row.facilitator),
+    )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="fiep-meetings.ics"'
     return response
