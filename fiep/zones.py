@@ -6,7 +6,7 @@ Lisboa"), still without the identifier.
 """
 
 from django.conf import settings
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 EASTERN = _("Eastern Time")
@@ -46,4 +46,4 @@ def zone_name(zone_id=None):
     if zone_id in ZONE_NAMES:
         return str(ZONE_NAMES[zone_id])
     city = zone_id.rsplit("/", 1)[-1].replace("_", " ")
-    return _gettext("%(city)s time") % {"city": city}
+    return gettext("%(city)s time") % {"city": city}
