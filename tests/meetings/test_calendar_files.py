@@ -59,9 +59,7 @@ def _unfolded(text):
     return text.replace("\r\n ", "").replace("\\n", "\n").replace("\\,", ",")
 
 
-def test_invitation_has_organizer_and_one_attendee_per_participant_with_email(
-    meeting, settings
-):
+def test_invitation_has_organizer_and_one_attendee_per_participant_with_email(meeting, settings):
     mimetype, text = _calendar_text("sam@example.org")
     assert mimetype == "text/calendar; method=REQUEST"
     ical, ical_event, vcal, vevent = _both(text)
@@ -125,7 +123,9 @@ def test_cancellation_is_method_cancel_in_the_readers_language(meeting, staff):
 
 def test_sent_mail_has_the_invitation_inline_with_method_and_as_a_file(meeting, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    message = OutboxMessage.objects.get(event="meeting_scheduled", recipient_email="maria@example.org")
+    message = OutboxMessage.objects.get(
+        event="meeting_scheduled", recipient_email="maria@example.org"
+    )
     assert core_services.outbox_deliver(message_id=message.pk)
     (sent,) = mail.outbox
     parsed = email.message_from_bytes(sent.message().as_bytes())
