@@ -1,0 +1,133 @@
+"""What a Spanish translation reviewer looks for in rendered text, as checks the tests share.
+
+- **English words**: the app's English vocabulary is every word of the catalogues' msgids
+  that no Spanish msgstr uses ("home", "meeting", "the"; not "video" or "total", which are
+  Spanish too). A word of it in a Spanish page, e-mail, PDF or calendar file is English
+  that reached a Spanish reader.
+- **English phrases**: whole msgids of two words or more ("Staff home") found verbatim;
+  for pages whose data (demo names, districts) is English, where single words would be
+  noise.
+- **IANA zone identifiers** ("America/Chicago"): zones are named in words.
+- **Day-first numeric dates** ("20/11/2026"): US readers read month first. Tests use days
+  after the 12th so a day-first date cannot pass for a month-first one.
+"""
+
+import functools
+import html
+import re
+import zoneinfo
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[^}]*\}|<[^>]+>|&\w+;")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[a-z]+)?")
+
+
+def catalogues():
+    return sorted(
+        p
+        for p in ROOT.rglob("locale/es/LC_MESSAGES/django.po")
+        if not {".venv", ".venv-tools", "tests"} & set(p.parts)
+    )
+
+
+def _entries():
+    for path in catalogues():
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete:
+                yield entry
+
+
+def _words(text):
+    return {w.lower() for w in _WORD.findall(_PLACEHOLDER.sub(" ", text))}
+
+
+@functools.cache
+def english_vocabulary():
+    """Words of at least three letters that only English msgids use."""
+    english, spanish = set(), set()
+    for entry in _entries():
+        english |= _words(entry.msgid) | _words(entry.msgid_plural or "")
+        spanish |= _words(entry.msgstr)
+        for form in entry.msgstr_plural.values():
+            spanish |= _words(form)
+    return frozenset(w for w in english - spanish if len(w) >= 3)
+
+
+@functools.cache
+def english_phrases():
+    """Msgids of two words or more whose Spanish differs, longest first."""
+    phrases = set()
+    for entry in _entries():
+        text = " ".join(_PLACEHOLDER.sub(" ", entry.msgid).split())
+        if "%" in entry.msgid or "{" in entry.msgid or len(text.split()) < 2:
+            continue
+        if entry.msgstr and entry.msgstr.strip() != entry.msgid.strip():
+            phrases.add(text)
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+def visible_text(markup):
+    """The text a reader sees: tags, scripts and styles out, entities decoded."""
+    markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    markup = re.sub(r"(?s)<!--.*?-->", " ", markup)
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+
+
+def _strip(text, values):
+    for value in sorted((v for v in values if v), key=len, reverse=True):
+        text = text.replace(value, " ")
+    return re.sub(r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)
+
+
+def english_words(text, *, allowed=()):
+    """English vocabulary words in ``text`` once the ``allowed`` values (names, data the
+    reader typed) are taken out."""
+    vocabulary = english_vocabulary()
+    return sorted({w for w in _words(_strip(text, allowed)) if w in vocabulary})
+
+
+def english_phrases_in(text, *, allowed=()):
+    text = " ".join(_strip(text, allowed).split())
+    found = []
+    for phrase in english_phrases():
+        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+            found.append(phrase)
+            text = text.replace(phrase, " ")
+    return found
+
+
+@functools.cache
+def _zone_ids():
+    return sorted((z for z in zoneinfo.available_timezones() if "/" in z), key=len, reverse=True)
+
+
+def iana_zones(text):
+    return [zone for zone in _zone_ids() if zone in text]
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/.-])")
+
+
+def day_first_dates(text):
+    """Numeric dates whose first number can only be a day (13 to 31)."""
+    return [
+        m.group(0)
+        for m in _NUMERIC_DATE.finditer(text)
+        if 12 < int(m.group(1)) <= 31 and int(m.group(2)) <= 12
+    ]
+
+
+def problems(text, *, allowed=(), phrases_only=False):
+    """Everything a reviewer would flag in Spanish ``text``: a dict, empty when clean."""
+    found = {
+        "english": english_phrases_in(text, allowed=allowed)
+        if phrases_only
+        else english_words(text, allowed=allowed),
+        "time zone ids": iana_zones(text),
+        "day-first dates": day_first_dates(text),
+    }
+    return {kind: items for kind, items in found.items() if items}
