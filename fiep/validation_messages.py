@@ -59,6 +59,7 @@ FORM_FIELD_MESSAGES = {
         "invalid": _("No file was sent. Please choose the file again."),
         "missing": _("No file was sent. Please choose the file again."),
         "empty": _("The file you sent is empty."),
+        "contradiction": _("Send a file or tick the box to remove it, not both."),
     },
 }
 

@@ -149,7 +149,9 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     session.save()
     pages = {
         "submitted": reverse("fiep_requests:submitted"),
-        "status (awaiting the other party)": reverse("fiep_requests:status", args=[case.status_token]),
+        "status (awaiting the other party)": reverse(
+            "fiep_requests:status", args=[case.status_token]
+        ),
         "consent": reverse("fiep_requests:consent", args=[case.consent_token]),
     }
     for label, url in pages.items():
