@@ -245,3 +245,15 @@ def test_district_consent_link_uses_the_stored_language_before_the_browser(clien
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
     assert '<html lang="en"' in response.content.decode()
+
+
+# --- The crawler's Spanish pass fails on English text (issue 19 item 12) ------------------
+
+
+def test_spanish_check_flags_an_english_heading_and_passes_its_translation():
+    assert spanish.problems("Inicio del personal", phrases_only=True) == {}
+    assert spanish.problems("Mis casos · Staff home", phrases_only=True) == {
+        "english": ["Staff home"]
+    }
+    # A word that only looks English is not a phrase of the catalogues.
+    assert spanish.problems("Video · Total", phrases_only=True) == {}
