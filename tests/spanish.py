@@ -10,6 +10,8 @@
 - **IANA zone identifiers** ("America/Chicago"): zones are named in words.
 - **Day-first numeric dates** ("20/11/2026"): US readers read month first. Tests use days
   after the 12th so a day-first date cannot pass for a month-first one.
+- **Terms the glossary replaced** (``BEFORE_REVIEW``, ``../shared/spec/spanish-glossary.md``):
+  "reunión del IEP facilitada", "demanda de debido proceso", "Acepto" …
 """
 
 import functools
@@ -121,6 +123,45 @@ def day_first_dates(text):
     ]
 
 
+#: (name, msgstr pattern, msgid pattern or None): a match of both is a term the glossary
+#: replaced. Each name is the glossary row.
+BEFORE_REVIEW = [
+    ("facilitated IEP meeting", r"reuni[oó]n(es)? (del )?IEP facilitad", None),
+    ("facilitated IEP meeting", r"\bIEP facilitad[oa]s?\b", None),
+    ("the other party's agreement", r"\bacuerdo de (la otra parte|ambas partes)", None),
+    ("I agree / I do not agree", r"^(Acepto|No acepto)\b", None),
+    ("due process complaint", r"\bdemandas? de debido proceso", None),
+    ("child complaint", r"\bquejas? sobre estudiantes", None),
+    ("child complaint", r"^(?![\s\S]*\(child complaints?\))", r"(?i)\bchild complaint"),
+    ("adult student", r"\bestudiantes? adult[oa]s?\b", None),
+    ("placement", r"(?i)\bubicaci[oó]n", r"(?i)placement"),
+    ("advocate", r"\b[Dd]efensor\b(?!\(a\))", None),
+    ("general / special educator", r"\b[Mm]aestros? de educaci[oó]n", None),
+    ("meeting held", r"\b[Cc]elebrad[oa]s?\b", None),
+    ("consent (IDEA)", r"\b[Cc]onsentimiento\b", None),
+    (
+        "primary disability category",
+        r"\b[Dd]iscapacidad (auditiva|ortop[eé]dica|visual)|\b[Tt]rastorno del habla",
+        None,
+    ),
+    (
+        "Individualized Education Program (IEP)",
+        r"Programa de Educaci[oó]n Individualizado \(IEP\)",
+        None,
+    ),
+    ("survey (satisfied, both genders)", r"\b[Ss]atisfecho\b(?!\(a\))", r"(?i)satisfied"),
+]
+
+
+def replaced_terms(text):
+    """Glossary terms that were replaced, found in rendered Spanish ``text``."""
+    found = []
+    for name, pattern, msgid_pattern in BEFORE_REVIEW:
+        if msgid_pattern is None and re.search(pattern, text, re.MULTILINE):
+            found.append(name)
+    return found
+
+
 def problems(text, *, allowed=(), phrases_only=False):
     """Everything a reviewer would flag in Spanish ``text``: a dict, empty when clean."""
     found = {
@@ -129,5 +170,6 @@ def problems(text, *, allowed=(), phrases_only=False):
         else english_words(text, allowed=allowed),
         "time zone ids": iana_zones(text),
         "day-first dates": day_first_dates(text),
+        "glossary": replaced_terms(text),
     }
     return {kind: items for kind, items in found.items() if items}

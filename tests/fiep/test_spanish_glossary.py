@@ -27,34 +27,7 @@ GLOSSARY = (
     / "spanish-glossary.md"
 )
 
-#: (name, msgstr pattern, msgid pattern or None): a match of both is a term the glossary
-#: replaced. Each name is the glossary row.
-BEFORE_REVIEW = [
-    ("facilitated IEP meeting", r"reuni[oó]n(es)? (del )?IEP facilitad", None),
-    ("facilitated IEP meeting", r"\bIEP facilitad[oa]s?\b", None),
-    ("the other party's agreement", r"\bacuerdo de (la otra parte|ambas partes)", None),
-    ("I agree / I do not agree", r"^(Acepto|No acepto)\b", None),
-    ("due process complaint", r"\bdemandas? de debido proceso", None),
-    ("child complaint", r"\bquejas? sobre estudiantes", None),
-    ("child complaint", r"^(?![\s\S]*\(child complaints?\))", r"(?i)\bchild complaint"),
-    ("adult student", r"\bestudiantes? adult[oa]s?\b", None),
-    ("placement", r"(?i)\bubicaci[oó]n", r"(?i)placement"),
-    ("advocate", r"\b[Dd]efensor\b(?!\(a\))", None),
-    ("general / special educator", r"\b[Mm]aestros? de educaci[oó]n", None),
-    ("meeting held", r"\b[Cc]elebrad[oa]s?\b", None),
-    ("consent (IDEA)", r"\b[Cc]onsentimiento\b", None),
-    (
-        "primary disability category",
-        r"\b[Dd]iscapacidad (auditiva|ortop[eé]dica|visual)|\b[Tt]rastorno del habla",
-        None,
-    ),
-    (
-        "Individualized Education Program (IEP)",
-        r"Programa de Educaci[oó]n Individualizado \(IEP\)",
-        None,
-    ),
-    ("survey (satisfied, both genders)", r"\b[Ss]atisfecho\b(?!\(a\))", r"(?i)satisfied"),
-]
+BEFORE_REVIEW = spanish.BEFORE_REVIEW
 
 #: Glossary "used before review" terms that stay allowed in some meaning: "queja estatal"
 #: is still the term for a state complaint, and "evaluación" for staff text.
