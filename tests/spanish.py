@@ -162,6 +162,18 @@ def replaced_terms(text):
     return found
 
 
+IEP_FIRST_MENTION = "Programa de Educación Individualizado (IEP, por sus siglas en inglés)"
+
+
+def iep_first_mention_spelled_out(text):
+    """The glossary: the first "IEP" of a page or e-mail is spelled out."""
+    first = re.search(r"\bIEP\b", text)
+    spelled = text.find(IEP_FIRST_MENTION)
+    return first is None or (
+        spelled != -1 and spelled + IEP_FIRST_MENTION.index("IEP") == first.start()
+    )
+
+
 def problems(text, *, allowed=(), phrases_only=False):
     """Everything a reviewer would flag in Spanish ``text``: a dict, empty when clean."""
     found = {

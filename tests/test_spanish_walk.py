@@ -14,6 +14,7 @@ context, so e-mails that only staff or facilitators receive are held to the same
 
 import datetime
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -87,6 +88,22 @@ def _check(label, text, allowed, found):
         found[label] = problems
 
 
+def _check_page(label, response, allowed, found):
+    """A page: the whole visible text, and the glossary's first mention of IEP in the
+    running text of its main content (headings and the header's "Facilitación del IEP"
+    are names, not sentences)."""
+    html = response.content.decode()
+    _check(label, spanish.visible_text(html), allowed, found)
+    main = html[html.find("<main") : html.find("</main>")]
+    main = re.sub(r"(?is)<(h[1-6]|title|label|legend|option)\b.*?</\1>", " ", main)
+    if not spanish.iep_first_mention_spelled_out(" ".join(spanish.visible_text(main).split())):
+        text = " ".join(spanish.visible_text(main).split())
+        at = re.search(r"\bIEP\b", text).start()
+        found.setdefault(label, {})["glossary"] = [
+            f"IEP not spelled out at first mention: …{text[max(0, at - 60) : at + 10]}"
+        ]
+
+
 @pytest.fixture
 def spanish_client(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
@@ -130,7 +147,7 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     for name in ("home", "faq", "fiep_requests:new"):
         response = spanish_client.get(reverse(name))
         assert response.status_code == 200
-        _check(name, spanish.visible_text(response.content.decode()), {"English"}, found)
+        _check_page(name, response, {"English"}, found)
     response = spanish_client.post(
         reverse("fiep_requests:new"), {"meeting_type": "annual", "requested_by": "parent"}
     )
@@ -157,7 +174,7 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     for label, url in pages.items():
         response = spanish_client.get(url)
         assert response.status_code == 200, label
-        _check(label, spanish.visible_text(response.content.decode()), allowed, found)
+        _check_page(label, response, allowed, found)
     status_text = spanish.visible_text(
         spanish_client.get(pages["status (awaiting the other party)"]).content.decode()
     )
@@ -167,7 +184,7 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(pages["consent"], {"answer": "agree", "reason": ""})
     assert response.status_code == 200
-    _check("consent done", spanish.visible_text(response.content.decode()), allowed, found)
+    _check_page("consent done", response, allowed, found)
 
     with django_capture_on_commit_callbacks(execute=True):
         request_services.request_approve(request=case, by=staff)
@@ -208,7 +225,7 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
         meeting_services.reminders_send(now=meeting.starts_at - datetime.timedelta(hours=20))
     allowed |= _data_values(case, location, facilitator.full_name, "Dana Directora")
     response = spanish_client.get(pages["status (awaiting the other party)"])
-    _check("status (scheduled)", spanish.visible_text(response.content.decode()), allowed, found)
+    _check_page("status (scheduled)", response, allowed, found)
 
     # The meeting is held (moved to a past day after the 12th); surveys go out.
     held_day = timezone.localdate() - datetime.timedelta(days=3)
@@ -237,11 +254,11 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     }.items():
         response = client.get(url)
         assert response.status_code == 200, label
-        _check(label, spanish.visible_text(response.content.decode()), allowed, found)
+        _check_page(label, response, allowed, found)
     follow_up = FollowUp.objects.filter(invitation__meeting=meeting).first()
     if follow_up is not None:
         response = client.get(reverse("evaluations:follow-up", args=[follow_up.token]))
-        _check("follow-up", spanish.visible_text(response.content.decode()), allowed, found)
+        _check_page("follow-up", response, allowed, found)
 
     # The printable survey, in Spanish.
     _, _, pdf = paper_form_pdf(meeting=meeting, language="es")
@@ -264,6 +281,8 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
         label = f"e-mail {message.event} to {message.recipient_email}"
         _check(f"{label}: subject", message.subject, allowed, found)
         _check(f"{label}: text", message.body_text, allowed, found)
+        if not spanish.iep_first_mention_spelled_out(message.body_text):
+            found[f"{label}: text"] = {"glossary": ["IEP not spelled out at first mention"]}
         _check(f"{label}: html", spanish.visible_text(message.body_html), allowed, found)
         for attachment in message.attachments:
             _check(f"{label}: {attachment['filename']}", _calendar_text(attachment), allowed, found)
