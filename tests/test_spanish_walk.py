@@ -84,6 +84,9 @@ def _calendar_text(attachment):
 
 def _check(label, text, allowed, found):
     problems = spanish.problems(text, allowed=allowed)
+    # The glossary: families get an "encuesta"; "evaluación" is the student's evaluation.
+    if re.search(r"\b[Ee]valuaci[oó]n", text):
+        problems.setdefault("glossary", []).append("evaluación (say encuesta to families)")
     if problems:
         found[label] = problems
 
