@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+
 from . import validation_messages
 
 
@@ -13,3 +15,11 @@ class FiepConfig(AppConfig):
 
     def ready(self):
         validation_messages.install()
+
+        # Models and permissions the panels use need the app registry.
+        from . import (  # noqa: PLC0415 - app registry
+            panels,
+            tasks,  # noqa: F401  (registers the task notify queues by name)
+        )
+
+        staff_home_panels.connect_ordered(panels.staff_panels, order=90, dispatch_uid="fiep")

@@ -10,6 +10,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .mail import OutboxEmail, attach_all
@@ -140,7 +141,6 @@ def outbox_deliver(*, message_id):
 
 def outbox_pending_ids(*, max_attempts=5, limit=200):
     """Ids of messages the sweeper should (re)try: pending, or failed with tries left."""
-    from django.db.models import Q
 
     due = Q(status=OutboxStatus.PENDING) | Q(
         status=OutboxStatus.FAILED, attempts__lt=max_attempts, next_attempt_at__lte=timezone.now()
