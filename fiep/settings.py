@@ -224,8 +224,23 @@ AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-# reports/history is a package inside the reports app with its own catalogue.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "reports" / "history" / "locale"]
+# The project's own catalogues win over Django's and third parties' (the admin's
+# "Histórico" for "History", "Modificar" for "Change"): Django merges the app catalogues
+# first and LOCALE_PATHS last, so every catalogue of this repository is listed here — the
+# project-wide one, reports/history (a package with its own catalogue), then each project
+# app's in INSTALLED_APPS order (the first catalogue holding a msgid wins).
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "reports" / "history" / "locale",
+    *(
+        BASE_DIR / app / "locale"
+        for app in INSTALLED_APPS
+        if "." not in app and (BASE_DIR / app / "locale").is_dir()
+    ),
+]
+# US dates and times in both languages (fiep/formats/): month first or in words, 12-hour
+# times, "." as the decimal point.
+FORMAT_MODULE_PATH = ["fiep.formats"]
 TIME_ZONE = _value("TIME_ZONE", env.str, "America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -339,6 +354,17 @@ FIEP_STATE_NAME = _value("FIEP_STATE_NAME", env.str, "Missouri")
 FIEP_AGENCY_NAME = _value(
     "FIEP_AGENCY_NAME", env.str, "Department of Elementary and Secondary Education"
 )
+# The agency's name in Spanish and its grammatical gender ("m": "el Departamento …",
+# "f": "la Secretaría …"), so Spanish sentences never carry the English name or a wrong
+# article (fiep/branding.py).
+FIEP_AGENCY_NAME_ES = _value(
+    "FIEP_AGENCY_NAME_ES", env.str, "Departamento de Educación Primaria y Secundaria"
+)
+FIEP_AGENCY_GENDER_ES = _value("FIEP_AGENCY_GENDER_ES", env.str, "m").strip().lower()
+if FIEP_AGENCY_GENDER_ES not in ("m", "f"):
+    raise ImproperlyConfigured(
+        f"Setting FIEP_AGENCY_GENDER_ES: {FIEP_AGENCY_GENDER_ES!r} is not 'm' (el) or 'f' (la)."
+    )
 FIEP_OFFICE_EMAIL = _value("FIEP_OFFICE_EMAIL", env.str, "fiep@example.org")
 FIEP_OFFICE_PHONE = _value("FIEP_OFFICE_PHONE", env.str, "(555) 010-0100")
 FIEP_SCHOOL_YEAR_START_MONTH = _value("FIEP_SCHOOL_YEAR_START_MONTH", env.int, 7)
