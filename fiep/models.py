@@ -1,5 +1,6 @@
 """The shared core: regions and districts, users and roles, the access log, the outbox."""
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -87,6 +88,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm, obj=None):
+        """A permission the program defines (a django-rules rule) is decided by its rule
+        for everybody, superusers included: Django's blanket "a superuser has every
+        permission" would let an administrator act as a case's facilitator (log billable
+        time on another facilitator's meeting, open "my feedback" without a roster entry).
+        In the rules a superuser counts as program staff (``fiep.rules.is_program_staff``).
+        Other permissions (Django's own model permissions, used by the admin site) keep
+        Django's behaviour."""
+        if self.is_active and self.is_superuser and rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
 
 class AccessAction(models.TextChoices):

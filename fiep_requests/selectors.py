@@ -76,12 +76,30 @@ def inbox_counts(user):
     return counts
 
 
-def related_requests(case):
-    """Other requests for the same student: same name, date of birth and district."""
+def openable_requests(user):
+    """Requests whose case page ``user`` may open: ``visible_requests`` less the cases a
+    facilitator has only been offered (they see the conflict-check summary until they
+    accept)."""
+    requests = visible_requests(user)
+    if getattr(user, "is_authenticated", False) and not (
+        is_program_staff(user) or is_district_liaison(user)
+    ):
+        requests = requests.filter(
+            pk__in=FacilitationRequest.objects.filter(
+                assignments__facilitator__user=user, assignments__status="accepted"
+            ).values("pk")
+        )
+    return requests
+
+
+def related_requests(case, user=None):
+    """Other requests for the same student: same name, date of birth and district. With
+    ``user``, only those whose case page the user may open (``openable_requests``)."""
     if not (case.student_first_name and case.student_last_name and case.student_birth_date):
         return FacilitationRequest.objects.none()
+    candidates = FacilitationRequest.objects.all() if user is None else openable_requests(user)
     return (
-        FacilitationRequest.objects.filter(
+        candidates.filter(
             student_first_name__iexact=case.student_first_name,
             student_last_name__iexact=case.student_last_name,
             student_birth_date=case.student_birth_date,

@@ -146,7 +146,10 @@ def _export_columns():
 def _case_or_404(request, reference):
     _require(request.user, "fiep_requests.view_case")
     queryset = visible_requests(request.user).select_related("district__region")
-    return get_object_or_404(queryset, reference=reference)
+    case = get_object_or_404(queryset, reference=reference)
+    if not request.user.has_perm("fiep_requests.view_case", case):
+        raise PermissionDenied
+    return case
 
 
 def _actions(user, case):
@@ -206,7 +209,7 @@ def _render_case(request, case, **forms):
         {
             "case": case,
             "timeline": timeline,
-            "related": related_requests(case).select_related("district"),
+            "related": related_requests(case, request.user).select_related("district"),
             "warnings": review_warnings(case) if "approve" in actions else [],
             "actions": actions,
             "note_form": forms.get("note") or NoteForm() if can_see_notes else None,

@@ -23,7 +23,7 @@ from ..forms import (
     issues_from,
     participants_from,
 )
-from ..selectors import schedulable_requests
+from ..selectors import schedulable_requests, user_facilitator, visible_time_entries
 from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
 from .common import call_service, errors_of, log_access, meeting_for, require_meeting_role
@@ -251,7 +251,8 @@ def time_log(request, pk):
         if ok:
             messages.success(request, _("Time logged."))
             return redirect("meetings:time", meeting.pk)
-    entries = meeting.time_entries.filter(facilitator=meeting.facilitator).select_related("claim")
+    facilitator = user_facilitator(request.user)
+    entries = visible_time_entries(request.user).filter(meeting=meeting, facilitator=facilitator)
     return render(
         request,
         "meetings/time.html",
@@ -259,7 +260,7 @@ def time_log(request, pk):
             "meeting": meeting,
             "form": form,
             "entries": entries,
-            "total": case_hours(meeting, meeting.facilitator),
+            "total": case_hours(meeting, facilitator),
             "cap": case_hours_cap(),
         },
     )
@@ -269,8 +270,12 @@ def time_log(request, pk):
 @login_required
 @require_http_methods(["POST"])
 def time_delete(request, pk, entry_id):
-    meeting = meeting_for(request, pk, "meetings.log_time")
-    entry = get_object_or_404(meeting.time_entries.select_related("claim"), pk=entry_id)
+    meeting = meeting_for(request, pk, "meetings.view_meeting")
+    entry = get_object_or_404(
+        visible_time_entries(request.user).filter(meeting=meeting), pk=entry_id
+    )
+    if not request.user.has_perm("meetings.delete_time_entry", entry):
+        raise PermissionDenied
     try:
         services.time_entry_delete(entry=entry, by=request.user)
     except (ValidationError, TransitionRefused) as exc:

@@ -80,13 +80,20 @@ def world(db, settings, tmp_path):
     district_b = factories.DistrictFactory()
     f1 = factories.FacilitatorFactory(with_user=True)
     f2 = factories.FacilitatorFactory(with_user=True)
+    f_replaced = factories.FacilitatorFactory(with_user=True)
+    f_declined = factories.FacilitatorFactory(with_user=True)
+    f_released = factories.FacilitatorFactory(with_user=True)
     w.users = {
         "liaison_same": factories.liaison_user(district_a),
         "liaison_other": factories.liaison_user(district_b),
         "facilitator_assigned": f1.user,
         "facilitator_other": f2.user,
+        "facilitator_replaced": f_replaced.user,
+        "facilitator_declined": f_declined.user,
+        "facilitator_released": f_released.user,
         "staff": factories.staff_user(),
-        "admin": factories.admin_user(),
+        # As in the demo data: the administrator is also a Django superuser.
+        "admin": factories.admin_user(is_staff=True, is_superuser=True),
         "norole": factories.UserFactory(),
     }
     # Approved, waiting for a facilitator (suggestions, assign, objection).
@@ -107,12 +114,15 @@ def world(db, settings, tmp_path):
         status=RequestStatus.AWAITING_CONSENT,
         consent_state=ConsentState.PENDING,
     )
-    # Scheduled meeting in the future, F1.
+    # Scheduled meeting in the future, F1 (the live, accepted assignment). Its
+    # ``Meeting.facilitator`` is still F3, replaced after an objection: that field records
+    # who was scheduled last and must never decide access (issue 15, M-1).
     scheduled = factories.MeetingFactory(
         request__district=district_a,
-        facilitator=f1,
+        facilitator=f_replaced,
         starts_at=_days(7),
         ends_at=_days(7, 12),
+        assign=False,
     )
     factories.AssignmentFactory(
         request=scheduled.request, facilitator=f1, status=AssignmentStatus.ACCEPTED
@@ -126,10 +136,15 @@ def world(db, settings, tmp_path):
         starts_at=_days(-3),
         ends_at=_days(-3, 12),
     )
-    factories.AssignmentFactory(
-        request=held.request, facilitator=f1, status=AssignmentStatus.ACCEPTED
-    )
     factories.ParticipantFactory(meeting=held, role="parent")
+    # F3-F5 held every F1 case before and lost it: replaced, declined, released.
+    for case in (assigned, offered, scheduled.request, held.request):
+        for removed, status in (
+            (f_replaced, AssignmentStatus.REPLACED),
+            (f_declined, AssignmentStatus.DECLINED),
+            (f_released, AssignmentStatus.RELEASED),
+        ):
+            factories.AssignmentFactory(request=case, facilitator=removed, status=status)
     invitation = factories.EvaluationInvitationFactory(meeting=held)
     other_invitation = factories.EvaluationInvitationFactory(meeting=held)
     factories.EvaluationFactory(meeting=held, invitation=other_invitation)
@@ -177,6 +192,9 @@ def world(db, settings, tmp_path):
         "district_b": district_b,
         "f1": f1,
         "f2": f2,
+        "f_replaced": f_replaced,
+        "f_declined": f_declined,
+        "f_released": f_released,
         "approved": approved,
         "assigned": assigned,
         "offered": offered,
