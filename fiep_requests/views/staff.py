@@ -1,7 +1,5 @@
 """Staff pages: the inbox (with CSV export), the case page and its actions."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from fiep import csvexport
 from fiep.models import AccessAction
 from fiep.services import access_log_record
 
@@ -103,15 +102,14 @@ def inbox_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"fiep-requests-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvexport.writer(response)
     writer.writerow([str(label) for _key, label in _export_columns()])
     for case in rows:
         facilitator = " ".join(
             filter(None, [case.facilitator_first_name, case.facilitator_last_name])
         )
         writer.writerow(
-            _cell(value)
-            for value in [
+            [
                 case.reference,
                 case.received_on.isoformat(),
                 case.get_status_display(),
@@ -122,13 +120,6 @@ def inbox_export(request):
             ]
         )
     return response
-
-
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula: the student's name comes from
-    the public form, so a leading ``= + - @`` (or tab / CR) is quoted with ``'``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _export_columns():

@@ -5,7 +5,6 @@ claim total. An approved claim is final: every function here refuses to change i
 entries it holds (:class:`ClaimLocked`).
 """
 
-import csv
 import datetime
 import io
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilitators.models import Assignment, AssignmentStatus
+from fiep import csvexport
 from fiep.notifications import Event, notify
 
 from ..models import ClaimStatus, Meeting, PaymentClaim, TimeEntry, TimeKind
@@ -273,7 +273,7 @@ def claims_export_csv(*, claims):
     plain decimals with a dot (``1234.50``).
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvexport.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for claim in claims:
         if claim.status != ClaimStatus.APPROVED:
