@@ -1,11 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
+from .lockout import unlock
 from .models import AccessLog, District, OutboxMessage, Region, User
+
+
+@admin.action(description=_("Unlock log-in (clear failed attempts)"))
+def unlock_login(modeladmin, request, queryset):
+    removed = sum(unlock(user.get_username()) for user in queryset)
+    modeladmin.message_user(
+        request, _("Log-in unlocked; %(n)s failed-attempt records removed.") % {"n": removed}
+    )
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    actions = [unlock_login, *DjangoUserAdmin.actions]
     list_display = ["username", "email", "first_name", "last_name", "is_active"]
     list_filter = ["groups", "is_active", "preferred_language"]
     fieldsets = DjangoUserAdmin.fieldsets + (

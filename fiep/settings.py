@@ -152,7 +152,11 @@ OTP_TOTP_ISSUER = "FIEP Office"
 # django-axes: repeated failed logins are throttled; counters live in the database.
 AXES_FAILURE_LIMIT = _value("AXES_FAILURE_LIMIT", env.int, 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per (username, address) pair, and per address with a higher limit
+# (FIEP_LOGIN_FAILURES_PER_ADDRESS): see fiep/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "fiep.lockout.LockoutHandler"
+FIEP_LOGIN_FAILURES_PER_ADDRESS = _value("FIEP_LOGIN_FAILURES_PER_ADDRESS", env.int, 50)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
