@@ -98,3 +98,19 @@ class IdleTimeoutMiddleware:
                 return redirect(reverse("login") + "?" + urlencode({"next": request.path}))
             request.session["last_activity"] = now
         return self.get_response(request)
+
+
+class PrivateLinkReferrerMiddleware:
+    """``Referrer-Policy: no-referrer`` on every page reached through a private link (a
+    URL pattern with a ``token``): the token is in the address, and a link followed from
+    the page, or a resource it loads, must not carry it to anyone in a Referer header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and "token" in match.kwargs:
+            response["Referrer-Policy"] = "no-referrer"
+        return response

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fiep.middleware.RequestIdMiddleware",
+    "fiep.middleware.PrivateLinkReferrerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -305,7 +306,11 @@ FIEP_FEED_RATE_LIMIT_PER_HOUR = _value("FIEP_FEED_RATE_LIMIT_PER_HOUR", env.int,
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "fiep.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "fiep.middleware.RequestIdLogFilter"},
+        # Private-link tokens in URL paths are never written (fiep/logredact.py).
+        "redact_tokens": {"()": "fiep.logredact.RedactTokensFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -313,9 +318,14 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": _value("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # The development server's request lines go through the same (redacting) handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

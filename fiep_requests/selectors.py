@@ -11,7 +11,13 @@ from fiep.models import OutboxMessage
 from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 
 from .extensions import TimelineEntry, extra_timeline_entries
-from .models import OPEN_STATUSES, FacilitationRequest, MeetingType, RequestStatus
+from .models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    FacilitationRequest,
+    MeetingType,
+    RequestStatus,
+)
 
 #: Assignment statuses that give a facilitator sight of a case (facilitators app).
 LIVE_ASSIGNMENT = ["offered", "accepted"]
@@ -184,3 +190,18 @@ def case_timeline(case):
         )
     entries.extend(extra_timeline_entries(case))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+#: Days after a case's last action when its private links stop showing student data.
+LINK_IDLE_DAYS = 30
+
+
+def private_link_retired(case, now=None):
+    """True when the status and consent links of ``case`` must show no student data: the
+    case has ended (closed, denied, withdrawn, cancelled) or nothing happened on it for
+    ``LINK_IDLE_DAYS`` days. A forwarded or leaked link then names no child."""
+    if case.status in FINAL_STATUSES:
+        return True
+    now = now or timezone.now()
+    last_action = case.updated_at or now
+    return last_action < now - datetime.timedelta(days=LINK_IDLE_DAYS)

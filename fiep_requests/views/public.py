@@ -11,6 +11,7 @@ from fiep.services import access_log_record, client_ip
 from .. import ratelimit, services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
 from ..models import TRANSITIONS, ConsentState, FacilitationRequest, RequestStatus
+from ..selectors import private_link_retired
 
 SESSION_KEY = "fiep_requests_submitted"
 
@@ -80,6 +81,7 @@ def request_status(request, token):
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
     _speak(request, services.requester_parties(case)[0]["language"])
+    retired = private_link_retired(case)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and _withdrawable(case) and form.is_valid():
         services.request_withdraw(request=case, reason=form.cleaned_data["reason"])
@@ -91,6 +93,7 @@ def request_status(request, token):
             "case": case,
             "history": case.status_changes.all(),
             "withdraw_form": form if _withdrawable(case) else None,
+            "retired": retired,
         },
     )
 
@@ -113,8 +116,11 @@ def consent(request, token):
     party = services.other_party(case)
     if party:
         _speak(request, party["language"])
+    retired = private_link_retired(case)
     pending = (
-        case.status == RequestStatus.AWAITING_CONSENT and case.consent_state == ConsentState.PENDING
+        case.status == RequestStatus.AWAITING_CONSENT
+        and case.consent_state == ConsentState.PENDING
+        and not retired
     )
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and pending and form.is_valid():
@@ -127,5 +133,5 @@ def consent(request, token):
     return render(
         request,
         "fiep_requests/consent.html",
-        {"case": case, "form": form if pending else None},
+        {"case": case, "form": form if pending else None, "retired": retired},
     )

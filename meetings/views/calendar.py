@@ -80,7 +80,8 @@ def mine(request):
             "weeks": _weeks(upcoming_meetings(request.user).filter(pk__in=held)),
             "awaiting": outcomes_awaiting(request.user).filter(pk__in=held),
             "overdue_ids": set(overdue_outcomes(meetings=own).values_list("pk", flat=True)),
-            "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])),
+            # From SITE_URL, never the request's Host header.
+            "feed_url": settings.SITE_URL + reverse("meetings:feed", args=[feed.token]),
             "today": local_today(),
         },
     )
