@@ -195,3 +195,38 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.recipient_email} ({self.status})"
+
+
+class MFAEnrolmentLink(models.Model):
+    """A one-time link an administrator sends so that a user can set up their
+    authenticator (two-step log-in). Without one, a password alone never enrols a device.
+
+    Only the SHA-256 of the token is stored: the e-mail is the only copy of the link.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mfa_enrolment_links",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("two-step set-up link")
+        verbose_name_plural = _("two-step set-up links")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

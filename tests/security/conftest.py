@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from evaluations.models import FacilitatorSelfEvaluation, FollowUp
 from facilitators.models import AssignmentStatus, Conflict, Unavailability
+from fiep import mfa
 from fiep.models import Role
 from fiep_requests.models import ConsentState, RequestStatus
 from meetings.models import CalendarFeed, ClaimStatus, PaymentClaim, TimeEntry
@@ -187,6 +188,7 @@ def world(db, settings, tmp_path):
     run.file.save("annual.pdf", ContentFile(b"%PDF-1.4 fictional"), save=True)
     dispute = factories.DisputeStatisticsFactory(start_year=2016)
     reset_user = factories.UserFactory()  # not a matrix role: never logged in here
+    _link, mfa_url = mfa.enrolment_link_send(user=w.users["staff"])
     w.objs = {
         "district_a": district_a,
         "district_b": district_b,
@@ -214,6 +216,7 @@ def world(db, settings, tmp_path):
         "dispute": dispute,
         "reset_uid": urlsafe_base64_encode(force_bytes(reset_user.pk)),
         "reset_token": default_token_generator.make_token(reset_user),
+        "mfa_token": mfa_url.rstrip("/").rsplit("/", 1)[1],
     }
     return w
 

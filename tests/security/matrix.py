@@ -124,10 +124,6 @@ def _reset_kwargs(w, role):
     return {"uidb64": w.reset_uid, "token": w.reset_token}
 
 
-MFA_SETUP_WRITES = {
-    "otp_totp_totpdevice": "an unconfirmed device is prepared to show its QR code",
-}
-
 MATRIX = {
     # --- core -------------------------------------------------------------------------
     "home": Entry("GET", PUBLIC),
@@ -139,8 +135,13 @@ MATRIX = {
     "people-with-access": Entry("GET", STAFF_ONLY),
     "login": Entry("GET", PUBLIC),
     "mfa-verify": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
-    "mfa-setup": Entry(
-        "GET", plain(liaison=A, facilitator=A, norole=A), get_writes=MFA_SETUP_WRITES
+    # Without a set-up link (or a verified session) the page only explains how to get one.
+    "mfa-setup": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
+    # The one-time set-up link of the staff user: opens for that user only.
+    "mfa-enrol": Entry(
+        "GET",
+        plain(staff=A, admin=N, liaison=N, facilitator=N, norole=N),
+        kwargs=lambda w, r: {"token": w.mfa_token},
     ),
     "mfa-recovery-codes": Entry("POST", plain(liaison=A, facilitator=A, norole=A)),
     "logout": Entry("POST", PUBLIC),
