@@ -40,11 +40,11 @@ TESTS[tokens]="tests/security/test_token_near_misses.py tests/fiep/test_mfa_enro
 TARGETS[suppression]="evaluations/selectors.py:shown_periods,_half_counts,feedback_periods,facilitator_feedback,period_published_on,FeedbackPeriod,_add_months"
 TESTS[suppression]="tests/security/test_feedback_differencing.py tests/evaluations/test_selectors.py tests/evaluations/test_views_staff.py"
 
-GROUPS=("$@")
-[ ${#GROUPS[@]} -eq 0 ] && GROUPS=(access scoping tokens suppression)
+RUN_GROUPS=("$@")
+[ ${#RUN_GROUPS[@]} -eq 0 ] && RUN_GROUPS=(access scoping tokens suppression)
 
 cd "$WORK"
-for group in "${GROUPS[@]}"; do
+for group in "${RUN_GROUPS[@]}"; do
   modules=()
   for target in ${TARGETS[$group]}; do modules+=("\"${target%%:*}\""); done
   module_list=$(printf '%s\n' "${modules[@]}" | sort -u | paste -sd, -)
