@@ -327,5 +327,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # The development server's request lines go through the same (redacting) handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's own handlers (console in DEBUG, mail to ADMINS) would write request
+        # paths unredacted: its records go to the root handler above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

@@ -174,6 +174,24 @@ def test_tokens_are_redacted_from_the_app_log(client, app_log):
     assert token[:16] not in text
 
 
+@pytest.mark.parametrize(
+    "name", ["django.request", "django.server", "django.security.csrf", "fiep", "axes", "celery"]
+)
+def test_every_handler_a_log_line_reaches_redacts_tokens(name):
+    """Whatever logger writes a line (Django's request and server logs included), every
+    handler it reaches carries the redaction filter."""
+    logger, handlers = logging.getLogger(name), []
+    while logger is not None:
+        # pytest's own capture handlers are not the application's.
+        handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+    assert handlers
+    for handler in handlers:
+        if isinstance(handler, logging.NullHandler):
+            continue  # writes nothing
+        assert any(isinstance(f, RedactTokensFilter) for f in handler.filters), handler
+
+
 def test_gunicorn_access_log_redacts_tokens():
     from gunicorn.config import Config
 
