@@ -25,6 +25,12 @@ from .test_auth import current_code, password_login
 pytestmark = [pytest.mark.django_db, pytest.mark.mfa]
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Many log-ins: hashing the passwords properly would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _path(url):
     return url.removeprefix(settings.SITE_URL)
 
