@@ -139,7 +139,7 @@ def enrolment_link_send(*, user, by=None):
 def enrolment_link_for(*, token, user, now=None):
     """The unused, unexpired set-up link of ``user`` whose token is exactly ``token``,
     or None (another user's link, a used or expired one, a near miss)."""
-    if not token or len(token) > 64 or not getattr(user, "is_authenticated", False):
+    if not token or len(token) > 64 or not user.is_authenticated:
         return None
     return MFAEnrolmentLink.objects.filter(
         token_hash=_token_hash(token),

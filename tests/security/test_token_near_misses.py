@@ -8,8 +8,10 @@ and, where the page names something, name nothing of the token's own object.
 """
 
 import datetime
+import importlib
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from evaluations.models import FacilitatorSelfEvaluation, FollowUp
+from fiep import mfa
 from meetings import services as meeting_services
 from tests import factories
 
@@ -141,3 +144,41 @@ def test_password_reset_link_opens_only_with_its_exact_token(world, client):
     if classify(response, "GET") != "invalid-link":
         problems.append("password reset with another user's id")
     assert problems == []
+
+
+LOOKUPS = [
+    "evaluations.selectors.invitation_for_token",
+    "evaluations.selectors.self_evaluation_for_token",
+    "evaluations.selectors.follow_up_for_token",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LOOKUPS)
+def test_token_lookups_refuse_empty_and_overlong_tokens_without_a_query(
+    path, django_assert_num_queries
+):
+    """Tokens are 43 characters: an empty one or one over 64 is refused before any
+    database work (a cheap answer to a flood of junk links); up to 64 is looked up."""
+    module, name = path.rsplit(".", 1)
+    lookup = getattr(importlib.import_module(module), name)
+    for junk in ["", "x" * 65, "x" * 500]:
+        with django_assert_num_queries(0):
+            assert lookup(junk) is None
+    with django_assert_num_queries(1):
+        assert lookup("x" * 64) is None
+
+
+@pytest.mark.django_db
+def test_set_up_link_lookup_refuses_junk_and_anonymous_without_a_query(
+    django_assert_num_queries,
+):
+    user = factories.UserFactory()
+    _link, url = mfa.enrolment_link_send(user=user)
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    for junk, who in [("", user), ("x" * 65, user), (token, AnonymousUser())]:
+        with django_assert_num_queries(0):
+            assert mfa.enrolment_link_for(token=junk, user=who) is None
+    with django_assert_num_queries(1):
+        assert mfa.enrolment_link_for(token="x" * 64, user=user) is None
+    assert mfa.enrolment_link_for(token=token, user=user) is not None
