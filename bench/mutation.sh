@@ -36,7 +36,7 @@ TESTS[access]="tests/security/test_live_assignment.py tests/facilitators/test_vi
 TARGETS[scoping]="meetings/selectors.py:live_case_ids,visible_meetings,facilitator_meetings,visible_time_entries,schedulable_requests,feed_meetings fiep_requests/selectors.py:visible_requests,openable_requests,related_requests,private_link_retired"
 TESTS[scoping]="tests/security/test_live_assignment.py tests/security/test_private_links.py tests/security/test_access_matrix.py"
 TARGETS[tokens]="evaluations/selectors.py:invitation_for_token,self_evaluation_for_token,follow_up_for_token fiep/mfa.py:_token_hash,enrolment_link_for,enrolment_link_in_session,may_enrol,enrolment_link_use meetings/views/calendar.py:feed fiep_requests/selectors.py:private_link_retired"
-TESTS[tokens]="tests/security/test_token_near_misses.py tests/fiep/test_mfa_enrolment.py tests/security/test_private_links.py -k 'link or token or enrol or authenticator or feed'"
+TESTS[tokens]="tests/security/test_token_near_misses.py tests/fiep/test_mfa_enrolment.py tests/security/test_private_links.py tests/security/test_rate_limits.py -k 'link or token or enrol or authenticator or feed'"
 TARGETS[suppression]="evaluations/selectors.py:shown_periods,_half_counts,feedback_periods,facilitator_feedback,period_published_on,FeedbackPeriod,_add_months"
 TESTS[suppression]="tests/security/test_feedback_differencing.py tests/evaluations/test_selectors.py tests/evaluations/test_views_staff.py"
 
