@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,3 +224,37 @@ def test_token_pages_send_no_referrer(client):
         assert client.get(url)["Referrer-Policy"] == "no-referrer"
     # Pages without a token keep the site-wide policy.
     assert client.get(reverse("home"))["Referrer-Policy"] == "same-origin"
+
+
+def _csrf_post(client, url, data, origin):
+    page = client.get(url)
+    token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else ""
+    token = token or client.cookies["csrftoken"].value
+    return client.post(url, {**data, "csrfmiddlewaretoken": token}, HTTP_ORIGIN=origin)
+
+
+def test_private_link_forms_work_with_the_origin_no_referrer_gives_them():
+    """With ``Referrer-Policy: no-referrer`` browsers post the page's form with
+    ``Origin: null``: the consent form still works, with the CSRF token checked."""
+    client = Client(enforce_csrf_checks=True)
+    case = _awaiting()
+    url = reverse("fiep_requests:consent", args=[case.consent_token])
+    response = _csrf_post(client, url, {"answer": "agree"}, "null")
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.consent_state == ConsentState.GIVEN
+    # Without the CSRF token, or from another site, still refused.
+    other = _awaiting()
+    other_url = reverse("fiep_requests:consent", args=[other.consent_token])
+    assert client.post(other_url, {"answer": "agree"}, HTTP_ORIGIN="null").status_code == 403
+    refused = _csrf_post(client, other_url, {"answer": "agree"}, "https://evil.example")
+    assert refused.status_code == 403
+    other.refresh_from_db()
+    assert other.consent_state == ConsentState.PENDING
+
+
+def test_origin_null_is_refused_on_pages_without_a_token():
+    client = Client(enforce_csrf_checks=True)
+    user = factories.UserFactory(email="x@example.org")
+    response = _csrf_post(client, reverse("password_reset"), {"email": user.email}, "null")
+    assert response.status_code == 403
