@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from evaluations import selectors
+from fiep.schoolyear import SchoolYear
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,20 @@ def test_the_current_period_is_not_shown(client, settings):
 )
 def test_shown_periods_at_the_threshold(year, halves, expected):
     assert selectors.shown_periods(year, halves, 10) == expected
+
+
+@pytest.mark.parametrize(
+    ("start_month", "half", "start", "end"),
+    [
+        (7, 0, datetime.date(2024, 7, 1), datetime.date(2025, 6, 30)),
+        (7, 1, datetime.date(2024, 7, 1), datetime.date(2024, 12, 31)),
+        (7, 2, datetime.date(2025, 1, 1), datetime.date(2025, 6, 30)),
+        (1, 1, datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)),
+        (1, 2, datetime.date(2024, 7, 1), datetime.date(2024, 12, 31)),
+        (9, 2, datetime.date(2025, 3, 1), datetime.date(2025, 8, 31)),
+    ],
+)
+def test_feedback_periods_are_whole_school_years_and_halves(start_month, half, start, end):
+    period = selectors.FeedbackPeriod(SchoolYear(2024, start_month), half)
+    assert (period.start, period.end) == (start, end)
+    assert period.key == ("2024-2025" if half == 0 else f"2024-2025-{half}")
