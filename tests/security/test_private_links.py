@@ -18,6 +18,7 @@ from facilitators.models import AssignmentStatus
 from fiep.logredact import RedactTokensFilter
 from fiep.models import OutboxMessage
 from fiep_requests.models import ConsentState, FacilitationRequest, RequestStatus
+from fiep_requests.selectors import private_link_retired
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +259,10 @@ def test_origin_null_is_refused_on_pages_without_a_token():
     user = factories.UserFactory(email="x@example.org")
     response = _csrf_post(client, reverse("password_reset"), {"email": user.email}, "null")
     assert response.status_code == 403
+
+
+def test_links_retire_after_exactly_30_idle_days():
+    case = _awaiting()
+    thirty_days = case.updated_at + datetime.timedelta(days=30)
+    assert private_link_retired(case, now=thirty_days) is False
+    assert private_link_retired(case, now=thirty_days + datetime.timedelta(seconds=1)) is True
