@@ -147,3 +147,39 @@ def test_feedback_periods_are_whole_school_years_and_halves(start_month, half, s
     period = selectors.FeedbackPeriod(SchoolYear(2024, start_month), half)
     assert (period.start, period.end) == (start, end)
     assert period.key == ("2024-2025" if half == 0 else f"2024-2025-{half}")
+
+
+def test_a_period_is_listed_from_its_publication_day(settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 1
+    settings.FIEP_SCHOOL_YEAR_START_MONTH = 7
+    facilitator = factories.FacilitatorFactory()
+    day = datetime.date(2025, 2, 10)  # 2024-2025, second half
+    meeting = factories.MeetingFactory(held=True, facilitator=facilitator, held_on=day)
+    factories.EvaluationFactory(meeting=meeting, submitted_on=day)
+    second = selectors.FeedbackPeriod(SchoolYear(2024, 7), 2)
+    published_on = selectors.period_published_on(second)
+
+    def keys(today):
+        rows = selectors.feedback_periods(facilitator=facilitator, today=today)
+        return {row["period"].key for row in rows}
+
+    # In the second half: only the first half is out; the second and the year are not.
+    assert keys(datetime.date(2025, 3, 1)) == {"2024-2025-1"}
+    assert keys(published_on - datetime.timedelta(days=1)) == {"2024-2025-1"}
+    assert keys(published_on) == {"2024-2025-1", "2024-2025-2", "2024-2025"}
+
+
+def test_a_period_counts_only_responses_received_before_its_publication_day(settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 1
+    facilitator = factories.FacilitatorFactory()
+    first = selectors.FeedbackPeriod(SchoolYear(2024, 7), 1)
+    published_on = selectors.period_published_on(first)
+    meeting = factories.MeetingFactory(
+        held=True, facilitator=facilitator, held_on=datetime.date(2024, 12, 20)
+    )
+    factories.EvaluationFactory(
+        meeting=meeting, submitted_on=published_on - datetime.timedelta(days=1)
+    )
+    factories.EvaluationFactory(meeting=meeting, submitted_on=published_on)
+    feedback = selectors.facilitator_feedback(facilitator=facilitator, period=first.key)
+    assert feedback["responses"] == 1
