@@ -12,6 +12,7 @@ from fiep.access import get_object_for
 from fiep.calls import call_service
 
 from .. import services
+from ..clock import local_today, local_zone
 from ..forms import (
     CancelForm,
     IssueFormSet,
@@ -29,7 +30,6 @@ from ..selectors import (
     visible_meetings,
     visible_time_entries,
 )
-from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
 from .common import log_access
 
