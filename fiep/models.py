@@ -1,5 +1,6 @@
 """The shared core: regions and districts, users and roles, the access log, the outbox."""
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -88,6 +89,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm, obj=None):
+        """A permission the program defines (a django-rules rule) is decided by its rule
+        for everybody, superusers included: Django's blanket "a superuser has every
+        permission" would let an administrator act as a case's facilitator (log billable
+        time on another facilitator's meeting, open "my feedback" without a roster entry).
+        In the rules a superuser counts as program staff (``fiep.rules.is_program_staff``).
+        Other permissions (Django's own model permissions, used by the admin site) keep
+        Django's behaviour."""
+        if self.is_active and self.is_superuser and rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
 
 class AccessAction(models.TextChoices):
@@ -245,3 +258,38 @@ class ProviderVerifiedDevice(Device):
 
     def verify_token(self, token):
         return False
+
+
+class MFAEnrolmentLink(models.Model):
+    """A one-time link an administrator sends so that a user can set up their
+    authenticator (two-step log-in). Without one, a password alone never enrols a device.
+
+    Only the SHA-256 of the token is stored: the e-mail is the only copy of the link.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mfa_enrolment_links",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("two-step set-up link")
+        verbose_name_plural = _("two-step set-up links")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

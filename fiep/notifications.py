@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     FACILITATOR_SELF_EVALUATION = "facilitator_self_evaluation"
     EVALUATION_FOLLOW_UP = "evaluation_follow_up"
     CLAIM_RETURNED = "claim_returned"
+    MFA_ENROLMENT = "mfa_enrolment"
     TEST_MESSAGE = "test_message"
 
 

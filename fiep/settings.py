@@ -81,9 +81,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fiep.middleware.RequestIdMiddleware",
+    "fiep.middleware.PrivateLinkReferrerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Private-link pages send no Referer, so their forms post with "Origin: null".
+    "fiep.middleware.PrivateLinkOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -218,7 +221,11 @@ if not FIEP_LOCAL_LOGIN and not OIDC_ENABLED:
 # django-axes: repeated failed logins are throttled; counters live in the database.
 AXES_FAILURE_LIMIT = _value("AXES_FAILURE_LIMIT", env.int, 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per (username, address) pair, and per address with a higher limit
+# (FIEP_LOGIN_FAILURES_PER_ADDRESS): see fiep/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "fiep.lockout.LockoutHandler"
+FIEP_LOGIN_FAILURES_PER_ADDRESS = _value("FIEP_LOGIN_FAILURES_PER_ADDRESS", env.int, 50)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -397,7 +404,11 @@ FIEP_FEED_RATE_LIMIT_PER_HOUR = _value("FIEP_FEED_RATE_LIMIT_PER_HOUR", env.int,
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "fiep.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "fiep.middleware.RequestIdLogFilter"},
+        # Private-link tokens in URL paths are never written (fiep/logredact.py).
+        "redact_tokens": {"()": "fiep.logredact.RedactTokensFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -405,9 +416,17 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": _value("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # The development server's request lines go through the same (redacting) handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's own handlers (console in DEBUG, mail to ADMINS) would write request
+        # paths unredacted: its records go to the root handler above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/sso/callback/", sso_views.SignInCallbackView.as_view(), name="sso-callback"),
     path("accounts/mfa/", mfa_views.mfa_verify, name="mfa-verify"),
     path("accounts/mfa/setup/", mfa_views.mfa_setup, name="mfa-setup"),
+    path("accounts/mfa/enrol/<str:token>/", mfa_views.mfa_enrol, name="mfa-enrol"),
     path(
         "accounts/mfa/recovery-codes/",
         mfa_views.mfa_recovery_codes_new,

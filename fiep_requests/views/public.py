@@ -14,6 +14,7 @@ from .. import services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
 from ..models import FacilitationRequest, Requester
 from ..rules import awaits_consent_answer, can_be_withdrawn
+from ..selectors import private_link_retired
 
 SESSION_KEY = "fiep_requests_submitted"
 
@@ -91,6 +92,7 @@ def request_status(request, token):
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
     _speak(request, services.requester_parties(case)[0]["stored_language"])
+    retired = private_link_retired(case)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and _withdrawable(case) and form.is_valid():
         ok, _case = call_service(
@@ -105,6 +107,7 @@ def request_status(request, token):
             "case": case,
             "history": case.status_changes.all(),
             "withdraw_form": form if _withdrawable(case) else None,
+            "retired": retired,
         },
     )
 
@@ -127,7 +130,8 @@ def consent(request, token):
     party = services.other_party(case)
     if party:
         _speak(request, party["stored_language"])
-    pending = awaits_consent_answer.test(None, case)
+    retired = private_link_retired(case)
+    pending = awaits_consent_answer.test(None, case) and not retired
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and pending and form.is_valid():
         ok, answered = call_service(
@@ -142,5 +146,5 @@ def consent(request, token):
     return render(
         request,
         "fiep_requests/consent.html",
-        {"case": case, "form": form if pending else None},
+        {"case": case, "form": form if pending else None, "retired": retired},
     )
