@@ -10,10 +10,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import ratelimit
+from .models import Role
+from .rules import role_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,21 @@ def staff_home(request):
                 raise
             continue
         panels.extend(module.staff_panels(request))
-    return render(request, "fiep/staff_home.html", {"panels": panels})
+    return render(
+        request,
+        "fiep/staff_home.html",
+        {"panels": panels, "home_title": home_title(request.user)},
+    )
+
+
+def home_title(user):
+    """The landing page's title: the program staff's "Staff home", or the user's own role's."""
+    role = role_of(user)
+    if role == Role.FACILITATOR:
+        return _("Facilitator home")
+    if role == Role.DISTRICT_LIAISON:
+        return _("District liaison home")
+    return _("Staff home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

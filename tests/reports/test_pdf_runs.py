@@ -30,6 +30,7 @@ def test_generate_pdf_runs_task_after_commit(
     assert run.file.name.endswith(".pdf")
     page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "The report is ready." in page
+    assert "being generated" not in page
     assert 'http-equiv="refresh"' not in page
     download = staff_client.get(reverse("reports:run-download", args=[run.pk]))
     assert download.status_code == 200
