@@ -301,7 +301,10 @@ FIEP_FEED_RATE_LIMIT_PER_HOUR = _value("FIEP_FEED_RATE_LIMIT_PER_HOUR", env.int,
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "fiep.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "fiep.middleware.RequestIdLogFilter"},
+        "quiet_403": {"()": "fiep.middleware.PermissionDeniedLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -313,5 +316,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": _value("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # 403s: one INFO line, no traceback in the console (fiep.middleware).
+        "django.request": {"filters": ["quiet_403"]},
+    },
 }
