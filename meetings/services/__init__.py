@@ -5,7 +5,12 @@ Split by concept: ``scheduling`` (schedule, reschedule, cancel, reminders, calen
 """
 
 from .common import ClaimLocked, local_zone
-from .outcome import outcome_due_on, outcome_record, overdue_outcomes_remind
+from .outcome import (
+    outcome_due_on,
+    outcome_record,
+    outcome_unavailable,
+    overdue_outcomes_remind,
+)
 from .payment import (
     case_hours,
     case_hours_cap,
@@ -49,6 +54,7 @@ __all__ = [
     "meeting_schedule",
     "outcome_due_on",
     "outcome_record",
+    "outcome_unavailable",
     "overdue_outcomes_remind",
     "reminder_due_times",
     "reminders_due",
