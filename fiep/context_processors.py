@@ -8,4 +8,6 @@ def branding(request):
         "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
         "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
         "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+        "FIEP_OFFICE_FAX": settings.FIEP_OFFICE_FAX,
+        "FIEP_OFFICE_ADDRESS_LINES": settings.FIEP_OFFICE_MAILING_ADDRESS.split("|"),
     }

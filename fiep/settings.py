@@ -271,6 +271,13 @@ FIEP_AGENCY_NAME = _value(
 )
 FIEP_OFFICE_EMAIL = _value("FIEP_OFFICE_EMAIL", env.str, "fiep@example.org")
 FIEP_OFFICE_PHONE = _value("FIEP_OFFICE_PHONE", env.str, "(555) 010-0100")
+# Printed on the paper request form and the flyer (public Materials page); lines split at "|".
+FIEP_OFFICE_MAILING_ADDRESS = _value(
+    "FIEP_OFFICE_MAILING_ADDRESS",
+    env.str,
+    "Facilitated IEP Office|PO Box 480|Jefferson City, MO 65102",
+)
+FIEP_OFFICE_FAX = _value("FIEP_OFFICE_FAX", env.str, "(555) 010-0199")
 FIEP_SCHOOL_YEAR_START_MONTH = _value("FIEP_SCHOOL_YEAR_START_MONTH", env.int, 7)
 if not 1 <= FIEP_SCHOOL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured(
