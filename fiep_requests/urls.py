@@ -14,7 +14,7 @@ urlpatterns = [
     path(
         "materials/<slug:kind>-<slug:language>.pdf",
         materials.material_download,
-        name="material",
+        name="material-download",
     ),
     path("inbox/", staff.inbox, name="inbox"),
     path("inbox/export.csv", staff.inbox_export, name="inbox-export"),

@@ -32,7 +32,7 @@ def test_materials_page_is_public_and_links_every_document(client):
     html = response.content.decode()
     for kind in ("request-form", "flyer"):
         for language in ("en", "es"):
-            assert reverse("fiep_requests:material", args=[kind, language]) in html
+            assert reverse("fiep_requests:material-download", args=[kind, language]) in html
     assert reverse("fiep_requests:procedures") in html
     assert "(555) 010-0199" in html  # the fax from settings
 
@@ -81,7 +81,7 @@ def test_materials_pdfs_are_tagged_with_title_and_language(kind, language, tmp_p
 
 
 def test_material_download_serves_the_pdf(client):
-    response = client.get(reverse("fiep_requests:material", args=["flyer", "es"]))
+    response = client.get(reverse("fiep_requests:material-download", args=["flyer", "es"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")

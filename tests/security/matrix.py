@@ -136,7 +136,7 @@ MATRIX = {
     "fiep_requests:new": Entry("GET", PUBLIC),
     "fiep_requests:materials": Entry("GET", PUBLIC),
     "fiep_requests:procedures": Entry("GET", PUBLIC),
-    "fiep_requests:material": Entry(
+    "fiep_requests:material-download": Entry(
         "GET", PUBLIC, kwargs=lambda w, role: {"kind": "flyer", "language": "es"}
     ),
     "fiep_requests:submitted": Entry(
