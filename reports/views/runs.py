@@ -28,7 +28,13 @@ def run_create(request):
     fmt = request.POST.get("format", ReportFormat.PDF)
     if period is None or fmt not in ReportFormat.values:
         return HttpResponseBadRequest("start and end must be dates, start before end")
-    run = report_run_request(requested_by=request.user, start=period[0], end=period[1], fmt=fmt)
+    run = report_run_request(
+        requested_by=request.user,
+        start=period[0],
+        end=period[1],
+        fmt=fmt,
+        public=request.POST.get("public") == "on",
+    )
     # No flash here: the run's page itself says whether it is waiting, running or ready
     # (a flash "being generated" beside "ready" contradicts it when the task is quick).
     return redirect("reports:run", pk=run.pk)
