@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 
+from fiep.branding import branding_context
+
 from .forms import RequestForm
 
 #: Choice fields with at most this many options print as boxes; longer ones (districts)
@@ -21,11 +23,9 @@ KINDS = ("request-form", "flyer")
 
 
 def _branding():
+    # The agency's name follows the language active when the template renders.
     return {
-        "FIEP_STATE_NAME": settings.FIEP_STATE_NAME,
-        "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
-        "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
-        "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+        **branding_context(),
         "FIEP_OFFICE_FAX": settings.FIEP_OFFICE_FAX,
         "FIEP_OFFICE_ADDRESS_LINES": settings.FIEP_OFFICE_MAILING_ADDRESS.split("|"),
     }
