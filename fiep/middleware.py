@@ -45,6 +45,20 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+class PermissionDeniedLogFilter(logging.Filter):
+    """A 403 is an answer, not a fault: log it at INFO, one line, without the traceback
+    Django attaches (``django.request`` logs PermissionDenied at WARNING with exc_info).
+    Other statuses pass unchanged."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) == 403:
+            record.levelno = logging.INFO
+            record.levelname = logging.getLevelName(logging.INFO)
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class MFARequiredMiddleware:
     """Sends a logged-in user of a role that needs two-step log-in to the code page until
     they have entered a code this session. Public pages stay open.

@@ -374,6 +374,13 @@ if FIEP_AGENCY_GENDER_ES not in ("m", "f"):
     )
 FIEP_OFFICE_EMAIL = _value("FIEP_OFFICE_EMAIL", env.str, "fiep@example.org")
 FIEP_OFFICE_PHONE = _value("FIEP_OFFICE_PHONE", env.str, "(555) 010-0100")
+# Printed on the paper request form and the flyer (public Materials page); lines split at "|".
+FIEP_OFFICE_MAILING_ADDRESS = _value(
+    "FIEP_OFFICE_MAILING_ADDRESS",
+    env.str,
+    "Facilitated IEP Office|PO Box 480|Jefferson City, MO 65102",
+)
+FIEP_OFFICE_FAX = _value("FIEP_OFFICE_FAX", env.str, "(555) 010-0199")
 FIEP_SCHOOL_YEAR_START_MONTH = _value("FIEP_SCHOOL_YEAR_START_MONTH", env.int, 7)
 if not 1 <= FIEP_SCHOOL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured(
@@ -408,6 +415,7 @@ LOGGING = {
         "request_id": {"()": "fiep.middleware.RequestIdLogFilter"},
         # Private-link tokens in URL paths are never written (fiep/logredact.py).
         "redact_tokens": {"()": "fiep.logredact.RedactTokensFilter"},
+        "quiet_403": {"()": "fiep.middleware.PermissionDeniedLogFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
@@ -428,5 +436,7 @@ LOGGING = {
         # Django's own handlers (console in DEBUG, mail to ADMINS) would write request
         # paths unredacted: its records go to the root handler above instead.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # 403s: one INFO line, no traceback in the console (fiep.middleware).
+        "django.request": {"filters": ["quiet_403"]},
     },
 }

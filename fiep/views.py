@@ -10,11 +10,14 @@ from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from .models import Role
 from .ratelimit import rate_limit
+from .rules import role_of
 from .signals import staff_home_panels
 
 logger = logging.getLogger(__name__)
@@ -36,7 +39,21 @@ def faq(request):
 def staff_home(request):
     # Each app connects its boxes to the signal in its AppConfig.ready(), with an order.
     panels = staff_home_panels.collect(request=request)
-    return render(request, "fiep/staff_home.html", {"panels": panels})
+    return render(
+        request,
+        "fiep/staff_home.html",
+        {"panels": panels, "home_title": home_title(request.user)},
+    )
+
+
+def home_title(user):
+    """The landing page's title: the program staff's "Staff home", or the user's own role's."""
+    role = role_of(user)
+    if role == Role.FACILITATOR:
+        return _("Facilitator home")
+    if role == Role.DISTRICT_LIAISON:
+        return _("District liaison home")
+    return _("Staff home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

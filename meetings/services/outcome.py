@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +36,27 @@ _MEETING_STATUS = {
     HeldResult.NO_SHOW: MeetingStatus.NO_SHOW,
     HeldResult.CANCELLED_AT_TABLE: MeetingStatus.CANCELLED,
 }
+
+
+def outcome_unavailable(meeting):
+    """Why the outcome of ``meeting`` cannot be recorded yet or any more, or ``None``.
+
+    Read before the form is shown, so nobody fills it in for nothing. "Not yet" is decided
+    on the state's wall clock: the outcome opens on the meeting's local date.
+    """
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _("A cancelled meeting has no outcome.")
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
+        return _("The outcome of this meeting is already recorded.")
+    if meeting.starts_at is None:
+        return _("The meeting has no date.")
+    day = timezone.localdate(meeting.starts_at, local_zone())
+    if day > local_today():
+        return _(
+            "This meeting is on %(date)s. The outcome can be recorded on or after the day "
+            "of the meeting."
+        ) % {"date": date_format(day, "DATE_FORMAT")}
+    return None
 
 
 def _validate_outcome(

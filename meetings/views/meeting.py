@@ -207,6 +207,12 @@ def cancel(request, pk):
 def outcome(request, pk):
     meeting = get_object_for(request.user, visible_meetings, "meetings.record_outcome", pk=pk)
     log_access(request, meeting, "record the meeting outcome")
+    unavailable = services.outcome_unavailable(meeting)
+    if unavailable:
+        # Say so before the form: nobody fills it in to be refused at the end.
+        return render(
+            request, "meetings/outcome.html", {"meeting": meeting, "unavailable": unavailable}
+        )
     form = OutcomeForm(request.POST or None)
     formset = IssueFormSet(request.POST or None, prefix="i")
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from fiep.models import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,22 @@ def test_staff_home_for_staff(staff_client):
     response = staff_client.get(reverse("staff-home"))
     assert response.status_code == 200
     assert "Staff home" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "title"),
+    [
+        (Role.OFFICE_STAFF, "Staff home"),
+        (Role.ADMINISTRATOR, "Staff home"),
+        (Role.FACILITATOR, "Facilitator home"),
+        (Role.DISTRICT_LIAISON, "District liaison home"),
+    ],
+)
+def test_landing_page_title_names_the_role(client, role, title):
+    client.force_login(factories.UserFactory(role=role))
+    page = client.get(reverse("staff-home")).content.decode()
+    assert f"<h1>{title}</h1>" in page
+    assert f"<title>{title} ·" in page
 
 
 def test_staff_home_boxes_follow_the_order_of_the_work(admin_client_):

@@ -138,6 +138,40 @@ def test_outcome_view_shows_validation_error_before_meeting(client, upcoming):
     assert "on or after the day of the meeting" in response.content.decode()
 
 
+def test_outcome_form_for_future_meeting_says_so_before_the_form(client, upcoming):
+    client.force_login(upcoming.facilitator.user)
+    response = client.get(reverse("meetings:outcome", args=[upcoming.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "on or after the day of the meeting" in page
+    assert 'name="held"' not in page
+    assert response.context["unavailable"].startswith("This meeting is on ")
+
+
+def test_outcome_form_opens_on_the_state_wall_clock_day(client, facilitator, settings):
+    # 23:00 today in the state's zone is already tomorrow in UTC: the form still opens.
+    settings.TIME_ZONE = "America/Chicago"
+    start = in_days(0, hour=23)
+    meeting = factories.MeetingFactory(
+        facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    client.force_login(facilitator.user)
+    page = client.get(reverse("meetings:outcome", args=[meeting.pk])).content.decode()
+    assert 'name="held"' in page
+    assert "on or after the day of the meeting" not in page
+
+
+def test_outcome_form_for_recorded_outcome_says_so(client, past_meeting):
+    past_meeting.outcome_recorded_at = past_meeting.starts_at
+    past_meeting.status = MeetingStatus.HELD
+    past_meeting.held_on = past_meeting.starts_at.date()
+    past_meeting.save()
+    client.force_login(past_meeting.facilitator.user)
+    page = client.get(reverse("meetings:outcome", args=[past_meeting.pk])).content.decode()
+    assert "already recorded" in page
+    assert 'name="held"' not in page
+
+
 def test_cancel_view_by_party(client, upcoming):
     client.force_login(factories.staff_user())
     response = client.post(

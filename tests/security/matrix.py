@@ -151,6 +151,11 @@ MATRIX = {
     "password_reset_complete": Entry("GET", PUBLIC),
     # --- requests ---------------------------------------------------------------------
     "fiep_requests:new": Entry("GET", PUBLIC),
+    "fiep_requests:materials": Entry("GET", PUBLIC),
+    "fiep_requests:procedures": Entry("GET", PUBLIC),
+    "fiep_requests:material-download": Entry(
+        "GET", PUBLIC, kwargs=lambda w, role: {"kind": "flyer", "language": "es"}
+    ),
     "fiep_requests:submitted": Entry(
         "GET",
         {**dict.fromkeys(LOGGED_IN, N), "requester": A, "requester_wrong_token": N},

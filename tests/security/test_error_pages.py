@@ -72,6 +72,26 @@ def test_403_page_shows_request_id_and_no_trace(client):
 
 
 @pytest.mark.django_db
+def test_403_is_logged_at_info_without_traceback(client, caplog):
+    client.force_login(factories.UserFactory())
+    with caplog.at_level(logging.DEBUG, logger="django.request"):
+        assert client.get(reverse("staff-home")).status_code == 403
+    forbidden = [r for r in caplog.records if r.name == "django.request"]
+    assert len(forbidden) == 1
+    assert forbidden[0].levelno == logging.INFO
+    assert forbidden[0].exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_404_logging_is_left_as_django_does_it(client, caplog):
+    with caplog.at_level(logging.DEBUG, logger="django.request"):
+        assert client.get("/no-such-page/").status_code == 404
+    not_found = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.levelno for r in not_found] == [logging.WARNING]
+
+
+@pytest.mark.django_db
 @override_settings(ROOT_URLCONF="tests.security.error_urls", DEBUG=False)
 def test_exception_in_a_view_renders_500_with_request_id_and_logs_no_pii(caplog):
     client = Client(raise_request_exception=False)
