@@ -8,3 +8,12 @@ class FiepConfig(AppConfig):
     name = "fiep"
     label = "fiep"
     verbose_name = _("FIEP Office core")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from .tokens import TokenConverter
+
+        # ``<token:…>`` in every app's urls: malformed private-link tokens answer 404
+        # before any view or query runs.
+        register_converter(TokenConverter, "token")

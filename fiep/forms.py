@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +13,14 @@ class OTPTokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "form-control"}
         ),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with the user-name length enforced: Django only sets the
+    widget's ``maxlength``, so an over-long name reached the lockout counters (a column of
+    255 characters) and failed there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -98,3 +98,33 @@ class IdleTimeoutMiddleware:
                 return redirect(reverse("login") + "?" + urlencode({"next": request.path}))
             request.session["last_activity"] = now
         return self.get_response(request)
+
+
+class HostileInputMiddleware:
+    """Refuses a NUL byte in the path (404) or in a query or form value (400) before any
+    view runs. PostgreSQL cannot store or compare text with a NUL byte and answers with an
+    error; no honest link or form ever carries one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import BadRequest
+        from django.http import Http404
+
+        if "\x00" in request.path:
+            raise Http404
+        if _has_nul(request.GET):
+            raise BadRequest("NUL byte in the query")
+        # Form values only; uploaded files may hold any bytes.
+        if request.method == "POST" and _has_nul(request.POST):
+            raise BadRequest("NUL byte in the form")
+        return self.get_response(request)
+
+
+def _has_nul(querydict):
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in querydict.lists()
+    )

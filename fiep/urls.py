@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import access_views, mfa_views, views
+from .forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +14,11 @@ urlpatterns = [
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/mfa/", mfa_views.mfa_verify, name="mfa-verify"),
     path("accounts/mfa/setup/", mfa_views.mfa_setup, name="mfa-setup"),
     path(

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fiep import ratelimit
+from fiep.tokens import is_wellformed
 
 from .. import services
 from ..forms import CalendarFilterForm
@@ -108,6 +109,8 @@ def feed(request, token):
 
     Every request counts against a per-address hourly limit (429 over it), so tokens
     cannot be guessed at speed; the limit fails open when the cache is down."""
+    if not is_wellformed(token):
+        raise Http404
     if not ratelimit.allow(request, scope="calendar-feed", limit=_feed_limit()):
         # Calendar apps show no page: the status and Retry-After are the whole answer.
         response = HttpResponse(status=429, content_type="text/plain; charset=utf-8")
