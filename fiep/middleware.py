@@ -128,3 +128,66 @@ def _has_nul(querydict):
         "\x00" in key or any("\x00" in value for value in values)
         for key, values in querydict.lists()
     )
+
+
+#: Seconds a visitor is asked to wait when the database is unreachable.
+RETRY_AFTER_SECONDS = 60
+
+
+def database_unavailable(request):
+    """The 503 page for "the database cannot be reached": rendered without the database
+    (no context processors, no session, no user), in the visitor's language (cookie or
+    Accept-Language), with Retry-After."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(
+        request
+    )
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = render_to_string(
+            "503.html",
+            {
+                "language": language,
+                "minutes": 1,
+                "request_id": getattr(request, "request_id", ""),
+                "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+                "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
+            },
+        )
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    response["Content-Language"] = language
+    return response
+
+
+def is_database_unavailable(exc):
+    """True for the errors of an unreachable database (stopped, restarting, network)."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that could not reach the database answers 503 with a plain page saying
+    nothing was saved (not the generic 500 page). Errors raised in other middleware reach
+    ``fiep.views.error_500``, which answers the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            logging.getLogger("fiep.database").error(
+                "database unavailable: %s: %s", type(exception).__name__, exception
+            )
+            return database_unavailable(request)
+        return None

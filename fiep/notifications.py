@@ -112,6 +112,6 @@ def notify(
 
 
 def _queue_send(message_id):
-    from .tasks import outbox_send
+    from .services import outbox_enqueue
 
-    outbox_send.delay(message_id)
+    outbox_enqueue(message_id=message_id)

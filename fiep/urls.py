@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_views, mfa_views, views
+from . import access_views, mfa_views, outbox_views, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("faq/", views.faq, name="faq"),
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", views.health, name="health"),
+    path("staff/outbox/undelivered/", outbox_views.undelivered, name="outbox-undelivered"),
     path("staff/access-log/", access_views.access_log_search, name="access-log"),
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),

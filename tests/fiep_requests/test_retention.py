@@ -100,7 +100,7 @@ def test_purge_outbox_messages_are_emptied_and_never_sent():
     message = OutboxMessage.objects.get(case_reference=case.reference)
     assert (message.recipient_email, message.subject, message.body_text) == ("", "", "")
     assert message.attachments == []
-    assert message.status == OutboxStatus.FAILED
+    assert message.status == OutboxStatus.CANCELLED
     assert message.next_attempt_at is None
 
 
