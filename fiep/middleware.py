@@ -153,7 +153,6 @@ def database_unavailable(request):
             "503.html",
             {
                 "language": language,
-                "minutes": 1,
                 "request_id": getattr(request, "request_id", ""),
                 "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
                 "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
