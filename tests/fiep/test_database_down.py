@@ -2,9 +2,9 @@
 visitor's language saying nothing was saved — never the generic 500 page."""
 
 import pytest
-from django.test import Client
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import OperationalError
+from django.test import Client
 
 from fiep_requests.models import FacilitationRequest
 from tests import factories

@@ -66,9 +66,7 @@ def test_period_is_bounded():
     year = current_school_year()
     assert period_problem(year.start, year.end) is None
     assert "ends before it starts" in period_problem(year.end, year.start)
-    assert "at most 25 years" in period_problem(
-        datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
-    )
+    assert "at most 25 years" in period_problem(datetime.date(1, 1, 1), datetime.date(9999, 12, 31))
     assert "school years on record" in period_problem(
         year.start - datetime.timedelta(days=1), year.end
     )
