@@ -244,9 +244,9 @@ SITE_URL = _value("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 # Caches: local memory by default; a Redis URL makes it shared. Nothing depends on it.
 CACHES = {"default": _value("CACHE_URL", env.cache_url, "locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    # A hung Redis must cost a page at most a second (the rate limiter then fails open).
+    # A hung Redis must cost a page at most half a second (the rate limiter fails open).
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        {"socket_timeout": 1, "socket_connect_timeout": 1}
+        {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     )
 
 # Celery: with no broker configured every task runs eagerly in the calling process.
@@ -266,9 +266,10 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # kombu's Redis transport waits forever by default; a dead or hung broker must cost a
-# submit at most about 2 s (the outbox row is stored first; the sweeper sends it later).
+# submit at most about 2 s with the cache's 0.5 s (the outbox row is stored first; the
+# sweeper sends it later).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 2,
+    "socket_timeout": 1.5,
     "socket_connect_timeout": 1,
     "max_retries": 1,
     "visibility_timeout": 3600,
@@ -305,9 +306,13 @@ FIEP_HEARTBEAT_SECONDS = _value("FIEP_HEARTBEAT_SECONDS", env.int, 30)
 # /health/ answers within this many seconds whatever hangs.
 FIEP_HEALTH_DEADLINE_SECONDS = _value("FIEP_HEALTH_DEADLINE_SECONDS", env.float, 3.0)
 # Report runs: the task's time limit; a run still "queued" after FIEP_REPORT_QUEUE_TIMEOUT
-# seconds or "running" past the time limit is marked failed by the sweeper.
+# seconds or "running" for FIEP_REPORT_STALE_SECONDS (the time limit + 60 s: its worker
+# died) is marked failed by the sweeper.
 FIEP_REPORT_TIME_LIMIT = _value("FIEP_REPORT_TIME_LIMIT", env.int, 600)
 FIEP_REPORT_QUEUE_TIMEOUT = _value("FIEP_REPORT_QUEUE_TIMEOUT", env.int, 1800)
+FIEP_REPORT_STALE_SECONDS = _value(
+    "FIEP_REPORT_STALE_SECONDS", env.int, FIEP_REPORT_TIME_LIMIT + 60
+)
 FIEP_REPORT_SWEEP_SECONDS = _value("FIEP_REPORT_SWEEP_SECONDS", env.int, 60)
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -66,16 +66,17 @@ def report_run_enqueue(*, run_id):
 def report_runs_sweep(*, now=None):
     """Make sure no run waits for ever (beat, every FIEP_REPORT_SWEEP_SECONDS).
 
-    Side effects: a run "running" past the time limit (+60 s) — its worker died or was
-    killed — and a run still "queued" after FIEP_REPORT_QUEUE_TIMEOUT become "failed" with
-    the reason, so the page offers "Try again"; runs queued for over a minute are queued
-    again (the broker may have been down when they were asked for; a duplicate task finds
-    the run taken and does nothing). Returns the number of runs marked failed.
+    Side effects: a run "running" for FIEP_REPORT_STALE_SECONDS (the time limit + 60 s)
+    — its worker died or was killed — and a run still "queued" after
+    FIEP_REPORT_QUEUE_TIMEOUT become "failed" with the reason, so the page offers
+    "Try again"; runs queued for over a minute are queued again (the broker may have
+    been down when they were asked for; a duplicate task finds the run taken and does
+    nothing). Returns the number of runs marked failed.
     """
     now = now or timezone.now()
     lost = ReportRun.objects.filter(
         status=ReportStatus.RUNNING,
-        started_at__lt=now - datetime.timedelta(seconds=settings.FIEP_REPORT_TIME_LIMIT + 60),
+        started_at__lt=now - datetime.timedelta(seconds=settings.FIEP_REPORT_STALE_SECONDS),
     ).update(
         status=ReportStatus.FAILED,
         finished_at=now,

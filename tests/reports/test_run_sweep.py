@@ -27,10 +27,10 @@ def _run(staff, status, **times):
 
 
 def test_a_run_whose_worker_died_is_failed_after_the_time_limit(staff, settings, staff_client):
-    settings.FIEP_REPORT_TIME_LIMIT = 600
+    settings.FIEP_REPORT_STALE_SECONDS = 660
     now = timezone.now()
     lost = _run(staff, ReportStatus.RUNNING, started_at=now - datetime.timedelta(seconds=661))
-    busy = _run(staff, ReportStatus.RUNNING, started_at=now - datetime.timedelta(seconds=600))
+    busy = _run(staff, ReportStatus.RUNNING, started_at=now - datetime.timedelta(seconds=659))
     assert report_runs_sweep(now=now) == 1
     lost.refresh_from_db()
     busy.refresh_from_db()
