@@ -11,7 +11,8 @@ from fiep.models import Heartbeat, OutboxMessage, OutboxStatus
 from fiep.services import heartbeat_record
 from fiep.tasks import heartbeat
 
-pytestmark = pytest.mark.django_db
+# /health/ reads the database in its own thread (PostgreSQL): the data must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
