@@ -208,3 +208,22 @@ def test_two_senders_at_once_claim_a_row_once():
     for t in threads:
         t.join()
     assert sum(c is not None for c in claims) == 1
+
+
+def test_undelivered_page_queries_do_not_grow_with_messages(staff_client):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def failed(n):
+        row = _message(n)
+        OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.FAILED)
+
+    failed(1)
+    with CaptureQueriesContext(db) as one:
+        assert staff_client.get(reverse("outbox-undelivered")).status_code == 200
+    for n in range(2, 8):
+        failed(n)
+    with CaptureQueriesContext(db) as many:
+        page = staff_client.get(reverse("outbox-undelivered")).content.decode()
+    assert page.count('name="message"') == 7
+    assert len(many) == len(one)
