@@ -2,10 +2,12 @@
 
 import logging
 import os
+import resource
 
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_process_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fiep.settings")
 
@@ -58,10 +60,6 @@ def _memory_ceiling(**kwargs):
     """Cap each worker child's address space (FIEP_WORKER_MEMORY_LIMIT_MB, 0 = none): a
     runaway report fails with MemoryError (the run is marked failed) instead of taking
     the machine's memory."""
-    import resource
-
-    from django.conf import settings
-
     limit_mb = getattr(settings, "FIEP_WORKER_MEMORY_LIMIT_MB", 0)
     if limit_mb > 0:
         limit = limit_mb * 1024 * 1024

@@ -5,6 +5,13 @@ import re
 import threading
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
 _local = threading.local()
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -110,9 +117,6 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.core.exceptions import BadRequest
-        from django.http import Http404
-
         if "\x00" in request.path:
             raise Http404
         if _has_nul(request.GET):
@@ -138,11 +142,6 @@ def database_unavailable(request):
     """The 503 page for "the database cannot be reached": rendered without the database
     (no context processors, no session, no user), in the visitor's language (cookie or
     Accept-Language), with Retry-After."""
-    from django.conf import settings
-    from django.http import HttpResponse
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(
         request
     )
@@ -167,8 +166,6 @@ def database_unavailable(request):
 
 def is_database_unavailable(exc):
     """True for the errors of an unreachable database (stopped, restarting, network)."""
-    from django.db import InterfaceError, OperationalError
-
     return isinstance(exc, (OperationalError, InterfaceError))
 
 

@@ -11,12 +11,14 @@ import os
 import socket
 import uuid
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .broker import enqueue
 from .models import (
     AccessAction,
     AccessLog,
@@ -274,7 +276,5 @@ def outbox_enqueue(*, message_id):
     """Queue ``fiep.outbox_send`` for one row (called after commit). With the broker
     unreachable this raises after the broker timeouts (about 2 s); callers register it
     with ``on_commit(..., robust=True)``: the row is stored, the sweeper sends it."""
-    from .broker import enqueue
-    from .tasks import outbox_send
-
-    enqueue(outbox_send, message_id)
+    # By name: task modules are leaves.
+    enqueue(current_app.tasks["fiep.outbox_send"], message_id)

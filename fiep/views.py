@@ -12,13 +12,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Min
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import ratelimit
 from .middleware import database_unavailable, is_database_unavailable
+from .models import Heartbeat, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +94,7 @@ def _age(moment, now):
 
 def _database_facts():
     """Database status and what the database knows of the other parts (one thread)."""
-    from django.db import connection as db
-    from django.db.models import Min
-    from django.utils import timezone
-
-    from .models import Heartbeat, OutboxMessage, OutboxStatus
-
+    db = connection
     try:
         with db.cursor() as cursor:
             cursor.execute("SELECT 1")

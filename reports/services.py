@@ -4,12 +4,15 @@ import datetime
 import logging
 import time
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from fiep.broker import enqueue_with_options
 
 from . import metrics
 from .exports import export_csv, export_json
@@ -53,13 +56,12 @@ def report_run_enqueue(*, run_id):
     """Queue ``reports.report_generate`` for a run, with its time limits
     (FIEP_REPORT_TIME_LIMIT; the soft limit 30 s earlier lets the run record why it
     failed). Raises when the broker is unreachable: call it after commit, robustly."""
-    from fiep.broker import enqueue_with_options
-
-    from .tasks import report_generate
-
     limit = settings.FIEP_REPORT_TIME_LIMIT
     return enqueue_with_options(
-        report_generate, (run_id,), time_limit=limit, soft_time_limit=max(limit - 30, 1)
+        current_app.tasks["reports.report_generate"],  # by name: task modules are leaves
+        (run_id,),
+        time_limit=limit,
+        soft_time_limit=max(limit - 30, 1),
     )
 
 
