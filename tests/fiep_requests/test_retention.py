@@ -398,7 +398,7 @@ def test_purged_case_page_and_old_status_link(client, staff_client):
     content = staff_client.get(reverse("fiep_requests:case", args=[case.reference])).content
     text = content.decode()
     assert MARK not in text
-    assert "E-mail “request_approved” to — (failed)" in text
+    assert "E-mail “request_approved” to — (cancelled)" in text
     assert client.get(old_status_url).status_code == 404
 
 
