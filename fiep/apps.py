@@ -12,6 +12,7 @@ class FiepConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from . import tasks  # noqa: F401  (registers the tasks queued by name)
         from .tokens import TokenConverter
 
         # ``<token:…>`` in every app's urls: malformed private-link tokens answer 404
