@@ -7,12 +7,12 @@ import time
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from fiep.broker import enqueue_with_options
+from fiep.exceptions import ServiceError
 
 from . import metrics
 from .exports import export_csv, export_json
@@ -44,7 +44,7 @@ def report_run_request(*, requested_by, start, end, fmt=ReportFormat.PDF):
     """
     problem = period_problem(start, end)
     if problem:
-        raise ValidationError(problem)
+        raise ServiceError(problem)
     with transaction.atomic():
         run = ReportRun.objects.create(requested_by=requested_by, start=start, end=end, format=fmt)
 

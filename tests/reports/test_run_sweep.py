@@ -4,10 +4,10 @@ and the page offers "Try again"; periods are bounded."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from fiep.exceptions import ServiceError
 from fiep.schoolyear import current_school_year
 from reports.forms import period_problem
 from reports.models import ReportRun, ReportStatus
@@ -76,7 +76,7 @@ def test_period_is_bounded():
 
 
 def test_run_request_refuses_the_whole_calendar(staff, staff_client):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         report_run_request(
             requested_by=staff, start=datetime.date(1, 1, 1), end=datetime.date(9999, 12, 31)
         )
