@@ -14,6 +14,7 @@ import uuid
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -158,8 +159,6 @@ def outbox_claim(*, message_id, worker=None):
 
 
 def _email_of(message):
-    from django.core.mail import EmailMultiAlternatives
-
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
