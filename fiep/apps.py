@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
+
+from fiep.signals import staff_home_panels
+from fiep.tokens import TokenConverter
 
 
 class FiepConfig(AppConfig):
@@ -10,11 +14,13 @@ class FiepConfig(AppConfig):
     verbose_name = _("FIEP Office core")
 
     def ready(self):
-        from django.urls import register_converter
+        # Models and permissions the panels use need the app registry.
+        from . import (  # noqa: PLC0415 - app registry
+            panels,
+            tasks,  # noqa: F401  (registers the task notify queues by name)
+        )
 
-        from . import tasks  # noqa: F401  (registers the tasks queued by name)
-        from .tokens import TokenConverter
-
+        staff_home_panels.connect_ordered(panels.staff_panels, order=90, dispatch_uid="fiep")
         # ``<token:…>`` in every app's urls: malformed private-link tokens answer 404
         # before any view or query runs.
         register_converter(TokenConverter, "token")

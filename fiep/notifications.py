@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import Language, OutboxMessage
+from .services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,5 @@ def notify(
 
 
 def _queue_send(message_id):
-    from .services import outbox_enqueue
-
+    # Through the broker guard: a broker that just failed is skipped (the sweeper sends).
     outbox_enqueue(message_id=message_id)

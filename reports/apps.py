@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+
 
 class ReportsConfig(AppConfig):
     """Program metrics, dashboard, PDF and exports, dispute statistics, history import."""
@@ -10,4 +12,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the tasks queued by name)
+        # Models and permissions the panels use need the app registry.
+        from . import (  # noqa: PLC0415 - app registry
+            panels,
+            tasks,  # noqa: F401  (registers the task services queue by name)
+        )
+
+        staff_home_panels.connect_ordered(panels.staff_panels, order=50, dispatch_uid="reports")

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def render_report(report, fmt):
     """``(filename, mimetype, bytes)`` of ``report`` in ``fmt`` (pdf, json or csv)."""
     if fmt == ReportFormat.PDF:
-        from .pdf import export_pdf  # WeasyPrint loads only when a PDF is made
+        from .pdf import export_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
         return export_pdf(report)
     if fmt == ReportFormat.JSON:
