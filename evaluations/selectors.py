@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fiep.schoolyear import SchoolYear, school_year_of
+from fiep.tokens import is_wellformed
 from meetings.models import Meeting, MeetingStatus
 from meetings.selectors import visible_meetings
 
@@ -44,13 +45,13 @@ from .models import (
 
 def invitation_for_token(token):
     """The invitation behind a survey link, or None."""
-    if not token or len(token) > 64:
+    if not is_wellformed(token):
         return None
     return EvaluationInvitation.objects.select_related("meeting").filter(token=token).first()
 
 
 def self_evaluation_for_token(token):
-    if not token or len(token) > 64:
+    if not is_wellformed(token):
         return None
     return (
         FacilitatorSelfEvaluation.objects.select_related("meeting__request")
@@ -60,7 +61,7 @@ def self_evaluation_for_token(token):
 
 
 def follow_up_for_token(token):
-    if not token or len(token) > 64:
+    if not is_wellformed(token):
         return None
     return FollowUp.objects.select_related("meeting").filter(token=token).first()
 

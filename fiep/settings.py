@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fiep.middleware.RequestIdMiddleware",
     "fiep.middleware.PrivateLinkReferrerMiddleware",
+    "fiep.middleware.HostileInputMiddleware",
+    "fiep.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -324,12 +326,20 @@ FORM_RENDERER = "fiep.forms.renderers.FormRenderer"
 # E-mail: printed to the console unless EMAIL_URL says otherwise (smtp://user:pw@host:587).
 EMAIL_CONFIG = _value("EMAIL_URL", env.email_url, "consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP server may take to answer before the try fails (and is retried later):
+# a slow server must not hold the worker's slots.
+EMAIL_TIMEOUT = _value("EMAIL_TIMEOUT", env.int, 10)
 DEFAULT_FROM_EMAIL = _value("DEFAULT_FROM_EMAIL", env.str, "FIEP Office <fiep@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = _value("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 
 # Caches: local memory by default; a Redis URL makes it shared. Nothing depends on it.
 CACHES = {"default": _value("CACHE_URL", env.cache_url, "locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A hung Redis must cost a page at most half a second (the rate limiter fails open).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    )
 
 # Celery: with no broker configured every task runs eagerly in the calling process.
 _broker_url = _value("CELERY_BROKER_URL", env.str, "")
@@ -347,13 +357,55 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# kombu's Redis transport waits forever by default; a dead broker must fail fast.
+# kombu's Redis transport waits forever by default; a dead or hung broker must cost a
+# submit at most about 2 s with the cache's 0.5 s (the outbox row is stored first; the
+# sweeper sends it later).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 5,
-    "socket_connect_timeout": 5,
-    "max_retries": 2,
+    "socket_timeout": 1.5,
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
     "visibility_timeout": 3600,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# One try per publish: a failed enqueue is re-driven by the sweepers, not retried inline.
+CELERY_TASK_PUBLISH_RETRY = False
+# The result backend (if one is configured) gets the same bounds.
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 1}
+# A worker child that grew past this (KiB) is replaced after its task; the hard ceiling
+# per child is FIEP_WORKER_MEMORY_LIMIT_MB (fiep/celery.py).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1024 * 1024
+# After the publish failed, skip the broker for this many seconds in this process.
+FIEP_BROKER_BACKOFF_SECONDS = _value("FIEP_BROKER_BACKOFF_SECONDS", env.int, 30)
+FIEP_WORKER_MEMORY_LIMIT_MB = _value("FIEP_WORKER_MEMORY_LIMIT_MB", env.int, 2048)
+
+# The outbox: a claim on a message lasts this long (longer than any SMTP conversation);
+# the sweeper runs this often; failed tries wait these many seconds before the next one
+# (12 tries over 24.3 hours by default, then "not delivered" on the staff home).
+FIEP_OUTBOX_LEASE_SECONDS = _value("FIEP_OUTBOX_LEASE_SECONDS", env.int, 300)
+FIEP_OUTBOX_SWEEP_SECONDS = _value("FIEP_OUTBOX_SWEEP_SECONDS", env.int, 60)
+FIEP_OUTBOX_RETRY_DELAYS = [
+    int(d)
+    for d in _value(
+        "FIEP_OUTBOX_RETRY_DELAYS",
+        env.list,
+        ["60", "120", "300", "600", "1200", "2400", "3600", "7200", "14400", "28800", "28800"],
+    )
+]
+# The worker's heartbeat (a beat task) runs this often; /health/ calls it stale at 3×.
+FIEP_HEARTBEAT_SECONDS = _value("FIEP_HEARTBEAT_SECONDS", env.int, 30)
+# /health/ answers within this many seconds whatever hangs.
+FIEP_HEALTH_DEADLINE_SECONDS = _value("FIEP_HEALTH_DEADLINE_SECONDS", env.float, 3.0)
+# Report runs: the task's time limit; a run still "queued" after FIEP_REPORT_QUEUE_TIMEOUT
+# seconds or "running" for FIEP_REPORT_STALE_SECONDS (the time limit + 60 s: its worker
+# died) is marked failed by the sweeper.
+FIEP_REPORT_TIME_LIMIT = _value("FIEP_REPORT_TIME_LIMIT", env.int, 600)
+FIEP_REPORT_QUEUE_TIMEOUT = _value("FIEP_REPORT_QUEUE_TIMEOUT", env.int, 1800)
+FIEP_REPORT_STALE_SECONDS = _value(
+    "FIEP_REPORT_STALE_SECONDS", env.int, FIEP_REPORT_TIME_LIMIT + 60
+)
+FIEP_REPORT_SWEEP_SECONDS = _value("FIEP_REPORT_SWEEP_SECONDS", env.int, 60)
 CELERY_TIMEZONE = TIME_ZONE
 
 # The state program. Everything a state would change is here or in admin-editable records.

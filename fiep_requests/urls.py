@@ -7,8 +7,8 @@ app_name = "fiep_requests"
 urlpatterns = [
     path("new/", public.request_new, name="new"),
     path("new/received/", public.request_submitted, name="submitted"),
-    path("status/<str:token>/", public.request_status, name="status"),
-    path("consent/<str:token>/", public.consent, name="consent"),
+    path("status/<token:token>/", public.request_status, name="status"),
+    path("consent/<token:token>/", public.consent, name="consent"),
     path("materials/", materials.materials, name="materials"),
     path("materials/procedures/", materials.procedures, name="procedures"),
     path(

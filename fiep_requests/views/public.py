@@ -1,6 +1,7 @@
 """Pages for the people asking, without login: the form, the status and consent pages."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from fiep import ratelimit
 from fiep.calls import call_service
 from fiep.services import access_log_record, client_ip
+from fiep.tokens import is_wellformed
 
 from .. import services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
@@ -89,6 +91,8 @@ def _withdrawable(case):
 @require_http_methods(["GET", "POST"])
 def request_status(request, token):
     """The requester's private page: status, history, and withdrawing (POST)."""
+    if not is_wellformed(token):
+        raise Http404
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
     _speak(request, services.requester_parties(case)[0]["stored_language"])
@@ -117,6 +121,8 @@ def request_status(request, token):
 @require_http_methods(["GET", "POST"])
 def consent(request, token):
     """The other party's page: agree or decline, in their language."""
+    if not is_wellformed(token):
+        raise Http404
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, consent_token=token, imported=False)
     # The page names the student to whoever holds the link: keep a record of each view.

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fiep.ratelimit import rate_limit
+from fiep.tokens import is_wellformed
 
 from .. import services
 from ..clock import local_today, local_zone
@@ -110,6 +111,8 @@ def feed(request, token):
 
     Every request counts against a per-address hourly limit (429 over it), so tokens
     cannot be guessed at speed; the limit fails open when the cache is down."""
+    if not is_wellformed(token):
+        raise Http404
     feed_row = CalendarFeed.objects.select_related("facilitator").filter(token=token).first()
     if feed_row is None:
         raise Http404

@@ -133,6 +133,7 @@ MATRIX = {
     "access-log": Entry("GET", ADMIN_ONLY),
     "access-record-print": Entry("GET", STAFF_ONLY, query="?case={w.scheduled.request.reference}"),
     "people-with-access": Entry("GET", STAFF_ONLY),
+    "outbox-undelivered": Entry("GET", STAFF_ONLY),
     "login": Entry("GET", PUBLIC),
     "mfa-verify": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
     # Without a set-up link (or a verified session) the page only explains how to get one.
