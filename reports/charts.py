@@ -89,8 +89,9 @@ def _single(name, title, labels, values, percent=False, kind=pygal.Bar):
 
 
 def trend_charts(report):
-    """The dashboard's and the PDF's charts for the report's school years."""
-    years = report.by_school_year
+    """The dashboard's and the PDF's charts: the report's school years and the earlier
+    ones on record (``report.trend``)."""
+    years = report.trend
     labels = [y["school_year"] for y in years]
     charts = [
         _single("meetings", _("Meetings held"), labels, [y["meetings_held"] for y in years]),

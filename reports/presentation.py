@@ -30,6 +30,19 @@ def cell_text(value):
     return str(value)
 
 
+def change_text(change):
+    """A year-over-year change (``reports.metrics.values.change``): ``+5 (+20%)``,
+    ``-20 (-17%)``, ``0 (0%)``, or ``—`` without both years (or from zero: ``+5``)."""
+    if not change:
+        return DASH
+    difference = change["difference"]
+    sign = "+" if difference > 0 else ""
+    percent = change["rate"].percent
+    if percent is None:
+        return f"{sign}{difference}"
+    return f"{sign}{difference} ({sign}{percent}%)"
+
+
 def number_text(value):
     if value is None:
         return DASH

@@ -16,8 +16,17 @@ from .models import ReportFormat, ReportRun, ReportStatus
 logger = logging.getLogger(__name__)
 
 
+#: The one-page spotlight PDF (``reports.spotlight``), made on demand, not archived.
+SPOTLIGHT = "spotlight"
+
+
 def render_report(report, fmt):
-    """``(filename, mimetype, bytes)`` of ``report`` in ``fmt`` (pdf, json or csv)."""
+    """``(filename, mimetype, bytes)`` of ``report`` in ``fmt`` (pdf, json, csv or
+    spotlight); PDFs are in the active language."""
+    if fmt == SPOTLIGHT:
+        from .spotlight import export_spotlight  # noqa: PLC0415  (WeasyPrint only for PDFs)
+
+        return export_spotlight(report)
     if fmt == ReportFormat.PDF:
         from .pdf import export_pdf  # WeasyPrint loads only when a PDF is made
 

@@ -1,7 +1,7 @@
 """The report: every figure for one period, from the figure families."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fiep.schoolyear import SchoolYear, school_years_between
 
@@ -9,7 +9,7 @@ from .breakdowns import breakdowns
 from .evaluations import evaluation_figures
 from .meetings import meeting_figures
 from .requesters import request_figures
-from .trends import school_year_trend
+from .trends import school_year_trends
 from .values import suppression_threshold
 
 
@@ -26,6 +26,14 @@ class Report:
     by_school_year: list
     breakdowns: dict
     threshold: int
+    #: Whole school years on record before the period (oldest first), for the trends.
+    earlier_years: list = field(default_factory=list)
+
+    @property
+    def trend(self):
+        """The earlier school years on record and the period's, oldest first, each with
+        its change from the year before (at most ``TREND_YEARS`` rows)."""
+        return self.earlier_years + self.by_school_year
 
     @property
     def school_year_labels(self):
@@ -46,6 +54,7 @@ def compute(start, end):
     if end < start:
         raise ValueError("the period ends before it starts")
     threshold = suppression_threshold()
+    earlier, by_school_year = school_year_trends(start, end)
     return Report(
         start=start,
         end=end,
@@ -53,9 +62,10 @@ def compute(start, end):
         requests=request_figures(start, end),
         meetings=meeting_figures(start, end),
         evaluations=evaluation_figures(start, end),
-        by_school_year=school_year_trend(start, end),
+        by_school_year=by_school_year,
         breakdowns=breakdowns(start, end, threshold),
         threshold=threshold,
+        earlier_years=earlier,
     )
 
 

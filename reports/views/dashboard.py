@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -14,6 +15,7 @@ from reports.exports import export_breakdown_csv, export_csv, export_json
 from reports.forms import PeriodForm, parse_period
 from reports.models import ReportRun
 from reports.pdf import report_context
+from reports.spotlight import export_spotlight
 
 
 def _require(request, permission):
@@ -70,3 +72,20 @@ def export(request, fmt):
             raise Http404
         return file_response(*export_breakdown_csv(report, breakdown))
     return file_response(*export_csv(report))
+
+
+@never_cache
+@login_required
+@require_GET
+def spotlight(request):
+    """The one-page spotlight PDF of the period in ``?start=&end=``, in ``?language=``
+    (English or Spanish; default the page's language)."""
+    _require(request, "reports.export_report")
+    period = parse_period(request.GET)
+    if period is None:
+        return HttpResponseBadRequest("start and end must be dates, start before end")
+    languages = [code for code, _name in settings.LANGUAGES]
+    language = request.GET.get("language") or request.LANGUAGE_CODE
+    if language not in languages:
+        raise Http404
+    return file_response(*export_spotlight(metrics.compute(*period), language))

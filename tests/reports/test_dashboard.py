@@ -99,7 +99,7 @@ def test_dashboard_charts_have_alt_text_and_data_tables(staff_client, history):
     response = staff_client.get(URL, {"school_year": "2016-2017"})
     html = response.content.decode()
     assert html.count('src="data:image/svg+xml;base64,') == 5
-    assert 'alt="Meetings held by school year. 2016-2017: 15."' in html
+    assert 'alt="Meetings held by school year. 2015-2016: 0; 2016-2017: 15."' in html
     assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]
 
 

@@ -95,3 +95,13 @@ def test_breakdown_csv(history):
     rows = list(csv.reader(io.StringIO(data.decode())))
     assert rows[0][:3] == ["key", "label", "meetings_held"]
     assert [r[1] for r in rows[1:]] == ["North", "South"]
+
+
+def test_json_lists_earlier_school_years_on_record_apart_from_the_period(history):
+    from reports.exports import report_document
+
+    document = report_document(metrics.compute(D(2016, 7, 1), D(2017, 6, 30)))
+    assert [r["school_year"] for r in document["by_school_year"]] == ["2016-2017"]
+    assert [r["school_year"] for r in document["earlier_school_years"]] == ["2015-2016"]
+    assert document["earlier_school_years"][0]["child_complaints"] == 120
+    assert validate_document(document) == []

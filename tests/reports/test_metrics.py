@@ -219,3 +219,52 @@ def test_requests_belong_to_the_year_they_were_received(db):
         "district": 0,
         "joint": 0,
     }
+
+
+def test_trend_adds_earlier_school_years_on_record_with_the_change(history):
+    report = year_2016()
+    assert [r["school_year"] for r in report.by_school_year] == ["2016-2017"]
+    # 2015-2016 is on record through its dispute statistics only
+    assert [r["school_year"] for r in report.trend] == ["2015-2016", "2016-2017"]
+    earlier, current = report.trend
+    assert earlier["meetings_held"] == 0
+    assert earlier["meetings_held_change"] is None
+    assert current["meetings_held_change"]["difference"] == 15
+    assert current["child_complaints_change"]["difference"] == -20
+    assert current["districts_change"]["difference"] == 2
+
+
+def test_earlier_years_count_whole_years_outside_the_period(history):
+    # the period starts on the day after the June 30 meeting: 2016-2017 is earlier for the
+    # part before the period, but a year of the period is never listed as earlier
+    report = metrics.compute(D(2017, 7, 1), D(2018, 6, 30))
+    assert [r["school_year"] for r in report.trend] == ["2015-2016", "2016-2017", "2017-2018"]
+    assert report.trend[1]["meetings_held"] == 15
+    assert report.trend[2]["meetings_held"] == 1
+    assert report.trend[2]["meetings_held_change"]["difference"] == -14
+
+
+def test_trend_shows_at_most_ten_school_years(db):
+    from tests import factories
+
+    for year in range(2000, 2017):
+        factories.DisputeStatisticsFactory(start_year=year, child_complaints=year - 1900)
+    trend = metrics.compute(D(2015, 7, 1), D(2017, 6, 30)).trend
+    assert len(trend) == 10
+    assert (trend[0]["school_year"], trend[-1]["school_year"]) == ("2007-2008", "2016-2017")
+    assert trend[0]["child_complaints_change"] is None
+    assert trend[1]["child_complaints_change"]["difference"] == 1
+
+
+def test_trend_leaves_out_empty_years_before_the_first_on_record(db):
+    from tests import factories
+
+    factories.DisputeStatisticsFactory(start_year=2012)
+    trend = metrics.compute(D(2016, 7, 1), D(2017, 6, 30)).trend
+    assert [r["school_year"] for r in trend] == [
+        "2012-2013",
+        "2013-2014",
+        "2014-2015",
+        "2015-2016",
+        "2016-2017",
+    ]
