@@ -8,6 +8,7 @@ from django.db.models import CharField, Count, F
 from django.db.models import Value as V
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from evaluations.models import Satisfaction
 from meetings.models import ParticipantRole
@@ -51,6 +52,10 @@ RATE_PARTS = {
 }
 
 
+#: The key of the row that groups the districts (facilitators) below the threshold.
+OTHER = "other"
+
+
 @dataclass
 class Breakdown:
     """One suppressed breakdown table: ``rows`` are dicts with ``key``, ``label`` and the
@@ -61,31 +66,69 @@ class Breakdown:
     key_label: str
     columns: list
     rows: list = field(default_factory=list)
+    #: ``n`` → the label of the row grouping the rows below the threshold, or None to
+    #: keep every row (then small cells are only suppressed).
+    group_small: object = None
 
     @property
     def column_labels(self):
         return [(c, COLUMN_LABELS[c]) for c in self.columns]
 
 
-def suppressed(row, columns, threshold):
-    """THE suppression rule, in one place: a count below the threshold becomes
-    :class:`Suppressed`, and a rate computed from a suppressed count is suppressed."""
-    out = {"key": row["key"], "label": row["label"]}
-    for column in columns:
-        if column in RATE_PARTS:
+def count_columns(columns):
+    return [c for c in columns if c not in RATE_PARTS]
+
+
+def suppressed(rows, columns, threshold):
+    """THE suppression rule, in one place, applied to a whole breakdown table:
+
+    1. a count below the threshold becomes :class:`Suppressed` (primary suppression);
+    2. complementary suppression: every count column adds up to a published statewide
+       total, so a column with exactly one suppressed cell would give it away
+       (total − the shown cells); then its smallest shown cell is suppressed too;
+    3. a rate computed from a suppressed count is suppressed;
+    4. a row whose every count is suppressed is left out (it would only print ``<10``).
+    """
+    counts = count_columns(columns)
+    hidden = {(i, c) for i, row in enumerate(rows) for c in counts if row[c] < threshold}
+    for column in counts:
+        in_column = [i for i in range(len(rows)) if (i, column) in hidden]
+        shown = [i for i in range(len(rows)) if (i, column) not in hidden]
+        if len(in_column) == 1 and shown:
+            hidden.add((min(shown, key=lambda i: (rows[i][column], i)), column))
+    table = []
+    for i, row in enumerate(rows):
+        if all((i, c) in hidden for c in counts):
             continue
-        value = row[column]
-        out[column] = Suppressed(threshold) if value < threshold else value
-    for column in columns:
-        if column not in RATE_PARTS:
-            continue
-        numerator, denominator = RATE_PARTS[column]
-        hidden = isinstance(out[numerator], Suppressed) or isinstance(out[denominator], Suppressed)
-        if hidden:
-            out[column] = Rate(None, None, suppressed=True)
-        else:
-            out[column] = Rate(row[numerator], row[denominator])
-    return out
+        out = {"key": row["key"], "label": row["label"]}
+        for column in columns:
+            if column in RATE_PARTS:
+                numerator, denominator = RATE_PARTS[column]
+                if (i, numerator) in hidden or (i, denominator) in hidden:
+                    out[column] = Rate(None, None, suppressed=True)
+                else:
+                    out[column] = Rate(row[numerator], row[denominator])
+            else:
+                out[column] = Suppressed(threshold) if (i, column) in hidden else row[column]
+        table.append(out)
+    return table
+
+
+def grouped_small(rows, columns, threshold, label_of):
+    """The rows whose meetings held and evaluations completed are both below the threshold,
+    when there are two or more, merged into one last row labelled ``label_of(n)`` ("37
+    other districts"); the others unchanged. The merged row is suppressed like any other."""
+    small = [
+        r
+        for r in rows
+        if r.get("meetings_held", 0) < threshold and r.get("evaluations_completed", 0) < threshold
+    ]
+    if len(small) < 2:  # "1 other district" would hide nothing more than suppression does
+        return rows
+    other = {"key": OTHER, "label": label_of(len(small))}
+    for column in count_columns(columns):
+        other[column] = sum(r[column] for r in small)
+    return [r for r in rows if not any(r is s for s in small)] + [other]
 
 
 # --- grouping: one query over meetings and one over evaluations per breakdown -----------
@@ -164,7 +207,16 @@ def by_district(start, end):
     )
     for row in rows:
         row["label"] = f"{row['label']} ({row['key']})"
-    return Breakdown("district", _("By district"), _("District"), BOTH_COLUMNS, rows)
+    return Breakdown(
+        "district",
+        _("By district"),
+        _("District"),
+        BOTH_COLUMNS,
+        rows,
+        group_small=lambda n: (
+            ngettext_lazy("%(n)s other district", "%(n)s other districts", "n") % {"n": n}
+        ),
+    )
 
 
 def by_facilitator(start, end):
@@ -179,7 +231,16 @@ def by_facilitator(start, end):
         )
 
     rows = _by_path(start, end, "facilitator_id", full_name)
-    return Breakdown("facilitator", _("By facilitator"), _("Facilitator"), BOTH_COLUMNS, rows)
+    return Breakdown(
+        "facilitator",
+        _("By facilitator"),
+        _("Facilitator"),
+        BOTH_COLUMNS,
+        rows,
+        group_small=lambda n: (
+            ngettext_lazy("%(n)s other facilitator", "%(n)s other facilitators", "n") % {"n": n}
+        ),
+    )
 
 
 def by_requester(start, end):
@@ -240,10 +301,13 @@ BREAKDOWNS = [by_region, by_district, by_facilitator, by_requester, by_role]
 
 
 def breakdowns(start, end, threshold):
-    """Every breakdown, suppressed, by name (9 queries)."""
+    """Every breakdown, region first, suppressed, by name (9 queries)."""
     result = {}
     for build in BREAKDOWNS:
         breakdown = build(start, end)
-        breakdown.rows = [suppressed(r, breakdown.columns, threshold) for r in breakdown.rows]
+        rows = breakdown.rows
+        if breakdown.group_small:
+            rows = grouped_small(rows, breakdown.columns, threshold, breakdown.group_small)
+        breakdown.rows = suppressed(rows, breakdown.columns, threshold)
         result[breakdown.name] = breakdown
     return result

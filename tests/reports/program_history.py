@@ -24,7 +24,12 @@ D = datetime.date
 def build_program_history():
     region = Region.objects.create(name="Statewide")
     districts = District.objects.bulk_create(
-        District(code=f"{100 + i:03d}-001", name=f"District {i}", region=region) for i in range(61)
+        District(
+            code=f"{100 + i:03d}-001",
+            name=f"Example County R-{i} Consolidated School District",
+            region=region,
+        )
+        for i in range(61)
     )
     facilitator = Facilitator.objects.create(
         email="seed@example.org", first_name="Sam", last_name="Seed"

@@ -53,11 +53,12 @@ def test_dashboard_school_year_headlines_with_counts(staff_client, history):
     assert "Districts holding FIEPs 2" in text
 
 
-def test_dashboard_suppresses_small_breakdown_cells(staff_client, history):
+def test_dashboard_suppresses_small_breakdown_cells(staff_client, history, settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 3
     response = staff_client.get(URL, {"school_year": "2016-2017"})
     html = response.content.decode()
     row = re.search(r"Beta R-II \(200-001\)</th>(.*?)</tr>", html, re.S)[1]
-    assert "&lt;10" in row
+    assert "&lt;3" in row
     assert "12" in re.search(r"Alpha R-I \(100-001\)</th>(.*?)</tr>", html, re.S)[1]
 
 
@@ -137,3 +138,17 @@ def test_dashboard_and_pdf_embed_the_same_svg(staff_client, history):
     for chart in charts:
         assert chart.data_uri in html
         assert chart.data_uri in pdf_html
+
+
+def test_dashboard_shows_the_overview_first_and_breakdowns_in_sections_to_open(
+    staff_client, history
+):
+    html = staff_client.get(URL, {"school_year": "2016-2017"}).content.decode()
+    headline, trends = html.index('id="headline-heading"'), html.index('id="trends-heading"')
+    first_details = html.index("<details")
+    assert headline < trends < first_details
+    for name in ["region", "district", "facilitator", "requester", "role"]:
+        opening = re.search(rf'<details class="mb-3" id="breakdown-{name}">\s*<summary', html)
+        assert opening, name
+    assert html.index('id="breakdown-region"') < html.index('id="breakdown-district"')
+    assert "<details open" not in html
