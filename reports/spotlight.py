@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .charts import trend_charts
 from .metrics.values import change
+from .models import SpotlightSentence, SpotlightWording
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "spotlight.css"
 #: The trend charts the spotlight shows, in order.
@@ -44,91 +45,88 @@ def _trend_rows(report):
     return report.earlier_years[-1:] + report.by_school_year
 
 
-def spotlight_sentences(report):
-    """The headline sentences, in the active language; a sentence whose figures are
-    missing (no meetings, no evaluations, no statistics) is left out."""
+def _sentence_values(report):
+    """``{sentence: (built-in wording, figures)}`` for the sentences whose figures exist."""
     m, e = report.meetings, report.evaluations
-    sentences = []
+    found = {}
     consensus = m["consensus_rate"]
     if consensus.percent is not None:
-        sentences.append(
-            Sentence(
-                "consensus",
-                _(
-                    "IEP teams reached consensus on some to all issues in %(consensus)s out "
-                    "of %(recorded)s facilitated IEP team meetings (%(percent)s%%)."
-                )
-                % {
-                    "consensus": m["consensus"],
-                    "recorded": m["outcome_recorded"],
-                    "percent": consensus.percent,
-                },
-            )
+        found[SpotlightSentence.CONSENSUS] = (
+            _(
+                "IEP teams reached consensus on some to all issues in %(consensus)s out "
+                "of %(recorded)s facilitated IEP team meetings (%(percent)s%%)."
+            ),
+            {
+                "consensus": m["consensus"],
+                "recorded": m["outcome_recorded"],
+                "percent": consensus.percent,
+            },
         )
     if e["very_satisfied_rate"].percent is not None:
-        sentences.append(
-            Sentence(
-                "very_satisfied",
-                _(
-                    "Based on %(completed)s completed participant evaluations, %(percent)s%% "
-                    "of participants were very satisfied with their facilitated IEP meeting."
-                )
-                % {"completed": e["completed"], "percent": e["very_satisfied_rate"].percent},
-            )
+        found[SpotlightSentence.VERY_SATISFIED] = (
+            _(
+                "Based on %(completed)s completed participant evaluations, %(percent)s%% "
+                "of participants were very satisfied with their facilitated IEP meeting."
+            ),
+            {"completed": e["completed"], "percent": e["very_satisfied_rate"].percent},
         )
     if e["recommend_rate"].percent is not None:
-        sentences.append(
-            Sentence(
-                "recommend",
-                _("%(percent)s%% of participants would recommend a facilitated IEP meeting.")
-                % {"percent": e["recommend_rate"].percent},
-            )
+        found[SpotlightSentence.RECOMMEND] = (
+            _("%(percent)s%% of participants would recommend a facilitated IEP meeting."),
+            {"percent": e["recommend_rate"].percent},
         )
     rows = _trend_rows(report)
     districts = _first_and_last([r for r in rows if r["meetings_held"]], "districts")
     if districts:
         first, last = districts
-        sentences.append(
-            Sentence(
-                "districts",
-                _(
-                    "School districts holding FIEPs went from %(first)s in %(first_year)s to "
-                    "%(last)s in %(last_year)s (%(change)s)."
-                )
-                % {
-                    "first": first["districts"],
-                    "first_year": first["school_year"],
-                    "last": last["districts"],
-                    "last_year": last["school_year"],
-                    "change": _change_between(first["districts"], last["districts"]),
-                },
-            )
+        found[SpotlightSentence.DISTRICTS] = (
+            _(
+                "School districts holding FIEPs went from %(first)s in %(first_year)s to "
+                "%(last)s in %(last_year)s (%(change)s)."
+            ),
+            {
+                "first": first["districts"],
+                "first_year": first["school_year"],
+                "last": last["districts"],
+                "last_year": last["school_year"],
+                "change": _change_between(first["districts"], last["districts"]),
+            },
         )
     complaints = _first_and_last(rows, "child_complaints")
     if complaints:
         first, last = complaints
-        sentences.append(
-            Sentence(
-                "complaints",
-                _(
-                    "Child complaints went from %(first)s in %(first_year)s to %(last)s in "
-                    "%(last_year)s (%(change)s), and allegations from %(first_allegations)s "
-                    "to %(last_allegations)s (%(allegations_change)s)."
-                )
-                % {
-                    "first": first["child_complaints"],
-                    "first_year": first["school_year"],
-                    "last": last["child_complaints"],
-                    "last_year": last["school_year"],
-                    "change": _change_between(first["child_complaints"], last["child_complaints"]),
-                    "first_allegations": first["allegations"],
-                    "last_allegations": last["allegations"],
-                    "allegations_change": _change_between(
-                        first["allegations"], last["allegations"]
-                    ),
-                },
-            )
+        found[SpotlightSentence.COMPLAINTS] = (
+            _(
+                "Child complaints went from %(first)s in %(first_year)s to %(last)s in "
+                "%(last_year)s (%(change)s), and allegations from %(first_allegations)s "
+                "to %(last_allegations)s (%(allegations_change)s)."
+            ),
+            {
+                "first": first["child_complaints"],
+                "first_year": first["school_year"],
+                "last": last["child_complaints"],
+                "last_year": last["school_year"],
+                "change": _change_between(first["child_complaints"], last["child_complaints"]),
+                "first_allegations": first["allegations"],
+                "last_allegations": last["allegations"],
+                "allegations_change": _change_between(first["allegations"], last["allegations"]),
+            },
         )
+    return found
+
+
+def spotlight_sentences(report):
+    """The headline sentences in the active language: an administrator's wording for that
+    language (``SpotlightWording``) where there is one, else the built-in one. A sentence
+    whose figures are missing (no meetings, no evaluations, no statistics) is left out
+    (1 query)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    wordings = {w.sentence: w for w in SpotlightWording.objects.filter(language=language[:2])}
+    sentences = []
+    for name, (built_in, values) in _sentence_values(report).items():
+        wording = wordings.get(name)
+        text = wording.render(values) if wording else built_in % values
+        sentences.append(Sentence(str(name), text))
     return sentences
 
 

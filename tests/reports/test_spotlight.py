@@ -148,3 +148,59 @@ def test_spotlight_refuses_unknown_language_and_facilitators(client, staff_clien
 
     client.force_login(factories.UserFactory(role=Role.FACILITATOR))
     assert client.get(url, {**params, "language": "en"}).status_code == 403
+
+
+def test_administrators_wording_is_used_for_its_language_only(program_history):
+    from reports.models import SpotlightWording
+
+    SpotlightWording.objects.create(
+        sentence="consensus",
+        language="es",
+        text="Consenso en {consensus} de {recorded} reuniones ({percent} %).",
+    )
+    report = metrics.compute(*STATEWIDE)
+    with translation.override("es"):
+        spanish = {s.name: s.text for s in spotlight_sentences(report)}
+    with translation.override("en"):
+        english = {s.name: s.text for s in spotlight_sentences(report)}
+    assert spanish["consensus"] == "Consenso en 83 de 86 reuniones (97 %)."
+    assert spanish["recommend"].startswith("El 90 %")  # built-in wording for the others
+    assert english["consensus"].startswith("IEP teams reached consensus")
+    assert "Consenso en 83 de 86 reuniones (97 %)." in pdf_text(export_spotlight(report, "es")[2])
+
+
+def test_wording_with_an_unknown_placeholder_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from reports.models import SpotlightWording
+
+    wording = SpotlightWording(
+        sentence="recommend", language="en", text="{percent}% recommend; {consensus} agreed"
+    )
+    with pytest.raises(ValidationError, match=r"\{consensus\}"):
+        wording.clean()
+    wording.text = "{percent}% would recommend it."
+    wording.clean()  # the near miss: a known placeholder passes
+
+
+def test_wording_cannot_reach_python_formatting(program_history):
+    from reports.models import SpotlightWording
+
+    wording = SpotlightWording(sentence="recommend", language="en", text="{percent.__class__}")
+    assert wording.render({"percent": 90}) == "{percent.__class__}"
+
+
+def test_administrator_rewords_a_sentence_in_the_admin(client):
+    from fiep.models import Role
+    from reports.models import SpotlightWording
+    from tests import factories
+
+    client.force_login(
+        factories.UserFactory(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+    )
+    url = reverse("admin:reports_spotlightwording_add")
+    refused = client.post(url, {"sentence": "recommend", "language": "es", "text": "{bogus}"})
+    assert refused.status_code == 200
+    assert not SpotlightWording.objects.exists()
+    client.post(url, {"sentence": "recommend", "language": "es", "text": "{percent} % sí."})
+    assert SpotlightWording.objects.get().text == "{percent} % sí."
