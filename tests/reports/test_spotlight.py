@@ -129,10 +129,13 @@ def test_dashboard_spotlight_button_downloads_the_pdf(staff_client, program_hist
         reverse("reports:dashboard"),
         {"school_year": "custom", "start": "2016-07-01", "end": "2018-06-30"},
     )
-    link = reverse("reports:spotlight") + "?start=2016-07-01&amp;end=2018-06-30&amp;language=es"
+    link = (
+        reverse("reports:spotlight-download")
+        + "?start=2016-07-01&amp;end=2018-06-30&amp;language=es"
+    )
     assert link in dashboard.content.decode()
     response = staff_client.get(
-        reverse("reports:spotlight"),
+        reverse("reports:spotlight-download"),
         {"start": "2016-07-01", "end": "2018-06-30", "language": "es"},
     )
     assert response.status_code == 200
@@ -141,7 +144,7 @@ def test_dashboard_spotlight_button_downloads_the_pdf(staff_client, program_hist
 
 def test_spotlight_refuses_unknown_language_and_facilitators(client, staff_client):
     params = {"start": "2016-07-01", "end": "2018-06-30"}
-    url = reverse("reports:spotlight")
+    url = reverse("reports:spotlight-download")
     assert staff_client.get(url, {**params, "language": "fr"}).status_code == 404
     from fiep.models import Role
     from tests import factories
