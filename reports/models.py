@@ -60,6 +60,13 @@ class ReportRun(models.Model):
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     file = models.FileField(upload_to="reports/", blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("Printed after the cover of the PDF.")
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Printed at the end of the PDF."))
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -3,10 +3,11 @@
 import logging
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import metrics
@@ -20,9 +21,10 @@ logger = logging.getLogger(__name__)
 SPOTLIGHT = "spotlight"
 
 
-def render_report(report, fmt):
+def render_report(report, fmt, *, introduction="", notes=""):
     """``(filename, mimetype, bytes)`` of ``report`` in ``fmt`` (pdf, json, csv or
-    spotlight); PDFs are in the active language."""
+    spotlight); PDFs are in the active language, the annual PDF with an administrator's
+    ``introduction`` and ``notes``."""
     if fmt == SPOTLIGHT:
         from .spotlight import export_spotlight  # noqa: PLC0415  (WeasyPrint only for PDFs)
 
@@ -30,7 +32,7 @@ def render_report(report, fmt):
     if fmt == ReportFormat.PDF:
         from .pdf import export_pdf  # WeasyPrint loads only when a PDF is made
 
-        return export_pdf(report)
+        return export_pdf(report, introduction=introduction, notes=notes)
     if fmt == ReportFormat.JSON:
         return export_json(report)
     if fmt == ReportFormat.CSV:
@@ -38,8 +40,12 @@ def render_report(report, fmt):
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-def report_run_request(*, requested_by, start, end, fmt=ReportFormat.PDF):
-    """Queue a report for ``start``..``end``.
+def report_run_request(
+    *, requested_by, start, end, fmt=ReportFormat.PDF, language="", introduction="", notes=""
+):
+    """Queue a report for ``start``..``end``, in ``language`` (default: the site's), with
+    an ``introduction`` and ``notes`` stored on the run, so that the archived PDF can be
+    made again exactly.
 
     Side effects: creates a ReportRun (queued); after commit, enqueues the
     ``reports.report_generate`` task (robustly: a broker outage leaves the run queued,
@@ -48,7 +54,15 @@ def report_run_request(*, requested_by, start, end, fmt=ReportFormat.PDF):
     if end < start:
         raise ValidationError(_("The period ends before it starts."))
     with transaction.atomic():
-        run = ReportRun.objects.create(requested_by=requested_by, start=start, end=end, format=fmt)
+        run = ReportRun.objects.create(
+            requested_by=requested_by,
+            start=start,
+            end=end,
+            format=fmt,
+            language=language,
+            introduction=introduction,
+            notes=notes,
+        )
 
         def enqueue():
             from .tasks import report_generate
@@ -77,7 +91,10 @@ def report_run_generate(*, run_id):
     began = time.monotonic()
     try:
         report = metrics.compute(run.start, run.end)
-        filename, _mimetype, data = render_report(report, run.format)
+        with translation.override(run.language or settings.LANGUAGE_CODE):
+            filename, _mimetype, data = render_report(
+                report, run.format, introduction=run.introduction, notes=run.notes
+            )
     except Exception as exc:
         logger.exception("report run %s failed", run.pk)
         run.status = ReportStatus.FAILED

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -36,7 +37,17 @@ def run_create(request):
     fmt = request.POST.get("format", ReportFormat.PDF)
     if period is None or fmt not in ReportFormat.values:
         return HttpResponseBadRequest("start and end must be dates, start before end")
-    run = report_run_request(requested_by=request.user, start=period[0], end=period[1], fmt=fmt)
+    # An introduction and notes only from administrators; the PDF in the page's language.
+    annotate = request.user.has_perm("reports.annotate_report")
+    run = report_run_request(
+        requested_by=request.user,
+        start=period[0],
+        end=period[1],
+        fmt=fmt,
+        language=get_language() or "",
+        introduction=request.POST.get("introduction", "").strip() if annotate else "",
+        notes=request.POST.get("notes", "").strip() if annotate else "",
+    )
     messages.info(request, _("The report is being generated."))
     return redirect("reports:run", pk=run.pk)
 

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from fiep.models import Role
 from reports.models import ReportRun, ReportStatus
@@ -135,3 +136,55 @@ def test_report_generate_task_by_name(staff, history):
     assert run.status == ReportStatus.DONE
     assert b"meetings,held,15" in run.file.read()
     report_generate.delay(run.pk + 1000)  # a vanished run is logged and ignored
+
+
+def _run_pdf_text(client, run):
+    import io
+
+    from pypdf import PdfReader
+
+    download = client.get(reverse("reports:run-download", args=[run.pk]))
+    data = b"".join(download.streaming_content)
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_administrator_adds_an_introduction_and_notes_stored_with_the_run(
+    admin_client_, history, django_capture_on_commit_callbacks
+):
+    texts = {"introduction": "Prepared for the Joint Committee on Education.", "notes": "Draft"}
+    dashboard = admin_client_.get(reverse("reports:dashboard")).content.decode()
+    assert 'name="introduction"' in dashboard
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_.post(reverse("reports:run-create"), {**PERIOD, **texts})
+    run = ReportRun.objects.get()
+    assert (run.introduction, run.notes, run.language) == (texts["introduction"], "Draft", "en")
+    text = _run_pdf_text(admin_client_, run)
+    assert "Introduction Prepared for the Joint Committee on Education." in text
+    assert text.rstrip(" 0123456789/").endswith("Notes Draft")
+    # made again from the archived run: the same texts, in the run's language
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportStatus.FAILED)
+    with translation.override("es"):
+        report_run_generate(run_id=run.pk)
+    run.refresh_from_db()
+    assert "Introduction Prepared for the Joint Committee" in _run_pdf_text(admin_client_, run)
+
+
+def test_office_staff_cannot_add_an_introduction(
+    staff_client, history, django_capture_on_commit_callbacks
+):
+    assert (
+        'name="introduction"' not in staff_client.get(reverse("reports:dashboard")).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("reports:run-create"), {**PERIOD, "introduction": "Mine"})
+    run = ReportRun.objects.get()
+    assert run.introduction == ""
+    assert "Mine" not in _run_pdf_text(staff_client, run)
+
+
+def test_spanish_run_prints_in_spanish(staff_client, history, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("reports:run-create"), PERIOD, HTTP_ACCEPT_LANGUAGE="es")
+    run = ReportRun.objects.get()
+    assert run.language == "es"
+    assert "Definiciones" in _run_pdf_text(staff_client, run)
