@@ -57,6 +57,8 @@ class Headline:
     label: str
     value: str
     detail: str
+    #: The list of the records this figure counts, filtered the same way (staff only).
+    url: str = ""
 
 
 def _rate_detail(rate, of_what):

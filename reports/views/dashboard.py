@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,16 @@ def file_response(filename, mimetype, data):
     return response
 
 
+def _link_records(headlines, start, end):
+    """Point the headline counts at the lists of the records they count, filtered the
+    same way: requests received → the inbox filtered by the day they were received."""
+    inbox = reverse("fiep_requests:inbox")
+    period = urlencode({"received_after": start.isoformat(), "received_before": end.isoformat()})
+    for headline in headlines:
+        if headline.name == "requests_received":
+            headline.url = f"{inbox}?{period}"
+
+
 @never_cache
 @login_required
 @require_GET
@@ -43,6 +54,8 @@ def dashboard(request):
         report = metrics.compute(start, end)
         query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
         context.update(report_context(report))
+        if request.user.has_perm("fiep_requests.view_inbox"):
+            _link_records(context["headlines"], start, end)
         context.update(
             query=query,
             breakdown_names=list(report.breakdowns),

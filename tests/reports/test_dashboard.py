@@ -106,7 +106,7 @@ def test_dashboard_charts_have_alt_text_and_data_tables(staff_client, history):
 
 def test_dashboard_query_count_does_not_grow(staff_client, staff, query_guard):
     params = {"school_year": "custom", "start": "2016-07-01", "end": "2018-06-30"}
-    response = query_guard(29, lambda: staff_client.get(URL, params), add=bulk_history, many=301)
+    response = query_guard(31, lambda: staff_client.get(URL, params), add=bulk_history, many=301)
     assert response.context["report"].meetings["held"] == 301
 
 
@@ -152,3 +152,13 @@ def test_dashboard_shows_the_overview_first_and_breakdowns_in_sections_to_open(
         assert opening, name
     assert html.index('id="breakdown-region"') < html.index('id="breakdown-district"')
     assert "<details open" not in html
+
+
+def test_requests_received_links_to_the_records_it_counts(staff_client, history):
+    response = staff_client.get(URL, {"school_year": "2016-2017"})
+    html = response.content.decode()
+    link = re.search(r'href="(/[^"]*inbox/\?received_after=2016-07-01&amp;[^"]*)"', html)
+    assert link
+    inbox = staff_client.get(link[1].replace("&amp;", "&"))
+    headline = next(h for h in response.context["headlines"] if h.name == "requests_received")
+    assert inbox.context["page"].paginator.count == int(headline.value) == 18
