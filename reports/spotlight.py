@@ -20,7 +20,7 @@ from .models import SpotlightSentence, SpotlightWording
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "spotlight.css"
 #: The trend charts the spotlight shows, in order.
-CHARTS = ["districts", "consensus", "disputes"]
+CHARTS = ["districts", "meetings", "disputes"]
 
 
 @dataclass
