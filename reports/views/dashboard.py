@@ -3,8 +3,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,11 +16,6 @@ from reports.forms import PeriodForm, parse_period
 from reports.models import ReportRun
 from reports.pdf import report_context
 from reports.spotlight import export_spotlight
-
-
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def file_response(filename, mimetype, data):
@@ -43,8 +37,8 @@ def _link_records(headlines, start, end):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard(request):
-    _require(request, "reports.view_dashboard")
     form = PeriodForm(request.GET or None)
     if not request.GET:
         form = PeriodForm({"school_year": "all"})
@@ -67,10 +61,10 @@ def dashboard(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.export_report", raise_exception=True)
 def export(request, fmt):
     """JSON or CSV of the period in ``?start=&end=`` (CSV: one breakdown with
     ``?breakdown=NAME``). PDFs are made by a report run, not here."""
-    _require(request, "reports.export_report")
     if fmt not in ("json", "csv"):
         raise Http404
     period = parse_period(request.GET)
@@ -90,10 +84,10 @@ def export(request, fmt):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.export_report", raise_exception=True)
 def spotlight(request):
     """The one-page spotlight PDF of the period in ``?start=&end=``, in ``?language=``
     (English or Spanish; default the page's language)."""
-    _require(request, "reports.export_report")
     period = parse_period(request.GET)
     if period is None:
         return HttpResponseBadRequest("start and end must be dates, start before end")
