@@ -44,7 +44,7 @@ def render_pdf_html(report, context=None, *, introduction="", notes=""):
 def export_pdf(report, *, introduction="", notes=""):
     """``(filename, mimetype, bytes)`` of the PDF for ``report``, with an administrator's
     ``introduction`` (after the cover) and ``notes`` (at the end)."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     html = render_pdf_html(report, introduction=introduction, notes=notes)
     data = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(

@@ -3,6 +3,7 @@
 import logging
 import time
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -31,7 +32,7 @@ def render_report(report, fmt, *, introduction="", notes=""):
 
         return export_spotlight(report)
     if fmt == ReportFormat.PDF:
-        from .pdf import export_pdf  # WeasyPrint loads only when a PDF is made
+        from .pdf import export_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
         return export_pdf(report, introduction=introduction, notes=notes)
     if fmt == ReportFormat.JSON:
@@ -65,12 +66,11 @@ def report_run_request(
             notes=notes,
         )
 
-        def enqueue():
-            from .tasks import report_generate
-
-            report_generate.delay(run.pk)
-
-        transaction.on_commit(enqueue, robust=True)
+        # By name: task modules are leaves (reports.tasks imports this module, never the
+        # reverse); ReportsConfig.ready() registers the task.
+        transaction.on_commit(
+            lambda: current_app.tasks["reports.report_generate"].delay(run.pk), robust=True
+        )
     return run
 
 
