@@ -90,11 +90,11 @@ def export(request, fmt):
 def spotlight(request):
     """The one-page spotlight PDF of the period in ``?start=&end=``, in ``?language=``
     (English or Spanish; default the page's language)."""
-    period = parse_period(request.GET)
-    if period is None:
-        return HttpResponseBadRequest("start and end must be dates, start before end")
     languages = [code for code, _name in settings.LANGUAGES]
     language = request.GET.get("language") or request.LANGUAGE_CODE
     if language not in languages:
         raise Http404
+    period = parse_period(request.GET)
+    if period is None:
+        return HttpResponseBadRequest("start and end must be dates, start before end")
     return file_response(*export_spotlight(metrics.compute(*period), language))
