@@ -267,6 +267,16 @@ class Walk:
 
     # -- the steps --------------------------------------------------------------------------
 
+    def healthy(self):
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                return health(self.base)
+            except WalkFailed:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+
     def proxy_and_static(self):
         status, location = fetch_status(f"{self.base}/")
         check(
@@ -528,7 +538,7 @@ def main():
             ],
         )
         walk = Walk(args, browser)
-        walk.step("/health/ says ok", lambda: None)
+        walk.step("/health/ says ok (a minute's grace while the processes start)", walk.healthy)
         walk.step("TLS at the proxy; static files from the manifest", walk.proxy_and_static)
         walk.step("staff, administrator, facilitator set up two-step log-in", walk.enrol_everyone)
         walk.step("a parent submits a request on the public form", walk.parent_submits)
