@@ -293,12 +293,20 @@ class Walk:
         self.page = page = self.new_page()
         response = page.goto("/")
         check(response.status == 200, f"home page: {response.status}")
+        headers = response.headers
+        for name in ("strict-transport-security", "content-security-policy"):
+            check(name in headers, f"the home page has no {name} header")
         css = page.locator("link[rel=stylesheet]").first.get_attribute("href")
         check(
             re.search(r"\.[0-9a-f]{12}\.css$", css or ""),
             f"stylesheet is not served from the manifest: {css}",
         )
-        check(page.request.get(css).status == 200, f"{css} is not served")
+        static = page.request.get(css)
+        check(static.status == 200, f"{css} is not served")
+        check(
+            "immutable" in static.headers.get("cache-control", ""),
+            f"{css} is not cached for good: {static.headers.get('cache-control')}",
+        )
         page.goto("/requests/new/")
         self.check_cookies(page, "csrftoken")
 
