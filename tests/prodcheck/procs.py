@@ -1,4 +1,4 @@
-"""Start and stop real server processes for bin/prod-check and the integration tests.
+"""Start and stop real server processes for tests that need the production shape.
 
 Every server here is private: started on a free port of 127.0.0.1, stopped by its own
 process id; the machine's shared PostgreSQL and Redis are never touched.
