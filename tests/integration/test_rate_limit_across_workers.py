@@ -12,6 +12,7 @@ import http.client
 import http.cookies
 import os
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -64,10 +65,34 @@ def gunicorn_two_workers(tmp_path):
     )
     try:
         web.wait_port(web_port)
+        _until_both_workers_answer(web_port, web)
         yield web_port, web
     finally:
         web.stop()
         redis.stop()
+
+
+def _workers_seen(web, path):
+    return set(re.findall(rf'worker=<(\d+)> \d+ "\w+ {re.escape(path)}', web.log.read_text()))
+
+
+def _until_both_workers_answer(port, web, timeout=90):
+    """Both workers have loaded the app (each answered /health/), so a post is never
+    served by one worker only because the other was still starting."""
+    deadline = time.monotonic() + timeout
+    while len(_workers_seen(web, "/health/")) < 2:
+        assert time.monotonic() < deadline, f"gunicorn did not start 2 workers:\n{web.tail()}"
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda _: _get(port, "/health/"), range(8)))
+
+
+def _get(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers=PROXY)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
 
 
 def _csrf_cookie(port):
@@ -113,6 +138,5 @@ def test_rate_limit_of_five_lets_exactly_five_through_two_workers(gunicorn_two_w
         statuses = list(pool.map(lambda _: _post(port, path, token), range(POSTS)))
 
     assert sorted(statuses) == [200] * LIMIT + [429] * (POSTS - LIMIT), web.tail()
-    log = web.log.read_text()
-    workers = set(re.findall(rf'worker=<(\d+)> \d+ "POST {re.escape(path)}', log))
-    assert len(workers) == 2, f"one worker answered every post; the test proves nothing:\n{log}"
+    workers = _workers_seen(web, path)
+    assert len(workers) == 2, f"one worker answered every post, proving nothing:\n{web.tail()}"
