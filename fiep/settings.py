@@ -240,11 +240,6 @@ SITE_URL = _value("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 # to Redis so that every gunicorn worker counts the same rate limits; nothing else
 # depends on it, and the rate limiter lets people through when it is down.
 CACHES = {"default": _value("CACHE_URL", env.cache_url, "locmemcache://")}
-if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
-    # A Redis that accepts but never answers must not hang every public form.
-    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
-    _cache_options.setdefault("socket_connect_timeout", 2)
-    _cache_options.setdefault("socket_timeout", 2)
 
 # Celery: with no broker configured every task runs eagerly in the calling process.
 _broker_url = _value("CELERY_BROKER_URL", env.str, "")
