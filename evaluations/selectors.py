@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 
 from fiep.schoolyear import SchoolYear, school_year_of
 from meetings.models import Meeting, MeetingStatus
+from meetings.selectors import visible_meetings
 
 from .models import (
     Agreement,
@@ -174,6 +175,11 @@ def tracking_by_school_year():
 
 def current_school_year():
     return school_year_of(datetime.date.today())
+
+
+def visible_invitations(user):
+    """Evaluation invitations of the meetings ``user`` may see (``visible_meetings``)."""
+    return EvaluationInvitation.objects.filter(meeting__in=visible_meetings(user))
 
 
 def meeting_invitations(meeting):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fiep.exceptions import ServiceError
 from fiep.models import Language
 from fiep.notifications import Event, notify
 from meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole
@@ -46,7 +47,7 @@ ANSWER_KEYS = {"respondent_role", *CHOICE_ITEMS, "would_recommend", "comments"}
 SELF_ANSWER_KEYS = {"overall", "stayed_neutral", "went_well", "do_differently"}
 
 
-class EvaluationError(ValueError):
+class EvaluationError(ServiceError):
     """A write was refused; the message is fit to show to the person."""
 
 

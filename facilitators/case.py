@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fiep_requests.extensions import TimelineEntry
-from fiep_requests.models import RequestStatus
 
 from .models import Assignment, AssignmentStatus, Objection
 from .selectors import LIVE_STATUSES
@@ -102,9 +101,8 @@ def case_panel(http_request, case):
         .order_by("-assigned_at", "-id")
     )
     live = next((a for a in assignments if a.status in LIVE_STATUSES), None)
-    suggestions = []
-    if case.status == RequestStatus.APPROVED:
-        suggestions = assignment_suggestions(request=case)[:3]
+    can_assign = http_request.user.has_perm("facilitators.assign_case", case)
+    suggestions = assignment_suggestions(request=case)[:3] if can_assign else []
     return (
         "facilitators/_case_panel.html",
         {
@@ -112,8 +110,9 @@ def case_panel(http_request, case):
             "live": live,
             "assignments": assignments,
             "suggestions": suggestions,
-            "can_assign": case.status == RequestStatus.APPROVED,
-            "can_object": live is not None and case.status == RequestStatus.ASSIGNED,
+            "can_assign": can_assign,
+            "can_object": live is not None
+            and http_request.user.has_perm("facilitators.record_objection", case),
             "suggestions_url": reverse("facilitators:suggestions", kwargs={"request_pk": case.pk}),
             "objection_url": reverse("facilitators:objection", kwargs={"request_pk": case.pk}),
         },

@@ -7,6 +7,8 @@ their own profile and cases (case scoping itself is ``selectors.facilitator_case
 import rules
 
 from fiep.rules import is_facilitator, is_program_staff
+from fiep_requests.enums import RequestStatus
+from fiep_requests.rules import is_in
 
 
 @rules.predicate
@@ -30,3 +32,9 @@ rules.add_perm("facilitators.assign", is_program_staff)
 rules.add_perm("facilitators.view_facilitator", is_program_staff | is_own_profile)
 rules.add_perm("facilitators.use_portal", is_roster_facilitator)
 rules.add_perm("facilitators.edit_own_profile", is_roster_facilitator)
+
+#: Role AND the case's state (the case is the object): assign an approved case; record an
+#: objection, or decline the case, while a facilitator is assigned and nothing is scheduled.
+rules.add_perm("facilitators.assign_case", is_program_staff & is_in(RequestStatus.APPROVED))
+rules.add_perm("facilitators.record_objection", is_program_staff & is_in(RequestStatus.ASSIGNED))
+rules.add_perm("facilitators.decline_case", is_roster_facilitator & is_in(RequestStatus.ASSIGNED))

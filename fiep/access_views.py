@@ -1,7 +1,6 @@
 """The record of access (34 CFR 300.614) and the list of people with access (300.623(d))."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
@@ -17,10 +16,9 @@ from .services import access_log_record
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep.view_access_log", raise_exception=True)
 def access_log_search(request):
     """Administrators search the whole access log."""
-    if not request.user.has_perm("fiep.view_access_log"):
-        raise PermissionDenied
     queryset = AccessLog.objects.select_related("user").order_by("-created_at", "-id")
     filterset = AccessLogFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
@@ -36,14 +34,13 @@ def access_log_search(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep.print_access_record", raise_exception=True)
 def access_record_print(request):
     """A printable record of access for one student's cases, for a parent who asks.
 
     ``?case=FIEP-2026-0001&case=…`` names the student's cases (the case page links here
     with the student's related cases). Printing it is itself logged.
     """
-    if not request.user.has_perm("fiep.print_access_record"):
-        raise PermissionDenied
     cases = sorted({c.strip() for c in request.GET.getlist("case") if c.strip()})[:50]
     entries = (
         AccessLog.objects.filter(case_reference__in=cases)
@@ -70,10 +67,9 @@ def access_record_print(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep.view_people_with_access", raise_exception=True)
 def people_with_access(request):
     """Everyone who may see student records, with role and confidentiality training."""
-    if not request.user.has_perm("fiep.view_people_with_access"):
-        raise PermissionDenied
     roles = [Role.OFFICE_STAFF, Role.ADMINISTRATOR, Role.FACILITATOR, Role.DISTRICT_LIAISON]
     people = (
         User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])

@@ -6,8 +6,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -35,9 +34,8 @@ def faq(request):
 
 @never_cache
 @login_required
+@permission_required("fiep.view_staff_home", raise_exception=True)
 def staff_home(request):
-    if not request.user.has_perm("fiep.view_staff_home"):
-        raise PermissionDenied
     panels = []
     for label in PANEL_APPS:
         if not apps.is_installed(label):

@@ -12,64 +12,14 @@ from simple_history.models import HistoricalRecords
 
 from fiep.models import District, Language
 
-
-class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    AWAITING_CONSENT = "awaiting_consent", _("Awaiting the other party's agreement")
-    UNDER_REVIEW = "under_review", _("Under review")
-    APPROVED = "approved", _("Approved")
-    ASSIGNED = "assigned", _("Facilitator assigned")
-    SCHEDULED = "scheduled", _("Meeting scheduled")
-    HELD = "held", _("Meeting held")
-    CLOSED = "closed", _("Closed")
-    DENIED = "denied", _("Not eligible")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-#: The moves the one transition function allows (see services.request_transition).
-TRANSITIONS = {
-    RequestStatus.SUBMITTED: {
-        RequestStatus.AWAITING_CONSENT,
-        RequestStatus.UNDER_REVIEW,
-        RequestStatus.WITHDRAWN,
-        RequestStatus.CANCELLED,
-    },
-    RequestStatus.AWAITING_CONSENT: {
-        RequestStatus.UNDER_REVIEW,
-        RequestStatus.WITHDRAWN,
-        RequestStatus.CANCELLED,
-    },
-    RequestStatus.UNDER_REVIEW: {
-        RequestStatus.APPROVED,
-        RequestStatus.DENIED,
-        RequestStatus.WITHDRAWN,
-    },
-    RequestStatus.APPROVED: {
-        RequestStatus.ASSIGNED,
-        RequestStatus.WITHDRAWN,
-        RequestStatus.CANCELLED,
-    },
-    RequestStatus.ASSIGNED: {
-        RequestStatus.APPROVED,  # the facilitator declined or a party objected
-        RequestStatus.SCHEDULED,
-        RequestStatus.WITHDRAWN,
-        RequestStatus.CANCELLED,
-    },
-    RequestStatus.SCHEDULED: {
-        RequestStatus.HELD,
-        RequestStatus.ASSIGNED,  # meeting cancelled for rescheduling by staff
-        RequestStatus.WITHDRAWN,
-        RequestStatus.CANCELLED,
-    },
-    RequestStatus.HELD: {RequestStatus.CLOSED},
-    RequestStatus.CLOSED: set(),
-    RequestStatus.DENIED: set(),
-    RequestStatus.WITHDRAWN: set(),
-    RequestStatus.CANCELLED: set(),
-}
-
-OPEN_STATUSES = [s for s, targets in TRANSITIONS.items() if targets]
+from .enums import (  # noqa: F401  (re-exported: the enums' home is enums.py)
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ConsentState,
+    RequestStatus,
+    category_labels,
+)
 
 
 class Requester(models.TextChoices):
@@ -127,14 +77,6 @@ class Concern(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ConsentState(models.TextChoices):
-    NOT_NEEDED = "not_needed", _("Not needed (joint request)")
-    PENDING = "pending", _("Pending")
-    GIVEN = "given", _("Agreed")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
-
-
 def new_token():
     return secrets.token_urlsafe(32)
 
@@ -163,8 +105,6 @@ IDENTIFYING_FIELDS = [
     "decision_message",
     "closed_reason",
 ]
-#: Final statuses: the retention period runs from the last move into one of them.
-FINAL_STATUSES = ["closed", "denied", "withdrawn", "cancelled"]
 
 
 class FacilitationRequest(models.Model):
@@ -409,7 +349,7 @@ class DestructionCertificate(models.Model):
     retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
     case_count = models.PositiveIntegerField(_("number of cases"))
     case_references = models.JSONField(_("cases"), default=list)
-    #: Category codes (``retention.CATEGORIES``) of the data destroyed.
+    #: Category codes (``enums.RETENTION_CATEGORIES``) of the data destroyed.
     categories = models.JSONField(_("data destroyed"), default=list)
 
     class Meta:
@@ -422,8 +362,6 @@ class DestructionCertificate(models.Model):
 
     @property
     def category_labels(self):
-        from .retention import category_labels
-
         return category_labels(self.categories)
 
     @property

@@ -10,7 +10,7 @@ statuses, requester type, meeting date and consensus, evaluation answers) and wr
 
 Apps after this one (facilitators, meetings, evaluations) blank their own data in
 receivers of :data:`fiep_requests.signals.identifying_data_purge`; each receiver returns
-the category codes (keys of :data:`CATEGORIES`) it destroyed.
+the category codes (keys of :data:`fiep_requests.enums.RETENTION_CATEGORIES`) it destroyed.
 """
 
 from dataclasses import dataclass, field
@@ -21,12 +21,12 @@ from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage, OutboxStatus
 
+from .enums import FINAL_STATUSES, RETENTION_CATEGORIES
 from .models import (
-    FINAL_STATUSES,
     IDENTIFYING_FIELDS,
     CaseNote,
     DestructionCertificate,
@@ -35,35 +35,10 @@ from .models import (
     StatusChange,
     new_token,
 )
-from .services import ServiceError
 from .signals import identifying_data_purge
 
-#: What a certificate can say was destroyed (codes are stored; labels are shown).
-CATEGORIES = {
-    "student": gettext_lazy("Student's name, date of birth, grade and school"),
-    "contacts": gettext_lazy("Parent and district contact names, e-mails and phones"),
-    "request_text": gettext_lazy(
-        "Interpreter and accommodation needs, preferred times, the narrative, the typed "
-        "signature, consent and decision notes"
-    ),
-    "case_notes": gettext_lazy("Internal case notes"),
-    "status_reasons": gettext_lazy("Reasons recorded with status changes"),
-    "messages": gettext_lazy("E-mail messages: recipients, subjects and texts"),
-    "assignment_text": gettext_lazy("Assignment notes, decline and objection reasons"),
-    "meeting_details": gettext_lazy(
-        "Meeting participants' names and e-mails, location, interpreter, notes, summary, "
-        "outcome issues and change reasons"
-    ),
-    "evaluation_text": gettext_lazy(
-        "Evaluation and follow-up comments, facilitator reflections, invitation e-mails"
-    ),
-}
 #: The categories this app destroys itself, in this order.
 OWN_CATEGORIES = ["student", "contacts", "request_text", "case_notes", "status_reasons"]
-
-
-def category_labels(codes):
-    return [str(CATEGORIES.get(code, code)) for code in codes]
 
 
 def retention_years():
@@ -219,7 +194,7 @@ def student_data_purge(*, now=None, dry_run=False, by=None, cases=None):
                     retention_years=retention_years(),
                     case_count=len(done),
                     case_references=done,
-                    categories=[c for c in CATEGORIES if c in categories],
+                    categories=[c for c in RETENTION_CATEGORIES if c in categories],
                 )
             )
     return result

@@ -3,11 +3,12 @@
 import logging
 import time
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from fiep.exceptions import ServiceError
 
 from . import metrics
 from .exports import export_csv, export_json
@@ -37,7 +38,7 @@ def report_run_request(*, requested_by, start, end, fmt=ReportFormat.PDF):
     visible in the archive, instead of failing the request).
     """
     if end < start:
-        raise ValidationError(_("The period ends before it starts."))
+        raise ServiceError(_("The period ends before it starts."))
     with transaction.atomic():
         run = ReportRun.objects.create(requested_by=requested_by, start=start, end=end, format=fmt)
 

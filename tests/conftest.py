@@ -60,3 +60,9 @@ def staff_client(client, staff):
 def admin_client_(client, administrator):
     client.force_login(administrator)
     return client
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """For tests that make many users: proper password hashing would dominate their time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

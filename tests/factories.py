@@ -189,3 +189,15 @@ class DisputeStatisticsFactory(factory.django.DjangoModelFactory):
     start_year = 2016
     child_complaints = 120
     allegations = 300
+
+
+def users_by_role(district):
+    """One user per role, for permission tables: office staff, administrator, the liaison
+    of ``district``, a roster facilitator and a user without a role."""
+    return {
+        "staff": staff_user(),
+        "admin": admin_user(),
+        "liaison": liaison_user(district),
+        "facilitator": FacilitatorFactory(with_user=True).user,
+        "norole": UserFactory(),
+    }

@@ -5,6 +5,7 @@ suppression threshold. A facilitator has no URL naming another facilitator: the 
 takes them from their own login.
 """
 
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,7 @@ from facilitators.models import Facilitator
 from .. import selectors
 from ..forms import RECOMMEND_CHOICES
 from ..models import Agreement, ConcernsRaised, Relationship, Satisfaction
-from .staff import _period, permission_required
+from .staff import _period
 
 ITEMS = [
     ("satisfaction", _("Satisfaction with the outcome"), Satisfaction.choices),
@@ -66,14 +67,16 @@ def _render_feedback(request, facilitator, *, own):
 
 @never_cache
 @require_GET
-@permission_required("evaluations.view_own_feedback")
+@login_required
+@permission_required("evaluations.view_own_feedback", raise_exception=True)
 def my_feedback(request):
     return _render_feedback(request, request.user.facilitator, own=True)
 
 
 @never_cache
 @require_GET
-@permission_required("evaluations.view_facilitator_feedback")
+@login_required
+@permission_required("evaluations.view_facilitator_feedback", raise_exception=True)
 def facilitator_feedback(request, pk):
     # nosemgrep: unscoped-object-lookup-in-view  (program staff see every facilitator's feedback)
     facilitator = get_object_or_404(Facilitator, pk=pk)

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fiep.calls import call_service
 from fiep.models import Language
 
 from .. import follow_ups, selectors, services
@@ -57,15 +58,12 @@ def _link_page(request, link, *, kind, form_class, template, submit, thanks):
     with translation.override(language):
         form = form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            try:
-                submit(link, form.answers(), language)
-            except services.InvitationUnavailable:
-                return _closed(request, link, language=language, kind=kind)
-            except services.EvaluationError as exc:
-                form.add_error(None, str(exc))
-            else:
+            ok, refusal = call_service(form, submit, link, form.answers(), language)
+            if ok:
                 # The thank-you page speaks the survey's language (no token in its URL).
                 return redirect(f"{reverse(thanks)}?lang={language}")
+            if isinstance(refusal, services.InvitationUnavailable):
+                return _closed(request, link, language=language, kind=kind)
     return _render(
         request, template, {"form": form, "link": link, "meeting": link.meeting}, language=language
     )

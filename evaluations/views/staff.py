@@ -1,50 +1,30 @@
 """Staff pages: response tracking, a meeting's invitations, paper entry and the paper form."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fiep.access import get_object_for
+from fiep.calls import call_service
 from fiep.models import AccessAction, Language
 from fiep.services import access_log_record
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import MeetingStatus
+from meetings.selectors import visible_meetings
 
 from .. import documents, selectors, services
 from ..forms import PaperEvaluationForm, ParticipantAddForm, PeriodForm
-from ..models import EvaluationInvitation
 
 
-def permission_required(perm):
-    """Anonymous → login; signed in without the permission → 403."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _held_meeting(pk):
-    # nosemgrep: unscoped-object-lookup-in-view  (staff only: they see every meeting)
-    return get_object_or_404(
-        Meeting.objects.select_related("request", "facilitator"),
-        pk=pk,
-        status=MeetingStatus.HELD,
-    )
+def _held_meeting(request, pk):
+    """A held meeting in the user's scope (``visible_meetings``: 404 outside it)."""
+    held = visible_meetings(request.user).filter(status=MeetingStatus.HELD)
+    return get_object_for(request.user, held, pk=pk)
 
 
 def _log_access(request, meeting, purpose, action=AccessAction.VIEW):
@@ -74,7 +54,8 @@ def _period(request):
 
 @never_cache
 @require_GET
-@permission_required("evaluations.view_tracking")
+@login_required
+@permission_required("evaluations.view_tracking", raise_exception=True)
 def tracking(request):
     form, start, end = _period(request)
     meetings = selectors.tracked_meetings(start=start, end=end)
@@ -103,9 +84,10 @@ def _query_without_page(request):
 
 @never_cache
 @require_GET
-@permission_required("evaluations.manage_invitations")
+@login_required
+@permission_required("evaluations.manage_invitations", raise_exception=True)
 def meeting_detail(request, pk):
-    meeting = _held_meeting(pk)
+    meeting = _held_meeting(request, pk)
     _log_access(request, meeting, "Evaluation invitations and response tracking")
     totals = selectors.tracked_meetings().filter(pk=meeting.pk).first()
     return render(
@@ -123,25 +105,30 @@ def meeting_detail(request, pk):
 
 
 @require_POST
-@permission_required("evaluations.manage_invitations")
+@login_required
+@permission_required("evaluations.manage_invitations", raise_exception=True)
 def invitations_send(request, pk):
-    meeting = _held_meeting(pk)
+    meeting = _held_meeting(request, pk)
     created = services.invitations_send(meeting=meeting)
     messages.success(request, _("Invitations sent: %(count)s.") % {"count": len(created)})
     return redirect("evaluations:meeting", pk=meeting.pk)
 
 
 @require_POST
-@permission_required("evaluations.manage_invitations")
+@login_required
+@permission_required("evaluations.manage_invitations", raise_exception=True)
 def participant_add(request, pk):
-    meeting = _held_meeting(pk)
+    meeting = _held_meeting(request, pk)
     form = ParticipantAddForm(request.POST)
     if form.is_valid():
-        try:
-            services.participant_add(meeting=meeting, by=request.user, **form.cleaned_data)
-        except services.EvaluationError as exc:
-            messages.error(request, str(exc))
-        else:
+        ok, _invitation = call_service(
+            request,
+            services.participant_add,
+            meeting=meeting,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("The participant was added and invited."))
     else:
         messages.error(request, _("Enter a role, a valid e-mail address and a language."))
@@ -149,24 +136,24 @@ def participant_add(request, pk):
 
 
 @require_POST
-@permission_required("evaluations.manage_invitations")
+@login_required
+@permission_required("evaluations.manage_invitations", raise_exception=True)
 def invitation_resend(request, pk):
-    # nosemgrep: unscoped-object-lookup-in-view  (program staff manage every invitation)
-    invitation = get_object_or_404(EvaluationInvitation, pk=pk)
-    try:
-        services.invitation_resend(invitation=invitation, by=request.user)
-    except services.EvaluationError as exc:
-        messages.error(request, str(exc))
-    else:
+    invitation = get_object_for(request.user, selectors.visible_invitations, pk=pk)
+    ok, _result = call_service(
+        request, services.invitation_resend, invitation=invitation, by=request.user
+    )
+    if ok:
         messages.success(request, _("The survey link was sent again."))
     return redirect("evaluations:meeting", pk=invitation.meeting_id)
 
 
 @never_cache
 @require_GET
-@permission_required("evaluations.view_responses")
+@login_required
+@permission_required("evaluations.view_responses", raise_exception=True)
 def meeting_responses(request, pk):
-    meeting = _held_meeting(pk)
+    meeting = _held_meeting(request, pk)
     _log_access(request, meeting, "Read anonymous evaluation responses")
     return render(
         request,
@@ -177,22 +164,22 @@ def meeting_responses(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@permission_required("evaluations.enter_paper")
+@login_required
+@permission_required("evaluations.enter_paper", raise_exception=True)
 def paper_entry(request, pk):
-    meeting = _held_meeting(pk)
+    meeting = _held_meeting(request, pk)
     form = PaperEvaluationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.paper_evaluation_enter(
-                meeting=meeting,
-                by=request.user,
-                response_id=form.cleaned_data["response_id"],
-                answers=form.answers(),
-                language=form.cleaned_data["language"],
-            )
-        except services.EvaluationError as exc:
-            form.add_error(None, str(exc))
-        else:
+        ok, _evaluation = call_service(
+            form,
+            services.paper_evaluation_enter,
+            meeting=meeting,
+            by=request.user,
+            response_id=form.cleaned_data["response_id"],
+            answers=form.answers(),
+            language=form.cleaned_data["language"],
+        )
+        if ok:
             messages.success(request, _("The paper evaluation was entered."))
             if "another" in request.POST:
                 return redirect("evaluations:paper-entry", pk=meeting.pk)
@@ -202,9 +189,10 @@ def paper_entry(request, pk):
 
 @never_cache
 @require_GET
-@permission_required("evaluations.enter_paper")
+@login_required
+@permission_required("evaluations.enter_paper", raise_exception=True)
 def paper_form_pdf(request, pk):
-    meeting = _held_meeting(pk)
+    meeting = _held_meeting(request, pk)
     language = request.GET.get("lang", Language.ENGLISH)
     if language not in Language.values:
         language = Language.ENGLISH

@@ -1,12 +1,13 @@
 """Assignment: offer, accept, decline, objection. Status moves via request_transition."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from fiep.exceptions import ServiceError
 from fiep.models import Language
 from fiep.notifications import Event, notify
 from fiep_requests.models import FacilitationRequest, MeetingType, RequestStatus
@@ -25,7 +26,7 @@ from .roster import facilitator_trial_review
 from .suggestions import candidates_weigh
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(ServiceError):
     """The assignment (or response) cannot be made; the message says why, for staff."""
 
 
@@ -93,7 +94,8 @@ def facilitator_assign(*, request, facilitator, by, note=""):
             request=locked,
             to_status=RequestStatus.ASSIGNED,
             by=by,
-            reason=_("Facilitator offered: %(name)s") % {"name": fac.full_name},
+            reason=gettext_lazy("Facilitator offered: %(name)s"),
+            reason_params={"name": fac.full_name},
         )
         notify(
             event=Event.FACILITATOR_ASSIGNED,
@@ -143,7 +145,7 @@ def assignment_accept(*, assignment, user, attest_no_conflict):
     (:func:`facilitator_trial_review`). The request stays ASSIGNED.
     """
     if not attest_no_conflict:
-        raise ValidationError(
+        raise ServiceError(
             _("Confirm that you have no conflict with this family or district to accept.")
         )
     with transaction.atomic():
@@ -179,7 +181,7 @@ def assignment_decline(*, assignment, user, reason):
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give a reason for declining."))
+        raise ServiceError(_("Give a reason for declining."))
     with transaction.atomic():
         locked = _locked_assignment(assignment)
         _check_responder(locked, user)
@@ -197,8 +199,8 @@ def assignment_decline(*, assignment, user, reason):
             request=locked.request,
             to_status=RequestStatus.APPROVED,
             by=user,
-            reason=_("Facilitator %(name)s declined: %(reason)s")
-            % {"name": locked.facilitator.full_name, "reason": reason},
+            reason=gettext_lazy("Facilitator %(name)s declined: %(reason)s"),
+            reason_params={"name": locked.facilitator.full_name, "reason": reason},
         )
         notify(
             event=Event.FACILITATOR_DECLINED,
@@ -232,7 +234,7 @@ def objection_record(*, request, by, party, reason):
     party = ObjectingParty(party)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give the reason for the objection."))
+        raise ServiceError(_("Give the reason for the objection."))
     with transaction.atomic():
         locked = FacilitationRequest.objects.select_for_update().get(pk=request.pk)
         if Objection.objects.filter(request=locked, party=party).exists():
@@ -265,8 +267,12 @@ def objection_record(*, request, by, party, reason):
             request=locked,
             to_status=RequestStatus.APPROVED,
             by=by,
-            reason=_("%(party)s objected to %(name)s: %(reason)s")
-            % {"party": party.label, "name": live.facilitator.full_name, "reason": reason},
+            reason=gettext_lazy("%(party)s objected to %(name)s: %(reason)s"),
+            reason_params={
+                "party": party.label,
+                "name": live.facilitator.full_name,
+                "reason": reason,
+            },
         )
     request.status = RequestStatus.APPROVED
     return objection

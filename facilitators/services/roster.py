@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from fiep.exceptions import ServiceError
+
 from ..models import (
     Conflict,
     ContractStatus,
@@ -31,6 +33,14 @@ FACILITATOR_FIELDS = [
 ]
 
 
+def _full_clean(instance, **kwargs):
+    """The model's own validation, as a refusal the view shows (one error type)."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ServiceError(exc.messages, code="invalid") from exc
+
+
 @transaction.atomic
 def facilitator_save(*, facilitator=None, data, regions=None, languages=None):
     """Create (``facilitator=None``) or update a roster entry from cleaned ``data``.
@@ -45,7 +55,7 @@ def facilitator_save(*, facilitator=None, data, regions=None, languages=None):
     facilitator = facilitator or Facilitator()
     for name, value in data.items():
         setattr(facilitator, name, value)
-    facilitator.full_clean(exclude=["regions", "languages"])
+    _full_clean(facilitator, exclude=["regions", "languages"])
     facilitator.save()
     if regions is not None:
         facilitator.regions.set(regions)
@@ -86,7 +96,7 @@ def training_record(*, facilitator, course, completed_on, hours, continuing_due_
         hours=hours,
         continuing_due_on=continuing_due_on,
     )
-    training.full_clean()
+    _full_clean(training)
     training.save()
     return training
 
@@ -95,9 +105,9 @@ def unavailability_add(*, facilitator, starts_on, ends_on, note=""):
     """Record that the facilitator cannot facilitate from ``starts_on`` to ``ends_on``
     (inclusive). Side effects: one Unavailability row."""
     if ends_on < starts_on:
-        raise ValidationError(_("The end date must not be before the start date."))
+        raise ServiceError(_("The end date must not be before the start date."))
     item = Unavailability(facilitator=facilitator, starts_on=starts_on, ends_on=ends_on, note=note)
-    item.full_clean()
+    _full_clean(item)
     item.save()
     return item
 
@@ -114,9 +124,9 @@ def conflict_add(*, facilitator, district, reason):
     the conflict on the case and reassign.
     """
     if not reason.strip():
-        raise ValidationError(_("Give the reason for the conflict."))
+        raise ServiceError(_("Give the reason for the conflict."))
     if Conflict.objects.filter(facilitator=facilitator, district=district).exists():
-        raise ValidationError(_("This conflict is already recorded."))
+        raise ServiceError(_("This conflict is already recorded."))
     return Conflict.objects.create(facilitator=facilitator, district=district, reason=reason)
 
 

@@ -1,8 +1,7 @@
 """The facilitator's own portal: my cases, a case, accept/decline, my profile."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,13 +10,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fiep.access import get_object_for
+from fiep.calls import call_service
 from fiep.services import access_log_record
 from fiep_requests.models import Concern, RequestStatus
 
 from .. import selectors, services
 from ..forms import AcceptForm, DeclineForm, ProfileForm, UnavailabilityForm
 from ..models import Assignment, AssignmentStatus, Unavailability
-from ._common import require_perm
 
 NEXT_STEPS = {
     "offered": gettext_lazy("Accept or decline the case."),
@@ -71,17 +71,15 @@ def _errors_to_messages(request, form):
 
 
 def _my_case_or_404(request, pk):
-    case = selectors.facilitator_cases(request.user).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    """The case among the facilitator's own (``facilitator_cases``: 404 outside them)."""
+    return get_object_for(request.user, selectors.facilitator_cases, pk=pk)
 
 
 @never_cache
 @require_GET
+@login_required
+@permission_required("facilitators.use_portal", raise_exception=True)
 def my_cases(request):
-    if denied := require_perm(request, "facilitators.use_portal"):
-        return denied
     cases = list(selectors.facilitator_cases(request.user))
     for case in cases:
         case.next_step = next_step(case)
@@ -91,9 +89,9 @@ def my_cases(request):
 
 @never_cache
 @require_GET
+@login_required
+@permission_required("facilitators.use_portal", raise_exception=True)
 def my_case(request, pk):
-    if denied := require_perm(request, "facilitators.use_portal"):
-        return denied
     case = _my_case_or_404(request, pk)
     access_log_record(
         user=request.user,
@@ -112,7 +110,7 @@ def my_case(request, pk):
             "case": case,
             "concerns": [concern_labels.get(c, c) for c in case.concerns or []],
             "offered": case.my_assignment_status == AssignmentStatus.OFFERED,
-            "can_decline": case.status == RequestStatus.ASSIGNED,
+            "can_decline": request.user.has_perm("facilitators.decline_case", case),
             "accept_form": AcceptForm(),
             "decline_form": DeclineForm(),
         },
@@ -120,19 +118,13 @@ def my_case(request, pk):
 
 
 def _respond(request, pk, form_class, action):
-    if denied := require_perm(request, "facilitators.use_portal"):
-        return denied
     case = _my_case_or_404(request, pk)
     # nosemgrep: unscoped-object-lookup-in-view  (the id comes from the user's own scoped case)
     assignment = get_object_or_404(Assignment, pk=case.my_assignment_id)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            message = action(assignment, form.cleaned_data)
-        except (services.AssignmentRefused, ValidationError) as exc:
-            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, text)
-        else:
+        ok, message = call_service(request, action, assignment, form.cleaned_data)
+        if ok:
             messages.success(request, message)
             if assignment.status == AssignmentStatus.DECLINED:
                 return redirect("facilitators:my-cases")
@@ -142,6 +134,8 @@ def _respond(request, pk, form_class, action):
 
 
 @require_POST
+@login_required
+@permission_required("facilitators.use_portal", raise_exception=True)
 def my_case_accept(request, pk):
     def accept(assignment, data):
         services.assignment_accept(
@@ -155,6 +149,8 @@ def my_case_accept(request, pk):
 
 
 @require_POST
+@login_required
+@permission_required("facilitators.use_portal", raise_exception=True)
 def my_case_decline(request, pk):
     def decline(assignment, data):
         services.assignment_decline(assignment=assignment, user=request.user, reason=data["reason"])
@@ -165,9 +161,9 @@ def my_case_decline(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("facilitators.edit_own_profile", raise_exception=True)
 def my_profile(request):
-    if denied := require_perm(request, "facilitators.edit_own_profile"):
-        return denied
     facilitator = get_object_or_404(selectors.roster(), user=request.user)
     form = ProfileForm(
         request.POST or None,
@@ -196,23 +192,26 @@ def my_profile(request):
 
 
 @require_POST
+@login_required
+@permission_required("facilitators.edit_own_profile", raise_exception=True)
 def my_unavailability_add(request):
-    if denied := require_perm(request, "facilitators.edit_own_profile"):
-        return denied
     facilitator = get_object_or_404(selectors.roster(), user=request.user)
     form = UnavailabilityForm(request.POST)
     if form.is_valid():
-        services.unavailability_add(facilitator=facilitator, **form.cleaned_data)
-        messages.success(request, _("The dates are saved."))
+        ok, _item = call_service(
+            request, services.unavailability_add, facilitator=facilitator, **form.cleaned_data
+        )
+        if ok:
+            messages.success(request, _("The dates are saved."))
     else:
         _errors_to_messages(request, form)
     return redirect("facilitators:my-profile")
 
 
 @require_POST
+@login_required
+@permission_required("facilitators.edit_own_profile", raise_exception=True)
 def my_unavailability_delete(request, item_pk):
-    if denied := require_perm(request, "facilitators.edit_own_profile"):
-        return denied
     # nosemgrep: unscoped-object-lookup-in-view  (scoped by facilitator__user)
     item = get_object_or_404(Unavailability, pk=item_pk, facilitator__user=request.user)
     services.unavailability_remove(unavailability=item)

@@ -4,7 +4,7 @@ conflicts."""
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fiep.calls import call_service
+
 from .. import selectors, services
 from ..filters import RosterFilter
 from ..forms import ConflictForm, FacilitatorForm, TrainingForm, UnavailabilityForm
 from ..models import Conflict, Facilitator, Unavailability
-from ._common import require_perm
 
 
 def _cell(value):
@@ -31,9 +32,9 @@ def _filtered_roster(request):
 
 @never_cache
 @require_GET
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def roster_list(request):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     roster_filter = _filtered_roster(request)
     today = timezone.localdate()
     rows = list(roster_filter.qs)
@@ -48,9 +49,9 @@ def roster_list(request):
 
 @never_cache
 @require_GET
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def roster_export(request):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{today:%Y-%m-%d}.csv"'
@@ -104,9 +105,9 @@ def _facilitator_or_404(pk):
 
 @never_cache
 @require_GET
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def facilitator_detail(request, pk):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     facilitator = _facilitator_or_404(pk)
     facilitator.training_overdue = selectors.training_overdue(facilitator)
     return render(
@@ -129,9 +130,9 @@ def facilitator_detail(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def facilitator_edit(request, pk=None):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     facilitator = get_object_or_404(Facilitator, pk=pk) if pk else None
     form = FacilitatorForm(request.POST or None, instance=facilitator)
@@ -142,16 +143,15 @@ def facilitator_edit(request, pk=None):
                 services.language_get_or_create(name=form.cleaned_data["new_language"])
             )
         data = {name: form.cleaned_data[name] for name in FacilitatorForm.Meta.fields}
-        try:
-            saved = services.facilitator_save(
-                facilitator=facilitator,
-                data=data,
-                regions=form.cleaned_data["regions"],
-                languages=languages,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        ok, saved = call_service(
+            form,
+            services.facilitator_save,
+            facilitator=facilitator,
+            data=data,
+            regions=form.cleaned_data["regions"],
+            languages=languages,
+        )
+        if ok:
             messages.success(request, _("The roster entry is saved."))
             return redirect("facilitators:detail", pk=saved.pk)
     return render(
@@ -160,17 +160,12 @@ def facilitator_edit(request, pk=None):
 
 
 def _sub_form(request, pk, form_class, save, template_title):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     facilitator = get_object_or_404(Facilitator, pk=pk)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            save(facilitator, form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        ok, _saved = call_service(form, save, facilitator, form.cleaned_data)
+        if ok:
             messages.success(request, _("Saved."))
             return redirect("facilitators:detail", pk=facilitator.pk)
     return render(
@@ -182,6 +177,8 @@ def _sub_form(request, pk, form_class, save, template_title):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def training_add(request, pk):
     return _sub_form(
         request,
@@ -194,6 +191,8 @@ def training_add(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def unavailability_add(request, pk):
     return _sub_form(
         request,
@@ -206,6 +205,8 @@ def unavailability_add(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def conflict_add(request, pk):
     return _sub_form(
         request,
@@ -217,9 +218,9 @@ def conflict_add(request, pk):
 
 
 @require_POST
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def unavailability_delete(request, pk, item_pk):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     item = get_object_or_404(Unavailability, pk=item_pk, facilitator_id=pk)
     services.unavailability_remove(unavailability=item)
@@ -228,9 +229,9 @@ def unavailability_delete(request, pk, item_pk):
 
 
 @require_POST
+@login_required
+@permission_required("facilitators.manage_roster", raise_exception=True)
 def conflict_delete(request, pk, item_pk):
-    if denied := require_perm(request, "facilitators.manage_roster"):
-        return denied
     # nosemgrep: unscoped-object-lookup-in-view  (staff-only roster)
     item = get_object_or_404(Conflict, pk=item_pk, facilitator_id=pk)
     services.conflict_remove(conflict=item)

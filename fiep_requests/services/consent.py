@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fiep.i18n import in_language
 from fiep.notifications import Event
 
 from ..models import (
@@ -17,7 +18,7 @@ from ..models import (
 )
 from ..signals import request_closed
 from .parties import _notify, consent_url, other_party, requester_parties, status_url
-from .transition import ServiceError, _in_language, _recorded, request_transition
+from .transition import ServiceError, request_transition
 
 
 def _locked(case):
@@ -45,13 +46,11 @@ def consent_give(*, request, method="link", by=None, note=""):
         case.consent_note = note
         case.agreed_on = timezone.localdate()
         case.save()
-        reason = _recorded(
-            {
-                "link": gettext_lazy("The other party agreed through the e-mailed link"),
-                "phone": gettext_lazy("Staff recorded the other party's agreement given by phone"),
-                "paper": gettext_lazy("Staff recorded the other party's agreement given on paper"),
-            }.get(method, method)
-        )
+        reason = {
+            "link": gettext_lazy("The other party agreed through the e-mailed link"),
+            "phone": gettext_lazy("Staff recorded the other party's agreement given by phone"),
+            "paper": gettext_lazy("Staff recorded the other party's agreement given on paper"),
+        }.get(method, method)
         return request_transition(
             request=case, to_status=RequestStatus.UNDER_REVIEW, by=by, reason=reason
         )
@@ -62,7 +61,7 @@ def _close_for_consent(case, *, state, method, by, note, message, extra=""):
     stored in the site's language and sent to each requester in theirs."""
 
     def reason_in(language):
-        return " ".join(filter(None, [_in_language(language, message), extra]))
+        return " ".join(filter(None, [in_language(language, message), extra]))
 
     reason = reason_in(settings.LANGUAGE_CODE)
     case.consent_state = state

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from fiep.i18n import in_site_language
 from fiep.notifications import Event
 
 from ..models import (
@@ -17,7 +18,7 @@ from ..models import (
     TrackingCounter,
 )
 from .parties import _notify, consent_url, other_party, requester_parties, status_url
-from .transition import _recorded, request_transition
+from .transition import request_transition
 
 logger = logging.getLogger(__name__)
 
@@ -85,13 +86,13 @@ def _request_create(*, data, submission_token):
         request=case,
         from_status="",
         to_status=RequestStatus.SUBMITTED,
-        reason=_recorded(gettext_lazy("Online form")),
+        reason=in_site_language(gettext_lazy("Online form")),
     )
     if joint:
         case = request_transition(
             request=case,
             to_status=RequestStatus.UNDER_REVIEW,
-            reason=_recorded(gettext_lazy("Both parties asked together")),
+            reason=gettext_lazy("Both parties asked together"),
         )
         case.agreed_on = today
         case.save(update_fields=["agreed_on", "updated_at"])

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fiep.i18n import in_site_language
 from fiep.notifications import Event
 
 from ..models import (
@@ -14,7 +15,7 @@ from ..models import (
 )
 from ..signals import request_closed
 from .parties import _notify, all_parties, requester_parties, status_url
-from .transition import ServiceError, _recorded, request_transition
+from .transition import ServiceError, request_transition
 
 
 def request_approve(*, request, by, message=""):
@@ -74,7 +75,7 @@ def request_withdraw(*, request, reason="", by=None):
     ``request_withdrawn`` message to both parties, ``signals.request_closed`` sent.
     """
     with transaction.atomic():
-        text = reason.strip() or _recorded(gettext_lazy("Withdrawn by the requester"))
+        text = reason.strip() or in_site_language(gettext_lazy("Withdrawn by the requester"))
         case = request_transition(
             request=request, to_status=RequestStatus.WITHDRAWN, by=by, reason=text
         )
@@ -93,7 +94,7 @@ def request_cancel(*, request, by, reason):
     ``request_closed`` message to both parties, ``signals.request_closed`` sent.
     """
     if not reason.strip():
-        raise ServiceError(_("Give the reason for cancelling."))
+        raise ServiceError(_("Give the reason for cancelling."), field="reason")
     with transaction.atomic():
         case = request_transition(
             request=request, to_status=RequestStatus.CANCELLED, by=by, reason=reason

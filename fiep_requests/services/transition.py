@@ -1,40 +1,28 @@
-"""The one function that changes a request's status, and the errors services raise."""
+"""The one function that changes a request's status, and the refusals services raise."""
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import (
-    TRANSITIONS,
-    FacilitationRequest,
-    RequestStatus,
-    StatusChange,
-)
+from fiep.exceptions import ServiceError
+from fiep.i18n import in_site_language
+
+from ..enums import TRANSITIONS, RequestStatus
+from ..models import FacilitationRequest, StatusChange
+
+__all__ = ["ServiceError", "TransitionRefused", "request_transition"]
 
 
-def _recorded(message, **params):
-    """A text stored on the case (history, closing reason): in the site's language, not
-    in the language of whoever happened to trigger the change."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % params if params else str(message)
-
-
-def _in_language(language, message, **params):
-    with translation.override(language):
-        return str(message) % params if params else str(message)
-
-
-class TransitionRefused(Exception):
+class TransitionRefused(ServiceError):
     """The requested status change is not allowed from the current status."""
 
 
-class ServiceError(ValueError):
-    """A write was refused for a reason the person can act on (shown to them)."""
-
-
-def request_transition(*, request, to_status, by=None, reason=""):
+def request_transition(*, request, to_status, by=None, reason="", reason_params=None):
     """Move ``request`` to ``to_status`` and record who, when, from, to and why.
+
+    ``reason`` is the person's own words (stored as given) or a lazy message
+    (``gettext_lazy("Facilitator %(name)s declined")``) with ``reason_params``: it is
+    rendered here, always in the site's language (``settings.LANGUAGE_CODE``), never in
+    the language of whoever clicked, so the case timeline reads in one language.
 
     Locks the request row so two people cannot move the same case at once; refuses any
     move not in ``TRANSITIONS`` with :class:`TransitionRefused`. Side effects: one
@@ -47,7 +35,8 @@ def request_transition(*, request, to_status, by=None, reason=""):
         if to_status not in TRANSITIONS[from_status]:
             raise TransitionRefused(
                 _("A request that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": from_status.label, "to": to_status.label}
+                % {"from": from_status.label, "to": to_status.label},
+                code="transition_refused",
             )
         locked.status = to_status
         if getattr(by, "is_authenticated", False):
@@ -58,10 +47,7 @@ def request_transition(*, request, to_status, by=None, reason=""):
             from_status=from_status,
             to_status=to_status,
             by=by if getattr(by, "is_authenticated", False) else None,
-            reason=reason,
+            reason=in_site_language(reason, **(reason_params or {})),
         )
     request.status = locked.status
     return locked
-
-
-# --- Parties -------------------------------------------------------------------------

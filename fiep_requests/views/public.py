@@ -6,11 +6,13 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fiep.calls import call_service
 from fiep.services import access_log_record, client_ip
 
 from .. import ratelimit, services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
-from ..models import TRANSITIONS, ConsentState, FacilitationRequest, RequestStatus
+from ..models import FacilitationRequest
+from ..rules import awaits_consent_answer, can_be_withdrawn
 
 SESSION_KEY = "fiep_requests_submitted"
 
@@ -69,7 +71,9 @@ def _speak(request, language):
 
 
 def _withdrawable(case):
-    return RequestStatus.WITHDRAWN in TRANSITIONS[RequestStatus(case.status)]
+    """The requester may withdraw while ``TRANSITIONS`` allows it (the staff action's
+    state predicate, without the staff role)."""
+    return can_be_withdrawn.test(None, case)
 
 
 @never_cache
@@ -82,8 +86,11 @@ def request_status(request, token):
     _speak(request, services.requester_parties(case)[0]["language"])
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and _withdrawable(case) and form.is_valid():
-        services.request_withdraw(request=case, reason=form.cleaned_data["reason"])
-        return redirect("fiep_requests:status", token=token)
+        ok, _case = call_service(
+            form, services.request_withdraw, request=case, reason=form.cleaned_data["reason"]
+        )
+        if ok:
+            return redirect("fiep_requests:status", token=token)
     return render(
         request,
         "fiep_requests/request_status.html",
@@ -113,17 +120,18 @@ def consent(request, token):
     party = services.other_party(case)
     if party:
         _speak(request, party["language"])
-    pending = (
-        case.status == RequestStatus.AWAITING_CONSENT and case.consent_state == ConsentState.PENDING
-    )
+    pending = awaits_consent_answer.test(None, case)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and pending and form.is_valid():
-        case = services.consent_respond(
+        ok, answered = call_service(
+            form,
+            services.consent_respond,
             token=token,
             agree=form.cleaned_data["answer"] == "agree",
             reason=form.cleaned_data["reason"],
         )
-        return render(request, "fiep_requests/consent_done.html", {"case": case})
+        if ok:
+            return render(request, "fiep_requests/consent_done.html", {"case": answered})
     return render(
         request,
         "fiep_requests/consent.html",

@@ -3,40 +3,28 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from fiep.access import get_object_for
+from fiep.calls import call_service
 from fiep.models import AccessAction
 from fiep.services import access_log_record
 
-from .. import retention, services
+from .. import retention
+from ..actions import ACTIONS_BY_NAME, case_actions_for
 from ..extensions import extra_case_panels
 from ..filters import RequestFilter
-from ..forms import (
-    ApproveForm,
-    ConsentRecordForm,
-    DenyForm,
-    DestructionForm,
-    NoteForm,
-    ReasonForm,
-    WithdrawForm,
-)
 from ..history import change_rows
-from ..models import (
-    FINAL_STATUSES,
-    TRANSITIONS,
-    ConsentState,
-    DestructionCertificate,
-    RequestStatus,
-)
+from ..models import Concern, DestructionCertificate
 from ..selectors import (
     case_timeline,
     inbox_requests,
@@ -46,11 +34,6 @@ from ..selectors import (
 )
 
 PAGE_SIZE = 25
-
-
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _filtered(request):
@@ -64,9 +47,9 @@ def _filtered(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep_requests.view_inbox", raise_exception=True)
 def inbox(request):
     """Requests the user may see, filtered and sorted by the URL's query string."""
-    _require(request.user, "fiep_requests.view_inbox")
     filterset, queryset = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -86,9 +69,9 @@ def inbox(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep_requests.view_inbox", raise_exception=True)
 def inbox_export(request):
     """The filtered inbox as CSV: only the inbox's columns, one access-log row per case."""
-    _require(request.user, "fiep_requests.view_inbox")
     _, queryset = _filtered(request)
     rows = list(queryset)
     for case in rows:
@@ -143,46 +126,19 @@ def _export_columns():
     ]
 
 
-def _case_or_404(request, reference):
-    _require(request.user, "fiep_requests.view_case")
+def _case(request, reference):
+    """The case in the user's scope (``visible_requests``: 404 outside it)."""
     queryset = visible_requests(request.user).select_related("district__region")
-    return get_object_or_404(queryset, reference=reference)
-
-
-def _actions(user, case):
-    """The forms for the moves allowed now, for a user who may make them."""
-    status = RequestStatus(case.status)
-    allowed = TRANSITIONS[status]
-    actions = {}
-    if user.has_perm("fiep_requests.review_request") and status == RequestStatus.UNDER_REVIEW:
-        actions["approve"] = ApproveForm()
-        actions["deny"] = DenyForm()
-    if (
-        user.has_perm("fiep_requests.record_consent")
-        and status == RequestStatus.AWAITING_CONSENT
-        and case.consent_state == ConsentState.PENDING
-    ):
-        actions["consent"] = ConsentRecordForm()
-    if user.has_perm("fiep_requests.close_request"):
-        if RequestStatus.WITHDRAWN in allowed:
-            actions["withdraw"] = WithdrawForm()
-        if RequestStatus.CANCELLED in allowed:
-            actions["cancel"] = ReasonForm()
-    if (
-        user.has_perm("fiep_requests.request_destruction")
-        and status in FINAL_STATUSES
-        and case.identifying_data_purged_at is None
-    ):
-        actions["destroy"] = DestructionForm()
-    return actions
+    return get_object_for(request.user, queryset, reference=reference)
 
 
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep_requests.view_case", raise_exception=True)
 def case_detail(request, reference):
     """Everything about one case. Writes an access-log entry before rendering."""
-    case = _case_or_404(request, reference)
+    case = _case(request, reference)
     access_log_record(
         user=request.user,
         case_reference=case.reference,
@@ -193,13 +149,13 @@ def case_detail(request, reference):
     return _render_case(request, case)
 
 
-def _render_case(request, case, **forms):
+def _render_case(request, case, bound=None):
+    """The case page; ``bound`` is an action form just submitted with errors (400)."""
     can_see_notes = request.user.has_perm("fiep_requests.view_notes")
     timeline = case_timeline(case)
     if not can_see_notes:
         timeline = [entry for entry in timeline if entry.kind != "note"]
-    actions = _actions(request.user, case)
-    actions.update({k: v for k, v in forms.items() if k in actions})
+    actions = case_actions_for(request.user, case, bound=bound)
     return render(
         request,
         "fiep_requests/case_detail.html",
@@ -207,14 +163,18 @@ def _render_case(request, case, **forms):
             "case": case,
             "timeline": timeline,
             "related": related_requests(case).select_related("district"),
-            "warnings": review_warnings(case) if "approve" in actions else [],
-            "actions": actions,
-            "note_form": forms.get("note") or NoteForm() if can_see_notes else None,
+            "warnings": (
+                review_warnings(case)
+                if request.user.has_perm("fiep_requests.approve_case", case)
+                else []
+            ),
+            "actions": [item for item in actions if item.action.section == "actions"],
+            "note_actions": [item for item in actions if item.action.section == "notes"],
             "panels": _render_panels(request, case),
             "concern_labels": _concern_labels(case),
             "changes": _changes(request, case),
         },
-        status=400 if forms else 200,
+        status=400 if bound is not None else 200,
     )
 
 
@@ -235,38 +195,28 @@ def _changes(request, case):
 
 
 def _concern_labels(case):
-    from ..models import Concern
-
     labels = dict(Concern.choices)
     return [labels.get(value, value) for value in case.concerns]
-
-
-ACTION_FORMS = {
-    "approve": ApproveForm,
-    "deny": DenyForm,
-    "consent": ConsentRecordForm,
-    "withdraw": WithdrawForm,
-    "cancel": ReasonForm,
-    "note": NoteForm,
-    "destroy": DestructionForm,
-}
 
 
 @never_cache
 @login_required
 @require_POST
+@permission_required("fiep_requests.view_case", raise_exception=True)
 def case_action(request, reference, action):
-    """Run one staff action on a case (POST only), then back to the case page."""
-    if action not in ACTION_FORMS:
+    """Run one staff action of ``actions.CASE_ACTIONS`` on a case (POST only), then back
+    to the case page. 403 for a role without the action; a message when the case's state
+    no longer allows it (a stale page); the form again (400) when it is not valid."""
+    if action not in ACTIONS_BY_NAME:
         raise Http404
-    case = _case_or_404(request, reference)
-    if action == "note":
-        _require(request.user, "fiep_requests.add_note")
-    elif action not in _actions(request.user, case):
-        _require(request.user, "fiep_requests.close_request")  # 403 for read-only roles
+    action = ACTIONS_BY_NAME[action]
+    case = _case(request, reference)
+    if not request.user.has_perm(action.permission, case):
+        if not request.user.has_perm(action.role_permission):
+            raise PermissionDenied
         messages.error(request, _("That action is not possible for this request now."))
         return redirect("fiep_requests:case", reference=case.reference)
-    form = ACTION_FORMS[action](request.POST)
+    form = action.form_class(request.POST, prefix=action.name)
     if not form.is_valid():
         access_log_record(
             user=request.user,
@@ -275,52 +225,19 @@ def case_action(request, reference, action):
             obj=case,
             request=request,
         )
-        return _render_case(request, case, **{action: form})
-    data, user = form.cleaned_data, request.user
-    try:
-        if action == "approve":
-            services.request_approve(request=case, by=user, message=data["message"])
-            messages.success(request, _("Approved. Both parties are being notified."))
-        elif action == "deny":
-            services.request_deny(
-                request=case, by=user, reason_code=data["reason_code"], message=data["message"]
-            )
-            messages.success(request, _("Marked not eligible. Both parties are being notified."))
-        elif action == "consent":
-            services.consent_record(
-                request=case,
-                by=user,
-                agreed=data["agreed"] == "yes",
-                method=data["method"],
-                note=data["note"],
-            )
-            messages.success(request, _("The other party's answer is recorded."))
-        elif action == "withdraw":
-            services.request_withdraw(request=case, by=user, reason=data["reason"])
-            messages.success(request, _("The request is withdrawn."))
-        elif action == "cancel":
-            services.request_cancel(request=case, by=user, reason=data["reason"])
-            messages.success(request, _("The request is cancelled."))
-        elif action == "note":
-            services.case_note_add(request=case, author=user, text=data["text"])
-            messages.success(request, _("Note added."))
-        elif action == "destroy":
-            retention.destruction_request(request=case, by=user)
-            messages.success(
-                request,
-                _("The identifying data of this request is destroyed; a certificate is written."),
-            )
-    except (services.TransitionRefused, services.ServiceError) as exc:
-        messages.error(request, str(exc))
+        return _render_case(request, case, bound=form)
+    ok, _result = call_service(request, action.run, case, request.user, form.cleaned_data)
+    if ok:
+        messages.success(request, action.success)
     return redirect("fiep_requests:case", reference=case.reference)
 
 
 @never_cache
 @login_required
 @require_GET
+@permission_required("fiep_requests.view_destruction_certificates", raise_exception=True)
 def destruction_certificates(request):
     """The destruction certificates, newest first (office staff and administrators)."""
-    _require(request.user, "fiep_requests.view_destruction_certificates")
     queryset = DestructionCertificate.objects.select_related("performed_by")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -4,10 +4,10 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fiep.exceptions import ServiceError
 from fiep.models import Language
 from fiep.notifications import notify
 from fiep_requests.models import MeetingFormat
@@ -23,7 +23,7 @@ FORMAT_LABELS = {
 }
 
 
-class ClaimLocked(ValidationError):
+class ClaimLocked(ServiceError):
     """An approved (or submitted) payment claim cannot be changed."""
 
 

@@ -3,12 +3,13 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from facilitators.services import facilitator_trial_review
+from fiep.exceptions import ServiceError
 from fiep.notifications import Event, notify
 from fiep_requests.models import RequestStatus
 from fiep_requests.services import request_transition
@@ -70,7 +71,7 @@ def _validate_outcome(
             errors.append(_("Attendance is counted by role, with numbers of 0 or more."))
             break
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
 
 
 def outcome_record(
@@ -137,7 +138,8 @@ def outcome_record(
             request=meeting.request,
             to_status=RequestStatus.HELD if is_held else RequestStatus.CANCELLED,
             by=by,
-            reason=_("Outcome recorded: %(result)s") % {"result": label},
+            reason=gettext_lazy("Outcome recorded: %(result)s"),
+            reason_params={"result": label},
         )
         MeetingChange.objects.create(
             meeting=meeting,

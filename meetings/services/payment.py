@@ -11,12 +11,12 @@ import io
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fiep.exceptions import ServiceError
 from fiep.notifications import Event, notify
 
 from ..models import ClaimStatus, Meeting, PaymentClaim, TimeEntry, TimeKind
@@ -35,9 +35,9 @@ def _decimal(value, label):
     try:
         number = Decimal(str(value if value not in (None, "") else 0))
     except InvalidOperation as exc:
-        raise ValidationError(_("%(label)s must be a number.") % {"label": label}) from exc
+        raise ServiceError(_("%(label)s must be a number.") % {"label": label}) from exc
     if number < 0:
-        raise ValidationError(_("%(label)s cannot be negative.") % {"label": label})
+        raise ServiceError(_("%(label)s cannot be negative.") % {"label": label})
     return number
 
 
@@ -57,19 +57,19 @@ def time_entry_log(*, meeting, by, worked_on, kind, hours, miles=0, justificatio
     hours = _decimal(hours, _("Hours")).quantize(CENT)
     miles = _decimal(miles, _("Miles")).quantize(Decimal("0.1"))
     if hours == 0 and miles == 0:
-        raise ValidationError(_("Log some hours or miles."))
+        raise ServiceError(_("Log some hours or miles."))
     if kind not in TimeKind.values:
-        raise ValidationError(_("Choose what the time was for."))
+        raise ServiceError(_("Choose what the time was for."))
     if worked_on > local_today():
-        raise ValidationError(_("Time cannot be logged for a future day."))
+        raise ServiceError(_("Time cannot be logged for a future day."))
     if meeting.facilitator_id is None:
-        raise ValidationError(_("This meeting has no facilitator."))
+        raise ServiceError(_("This meeting has no facilitator."))
     with transaction.atomic():
         # Lock the meeting so two entries logged at once cannot both slip under the cap.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         total = case_hours(meeting, meeting.facilitator) + hours
         if total > case_hours_cap() and not justification.strip():
-            raise ValidationError(
+            raise ServiceError(
                 _(
                     "This brings the case to %(total)s hours, over the cap of %(cap)s: "
                     "add a justification."
@@ -155,7 +155,7 @@ def claim_build(*, facilitator, month, by):
         )
         if claim is None:
             if not unclaimed.exists():
-                raise ValidationError(_("There is no unclaimed time in this month."))
+                raise ServiceError(_("There is no unclaimed time in this month."))
             claim = PaymentClaim.objects.create(facilitator=facilitator, month=first)
         unclaimed.update(claim=claim)
         return _recompute(claim)
@@ -166,7 +166,7 @@ def _locked_claim(claim, allowed):
     if claim.status == ClaimStatus.APPROVED:
         raise ClaimLocked(_("An approved claim cannot be changed."))
     if claim.status not in allowed:
-        raise ValidationError(_("This claim cannot do that now."))
+        raise ServiceError(_("This claim cannot do that now."))
     return claim
 
 
@@ -175,7 +175,7 @@ def claim_submit(*, claim, by):
     with transaction.atomic():
         claim = _locked_claim(claim, (ClaimStatus.DRAFT, ClaimStatus.RETURNED))
         if not claim.entries.exists():
-            raise ValidationError(_("An empty claim cannot be submitted."))
+            raise ServiceError(_("An empty claim cannot be submitted."))
         _recompute(claim)
         claim.status = ClaimStatus.SUBMITTED
         claim.submitted_at = timezone.now()
@@ -202,7 +202,7 @@ def claim_return(*, claim, by, comment):
     """
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError(_("Say what needs to change."))
+        raise ServiceError(_("Say what needs to change."))
     with transaction.atomic():
         claim = _locked_claim(claim, (ClaimStatus.SUBMITTED,))
         claim.status = ClaimStatus.RETURNED

@@ -3,13 +3,14 @@
 import datetime
 import secrets
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from facilitators.models import Assignment, AssignmentStatus
+from fiep.exceptions import ServiceError
+from fiep.i18n import in_site_language
 from fiep.models import Language
 from fiep.notifications import Event
 from fiep_requests.models import FacilitationRequest, MeetingFormat, RequestStatus
@@ -38,27 +39,27 @@ def _accepted_facilitator(request):
         .first()
     )
     if assignment is None:
-        raise ValidationError(_("No facilitator has accepted this case yet."))
+        raise ServiceError(_("No facilitator has accepted this case yet."))
     return assignment.facilitator
 
 
 def _validate_times(starts_at, ends_at):
     if starts_at is None or ends_at is None:
-        raise ValidationError(_("Give the date, start and end time."))
+        raise ServiceError(_("Give the date, start and end time."))
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("starts_at and ends_at must be aware datetimes")
     if ends_at <= starts_at:
-        raise ValidationError(_("The meeting must end after it starts."))
+        raise ServiceError(_("The meeting must end after it starts."))
     if starts_at <= timezone.now():
-        raise ValidationError(_("The meeting must be in the future."))
+        raise ServiceError(_("The meeting must be in the future."))
 
 
 def _validate_details(format, participants):
     if format not in MeetingFormat.values:
-        raise ValidationError(_("Choose the meeting format."))
+        raise ServiceError(_("Choose the meeting format."))
     for participant in participants:
         if participant.get("role") not in ParticipantRole.values:
-            raise ValidationError(_("Every participant needs a role."))
+            raise ServiceError(_("Every participant needs a role."))
 
 
 def _set_participants(meeting, participants):
@@ -104,11 +105,11 @@ def meeting_schedule(
         # Lock the case first: two people scheduling at once get one meeting, not an error.
         locked = FacilitationRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != RequestStatus.ASSIGNED:
-            raise ValidationError(_("Only a case with an assigned facilitator can be scheduled."))
+            raise ServiceError(_("Only a case with an assigned facilitator can be scheduled."))
         facilitator = _accepted_facilitator(request)
         meeting = Meeting.objects.select_for_update().filter(request=request).first()
         if meeting is not None and meeting.status != MeetingStatus.CANCELLED:
-            raise ValidationError(_("This case already has a meeting; reschedule it instead."))
+            raise ServiceError(_("This case already has a meeting; reschedule it instead."))
         if meeting is None:
             meeting = Meeting(request=request)
         else:
@@ -124,7 +125,10 @@ def meeting_schedule(
         meeting.save()
         _set_participants(meeting, participants)
         request_transition(
-            request=request, to_status=RequestStatus.SCHEDULED, by=by, reason=_("Meeting scheduled")
+            request=request,
+            to_status=RequestStatus.SCHEDULED,
+            by=by,
+            reason=gettext_lazy("Meeting scheduled"),
         )
         MeetingChange.objects.create(
             meeting=meeting,
@@ -163,9 +167,9 @@ def meeting_reschedule(
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
-            raise ValidationError(_("Only a scheduled meeting can be rescheduled."))
+            raise ServiceError(_("Only a scheduled meeting can be rescheduled."))
         if meeting.request.status != RequestStatus.SCHEDULED:
-            raise ValidationError(
+            raise ServiceError(
                 _("This case is “%(status)s”; its meeting can no longer be changed.")
                 % {"status": RequestStatus(meeting.request.status).label}
             )
@@ -241,13 +245,13 @@ def meeting_cancel(*, meeting, by, reason, by_party):
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Say why the meeting is cancelled."))
+        raise ServiceError(_("Say why the meeting is cancelled."))
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
-            raise ValidationError(_("Only a scheduled meeting can be cancelled."))
+            raise ServiceError(_("Only a scheduled meeting can be cancelled."))
         if meeting.request.status != RequestStatus.SCHEDULED:
-            raise ValidationError(
+            raise ServiceError(
                 _("This case is “%(status)s”; its meeting can no longer be changed.")
                 % {"status": RequestStatus(meeting.request.status).label}
             )
@@ -290,8 +294,9 @@ def meeting_cancel_for_closed_request(*, request, by=None, reason=""):
 
 def _recorded_status_reason(status):
     """“The request was withdrawn.” and the like, in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("The request is now “%(status)s”.") % {"status": RequestStatus(status).label}
+    return in_site_language(
+        gettext_lazy("The request is now “%(status)s”."), status=RequestStatus(status).label
+    )
 
 
 def reminder_due_times(meeting):

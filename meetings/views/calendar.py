@@ -5,7 +5,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,11 +44,10 @@ def _weeks(meetings):
 @never_cache
 @login_required
 @require_GET
+@permission_required("meetings.view_calendar", raise_exception=True)
 def calendar(request):
     """Upcoming meetings by week, filtered by region and facilitator. Lists case references,
     districts and facilitators only (no student data)."""
-    if not request.user.has_perm("meetings.view_calendar"):
-        raise PermissionDenied
     form = CalendarFilterForm(request.GET or None)
     meetings = upcoming_meetings(request.user)
     if form.is_valid():
@@ -62,10 +61,9 @@ def calendar(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("meetings.view_my_meetings", raise_exception=True)
 def mine(request):
     """A facilitator's own meetings: upcoming, outcomes to record, the calendar feed."""
-    if not request.user.has_perm("meetings.view_my_meetings"):
-        raise PermissionDenied
     facilitator = user_facilitator(request.user)
     if facilitator is None:
         raise Http404

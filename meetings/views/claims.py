@@ -1,44 +1,44 @@
 """Payment claims: the facilitator builds and submits; staff approve, return, export."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fiep.access import get_object_for
+from fiep.calls import call_service
+from fiep.exceptions import ServiceError
 from fiep_requests.history import change_rows
-from fiep_requests.services import TransitionRefused
 
 from .. import services
 from ..forms import ClaimBuildForm, ClaimReturnForm
 from ..models import ClaimStatus
 from ..selectors import unclaimed_months, user_facilitator, visible_claims
-from .common import errors_of
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.view_claims", raise_exception=True)
 def claims(request):
-    if not request.user.has_perm("meetings.view_claims"):
-        raise PermissionDenied
     reviewer = request.user.has_perm("meetings.review_claims")
     facilitator = None if reviewer else user_facilitator(request.user)
     form = None
     if facilitator is not None:
         form = ClaimBuildForm(request.POST or None, months=unclaimed_months(facilitator))
         if request.method == "POST" and form.is_valid():
-            try:
-                claim = services.claim_build(
-                    facilitator=facilitator, month=form.month_date(), by=request.user
-                )
-            except (ValidationError, TransitionRefused) as exc:
-                for error in errors_of(exc):
-                    form.add_error(None, error)
-            else:
+            ok, claim = call_service(
+                form,
+                services.claim_build,
+                facilitator=facilitator,
+                month=form.month_date(),
+                by=request.user,
+            )
+            if ok:
                 messages.success(request, _("The claim is built from your unclaimed time."))
                 return redirect("meetings:claim", claim.pk)
     elif request.method == "POST":
@@ -60,13 +60,29 @@ def claims(request):
     )
 
 
+def _claim_action(action, claim, user, return_form):
+    """Run one of the claim page's buttons; returns the success message."""
+    if action == "submit":
+        services.claim_submit(claim=claim, by=user)
+        return _("The claim is submitted to the office.")
+    if action == "rebuild":
+        services.claim_build(facilitator=claim.facilitator, month=claim.month, by=user)
+        return _("The claim is refreshed.")
+    if action == "approve":
+        services.claim_approve(claim=claim, by=user)
+        return _("The claim is approved.")
+    if not return_form.is_valid():
+        raise ServiceError(_("Say what needs to change."), field="comment")
+    services.claim_return(claim=claim, by=user, comment=return_form.cleaned_data["comment"])
+    return _("The claim is returned to the facilitator.")
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.view_claims", raise_exception=True)
 def claim(request, pk):
-    if not request.user.has_perm("meetings.view_claims"):
-        raise PermissionDenied
-    claim = get_object_or_404(visible_claims(request.user), pk=pk)
+    claim = get_object_for(request.user, visible_claims, pk=pk)
     reviewer = request.user.has_perm("meetings.review_claims")
     owner = claim.facilitator.user_id == request.user.pk
     return_form = ClaimReturnForm(request.POST if request.POST.get("action") == "return" else None)
@@ -75,28 +91,9 @@ def claim(request, pk):
         allowed = {"submit": owner, "rebuild": owner, "approve": reviewer, "return": reviewer}
         if not allowed.get(action):
             raise PermissionDenied
-        try:
-            if action == "submit":
-                services.claim_submit(claim=claim, by=request.user)
-                messages.success(request, _("The claim is submitted to the office."))
-            elif action == "rebuild":
-                services.claim_build(
-                    facilitator=claim.facilitator, month=claim.month, by=request.user
-                )
-                messages.success(request, _("The claim is refreshed."))
-            elif action == "approve":
-                services.claim_approve(claim=claim, by=request.user)
-                messages.success(request, _("The claim is approved."))
-            elif return_form.is_valid():
-                services.claim_return(
-                    claim=claim, by=request.user, comment=return_form.cleaned_data["comment"]
-                )
-                messages.success(request, _("The claim is returned to the facilitator."))
-            else:
-                raise ValidationError(_("Say what needs to change."))
-        except (ValidationError, TransitionRefused) as exc:
-            for error in errors_of(exc):
-                messages.error(request, error)
+        ok, message = call_service(request, _claim_action, action, claim, request.user, return_form)
+        if ok:
+            messages.success(request, message)
         return redirect("meetings:claim", claim.pk)
     entries = claim.entries.select_related("meeting__request")
     return render(
@@ -119,10 +116,9 @@ def claim(request, pk):
 @never_cache
 @login_required
 @require_GET
+@permission_required("meetings.review_claims", raise_exception=True)
 def claims_csv(request):
     """Approved claims (optionally one month, ``?month=YYYY-MM``) for the payment system."""
-    if not request.user.has_perm("meetings.review_claims"):
-        raise PermissionDenied
     rows = visible_claims(request.user).filter(status=ClaimStatus.APPROVED)
     month = request.GET.get("month", "")
     if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit():

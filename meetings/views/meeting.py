@@ -1,15 +1,15 @@
 """Schedule, reschedule, cancel a meeting; its page; the outcome; time on the case."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from fiep_requests.services import TransitionRefused
+from fiep.access import get_object_for
+from fiep.calls import call_service
 
 from .. import services
 from ..forms import (
@@ -23,10 +23,10 @@ from ..forms import (
     issues_from,
     participants_from,
 )
-from ..selectors import schedulable_requests
+from ..selectors import schedulable_requests, visible_meetings
 from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
-from .common import call_service, errors_of, log_access, meeting_for, require_meeting_role
+from .common import log_access
 
 
 def _participant_initial(case):
@@ -55,11 +55,11 @@ def _participant_initial(case):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.use_meetings", raise_exception=True)
 def schedule(request, request_id):
-    require_meeting_role(request)
-    case = get_object_or_404(schedulable_requests(request.user), pk=request_id)
-    if not request.user.has_perm("meetings.schedule_meeting", case):
-        raise PermissionDenied
+    case = get_object_for(
+        request.user, schedulable_requests, "meetings.schedule_meeting", pk=request_id
+    )
     log_access(request, case, "schedule the meeting")
     form = ScheduleForm(request.POST or None, initial={"format": case.preferred_format})
     formset = ParticipantFormSet(
@@ -93,8 +93,9 @@ def schedule(request, request_id):
 
 @never_cache
 @login_required
+@permission_required("meetings.use_meetings", raise_exception=True)
 def detail(request, pk):
-    meeting = meeting_for(request, pk, "meetings.view_meeting")
+    meeting = get_object_for(request.user, visible_meetings, "meetings.view_meeting", pk=pk)
     log_access(request, meeting, "view the meeting")
     return render(
         request,
@@ -117,8 +118,9 @@ def detail(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.use_meetings", raise_exception=True)
 def reschedule(request, pk):
-    meeting = meeting_for(request, pk, "meetings.change_meeting")
+    meeting = get_object_for(request.user, visible_meetings, "meetings.change_meeting", pk=pk)
     log_access(request, meeting, "reschedule the meeting")
     start = timezone.localtime(meeting.starts_at, local_zone()) if meeting.starts_at else None
     end = timezone.localtime(meeting.ends_at, local_zone()) if meeting.ends_at else None
@@ -163,8 +165,9 @@ def reschedule(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.use_meetings", raise_exception=True)
 def cancel(request, pk):
-    meeting = meeting_for(request, pk, "meetings.change_meeting")
+    meeting = get_object_for(request.user, visible_meetings, "meetings.change_meeting", pk=pk)
     log_access(request, meeting, "cancel the meeting")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -195,8 +198,9 @@ def cancel(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.use_meetings", raise_exception=True)
 def outcome(request, pk):
-    meeting = meeting_for(request, pk, "meetings.record_outcome")
+    meeting = get_object_for(request.user, visible_meetings, "meetings.record_outcome", pk=pk)
     log_access(request, meeting, "record the meeting outcome")
     form = OutcomeForm(request.POST or None)
     formset = IssueFormSet(request.POST or None, prefix="i")
@@ -231,8 +235,9 @@ def outcome(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("meetings.use_meetings", raise_exception=True)
 def time_log(request, pk):
-    meeting = meeting_for(request, pk, "meetings.log_time")
+    meeting = get_object_for(request.user, visible_meetings, "meetings.log_time", pk=pk)
     log_access(request, meeting, "log time on the case")
     form = TimeEntryForm(request.POST or None, initial={"worked_on": local_today()})
     if request.method == "POST" and form.is_valid():
@@ -268,14 +273,11 @@ def time_log(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["POST"])
+@permission_required("meetings.use_meetings", raise_exception=True)
 def time_delete(request, pk, entry_id):
-    meeting = meeting_for(request, pk, "meetings.log_time")
+    meeting = get_object_for(request.user, visible_meetings, "meetings.log_time", pk=pk)
     entry = get_object_or_404(meeting.time_entries.select_related("claim"), pk=entry_id)
-    try:
-        services.time_entry_delete(entry=entry, by=request.user)
-    except (ValidationError, TransitionRefused) as exc:
-        for error in errors_of(exc):
-            messages.error(request, error)
-    else:
+    ok, _result = call_service(request, services.time_entry_delete, entry=entry, by=request.user)
+    if ok:
         messages.success(request, _("Time entry removed."))
     return redirect("meetings:time", meeting.pk)

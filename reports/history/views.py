@@ -1,13 +1,13 @@
 """Staff pages: the program-history upload and the dispute-resolution statistics."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fiep.calls import call_service
 from reports.models import DisputeStatistics
 
 from .formats import FILE_ORDER
@@ -17,17 +17,12 @@ from .selectors import dispute_statistics_trend, recent_history_imports
 from .services import dispute_statistics_save
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("reports.history_import", raise_exception=True)
 def history_upload(request):
     """Upload history files: check them, then import everything or nothing."""
-    _require(request, "reports.history_import")
     problems, result = [], None
     posted = request.method == "POST"
     form = HistoryUploadForm(request.POST, request.FILES) if posted else HistoryUploadForm()
@@ -60,8 +55,8 @@ def history_upload(request):
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@permission_required("reports.disputes_manage", raise_exception=True)
 def disputes_list(request):
-    _require(request, "reports.disputes_manage")
     return render(
         request, "reports/history/disputes_list.html", {"trend": dispute_statistics_trend()}
     )
@@ -70,9 +65,9 @@ def disputes_list(request):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("reports.disputes_manage", raise_exception=True)
 def disputes_edit(request, start_year=None):
     """Enter a school year's statistics (``start_year`` None) or correct one."""
-    _require(request, "reports.disputes_manage")
     statistics = (
         # nosemgrep: unscoped-object-lookup-in-view  (statewide figures, staff only)
         get_object_or_404(DisputeStatistics, start_year=start_year)
@@ -82,11 +77,8 @@ def disputes_edit(request, start_year=None):
     posted = request.method == "POST"
     form = DisputeStatisticsForm(request.POST if posted else None, instance=statistics)
     if posted and form.is_valid():
-        try:
-            dispute_statistics_save(statistics=form.save(commit=False))
-        except ValidationError as exc:
-            form.add_error("school_year", exc)
-        else:
+        ok, _saved = call_service(form, dispute_statistics_save, statistics=form.save(commit=False))
+        if ok:
             messages.success(
                 request,
                 _("Saved the dispute-resolution statistics of %(year)s.")

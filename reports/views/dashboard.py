@@ -2,8 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -16,11 +15,6 @@ from reports.models import ReportRun
 from reports.pdf import report_context
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def file_response(filename, mimetype, data):
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -30,8 +24,8 @@ def file_response(filename, mimetype, data):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard(request):
-    _require(request, "reports.view_dashboard")
     form = PeriodForm(request.GET or None)
     if not request.GET:
         form = PeriodForm({"school_year": "all"})
@@ -52,10 +46,10 @@ def dashboard(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.export_report", raise_exception=True)
 def export(request, fmt):
     """JSON or CSV of the period in ``?start=&end=`` (CSV: one breakdown with
     ``?breakdown=NAME``). PDFs are made by a report run, not here."""
-    _require(request, "reports.export_report")
     if fmt not in ("json", "csv"):
         raise Http404
     period = parse_period(request.GET)

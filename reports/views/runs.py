@@ -4,8 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,16 +21,11 @@ from reports.services import report_run_request
 REFRESH_SECONDS = 3
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 @never_cache
 @login_required
 @require_POST
+@permission_required("reports.generate_report", raise_exception=True)
 def run_create(request):
-    _require(request, "reports.generate_report")
     period = parse_period(request.POST)
     fmt = request.POST.get("format", ReportFormat.PDF)
     if period is None or fmt not in ReportFormat.values:
@@ -44,8 +38,8 @@ def run_create(request):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.download_report", raise_exception=True)
 def run_detail(request, pk):
-    _require(request, "reports.download_report")
     # nosemgrep: unscoped-object-lookup-in-view  (statewide reports, shared by staff)
     run = get_object_or_404(ReportRun.objects.select_related("requested_by"), pk=pk)
     pending = run.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
@@ -69,8 +63,8 @@ def run_detail(request, pk):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.download_report", raise_exception=True)
 def run_download(request, pk):
-    _require(request, "reports.download_report")
     # nosemgrep: unscoped-object-lookup-in-view  (statewide reports, shared by staff)
     run = get_object_or_404(ReportRun, pk=pk, status=ReportStatus.DONE)
     if not run.file:
@@ -82,8 +76,8 @@ def run_download(request, pk):
 @never_cache
 @login_required
 @require_GET
+@permission_required("reports.download_report", raise_exception=True)
 def run_list(request):
-    _require(request, "reports.download_report")
     runs = ReportRun.objects.select_related("requested_by")
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
     return render(request, "reports/run_list.html", {"page": page})

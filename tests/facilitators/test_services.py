@@ -1,11 +1,11 @@
 """Assignment, acceptance, decline, objection, the timeline and the trial promotion."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from facilitators import services
 from facilitators.case import case_panel, timeline_entries
 from facilitators.models import Assignment, AssignmentStatus, ContractStatus, Objection
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage
 from fiep_requests.extensions import extra_timeline_entries
 from fiep_requests.models import RequestStatus, StatusChange
@@ -95,7 +95,7 @@ def test_assign_request_not_approved_refused(roster, staff):
 
 
 def test_accept_requires_attestation(assigned, roster):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.assignment_accept(
             assignment=assigned, user=roster["Ana"].user, attest_no_conflict=False
         )
@@ -164,7 +164,7 @@ def test_decline_returns_case_to_staff(
 
 
 def test_decline_needs_reason(assigned, roster):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.assignment_decline(assignment=assigned, user=roster["Ana"].user, reason=" ")
 
 
@@ -248,12 +248,12 @@ def test_unavailability_and_conflict_validate(db, district):
     import datetime
 
     facilitator = FacilitatorFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.unavailability_add(
             facilitator=facilitator,
             starts_on=datetime.date(2026, 12, 5),
             ends_on=datetime.date(2026, 12, 1),
         )
     services.conflict_add(facilitator=facilitator, district=district, reason="Former employer")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.conflict_add(facilitator=facilitator, district=district, reason="Again")

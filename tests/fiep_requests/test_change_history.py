@@ -50,7 +50,8 @@ def test_history_service_with_several_saves_names_the_user_on_each():
 def test_history_view_change_records_the_user(staff_client, staff):
     case = FacilitationRequestFactory(status="under_review")
     response = staff_client.post(
-        reverse("fiep_requests:case-action", args=[case.reference, "approve"]), {"message": ""}
+        reverse("fiep_requests:case-action", args=[case.reference, "approve"]),
+        {"approve-message": ""},
     )
     assert response.status_code == 302
     assert case.history.latest().history_user == staff

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation, EvaluationInvitation, FollowUp
 from fiep.models import AccessLog, OutboxMessage, OutboxStatus
+from fiep_requests.enums import RETENTION_CATEGORIES
 from fiep_requests.models import (
     DestructionCertificate,
     DestructionReason,
@@ -16,7 +17,6 @@ from fiep_requests.models import (
     StatusChange,
 )
 from fiep_requests.retention import (
-    CATEGORIES,
     destruction_request,
     expired_requests,
     student_data_purge,
@@ -124,7 +124,7 @@ def test_purge_writes_certificate_without_personal_data():
     assert certificate.retention_years == 5
     assert certificate.case_count == 1
     assert certificate.case_references == [case.reference]
-    assert certificate.categories == list(CATEGORIES)
+    assert certificate.categories == list(RETENTION_CATEGORIES)
     assert tables_with_mark() == {}  # the certificate table included
 
 
@@ -250,7 +250,7 @@ def test_case_action_destroy_needs_confirmation(staff_client):
 
 def test_case_action_destroy_purges_and_certifies(staff_client, staff):
     case = full_case(years_ago=0)
-    response = staff_client.post(_action_url(case), {"confirm": "on"})
+    response = staff_client.post(_action_url(case), {"destroy-confirm": "on"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.identifying_data_purged_at is not None
@@ -265,7 +265,7 @@ def test_case_action_destroy_purges_and_certifies(staff_client, staff):
 
 def test_case_action_destroy_on_open_case_changes_nothing(staff_client):
     case = FacilitationRequestFactory(status="scheduled")
-    response = staff_client.post(_action_url(case), {"confirm": "on"})
+    response = staff_client.post(_action_url(case), {"destroy-confirm": "on"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.destruction_requested_at is None
@@ -275,7 +275,7 @@ def test_case_action_destroy_liaison_gets_403(client):
     district = DistrictFactory()
     case = full_case(years_ago=0, held=False, district=district)
     client.force_login(liaison_user(district))
-    assert client.post(_action_url(case), {"confirm": "on"}).status_code == 403
+    assert client.post(_action_url(case), {"destroy-confirm": "on"}).status_code == 403
     case.refresh_from_db()
     assert case.identifying_data_purged_at is None
 

@@ -221,14 +221,14 @@ def test_case_page_own_liaison_reads_but_cannot_act(client):
     assert response.status_code == 200
     assert 'action="' + action_url(case, "approve") not in response.content.decode()
     assert client.post(action_url(case, "approve"), {}).status_code == 403
-    assert client.post(action_url(case, "note"), {"text": "x"}).status_code == 403
+    assert client.post(action_url(case, "note"), {"note-text": "x"}).status_code == 403
     case.refresh_from_db()
     assert case.status == RequestStatus.UNDER_REVIEW
 
 
 def test_case_action_approve(staff_client):
     case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
-    response = staff_client.post(action_url(case, "approve"), {"message": "Go ahead"})
+    response = staff_client.post(action_url(case, "approve"), {"approve-message": "Go ahead"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == RequestStatus.APPROVED
@@ -236,8 +236,8 @@ def test_case_action_approve(staff_client):
 
 def test_case_action_deny_needs_reason(staff_client):
     case = FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
-    assert staff_client.post(action_url(case, "deny"), {"reason_code": ""}).status_code == 400
-    staff_client.post(action_url(case, "deny"), {"reason_code": "duplicate"})
+    assert staff_client.post(action_url(case, "deny"), {"deny-reason_code": ""}).status_code == 400
+    staff_client.post(action_url(case, "deny"), {"deny-reason_code": "duplicate"})
     case.refresh_from_db()
     assert (case.status, case.decision_reason) == (RequestStatus.DENIED, "duplicate")
 
@@ -255,7 +255,8 @@ def test_case_action_record_consent_by_phone(staff_client):
         status=RequestStatus.AWAITING_CONSENT, consent_state=ConsentState.PENDING
     )
     staff_client.post(
-        action_url(case, "consent"), {"agreed": "yes", "method": "phone", "note": "Dana, 2pm"}
+        action_url(case, "consent"),
+        {"consent-agreed": "yes", "consent-method": "phone", "consent-note": "Dana, 2pm"},
     )
     case.refresh_from_db()
     assert (case.status, case.consent_method) == (RequestStatus.UNDER_REVIEW, "phone")
@@ -263,8 +264,8 @@ def test_case_action_record_consent_by_phone(staff_client):
 
 def test_case_action_note_and_cancel(staff_client):
     case = FacilitationRequestFactory(status=RequestStatus.APPROVED)
-    staff_client.post(action_url(case, "note"), {"text": "Left a voicemail"})
-    staff_client.post(action_url(case, "cancel"), {"reason": "Student moved"})
+    staff_client.post(action_url(case, "note"), {"note-text": "Left a voicemail"})
+    staff_client.post(action_url(case, "cancel"), {"cancel-reason": "Student moved"})
     case.refresh_from_db()
     assert case.notes.get().text == "Left a voicemail"
     assert case.status == RequestStatus.CANCELLED

@@ -1,8 +1,8 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage
 from fiep_requests.models import RequestStatus
 from meetings import services
@@ -100,7 +100,7 @@ def test_outcome_refused_before_the_meeting_day(facilitator):
     meeting = factories.MeetingFactory(
         facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
     )
-    with pytest.raises(ValidationError, match="on or after the day"):
+    with pytest.raises(ServiceError, match="on or after the day"):
         _record(meeting)
 
 
@@ -115,24 +115,24 @@ def test_outcome_allowed_on_the_meeting_day(facilitator, django_capture_on_commi
 def test_outcome_refused_for_cancelled_meeting(past_meeting):
     past_meeting.status = MeetingStatus.CANCELLED
     past_meeting.save()
-    with pytest.raises(ValidationError, match="cancelled meeting"):
+    with pytest.raises(ServiceError, match="cancelled meeting"):
         _record(past_meeting)
 
 
 def test_outcome_refused_twice(past_meeting, django_capture_on_commit_callbacks):
     _record(past_meeting)
-    with pytest.raises(ValidationError, match="already recorded"):
+    with pytest.raises(ServiceError, match="already recorded"):
         _record(Meeting.objects.get(pk=past_meeting.pk))
 
 
 def test_outcome_held_needs_consensus_consistent_with_issues(past_meeting):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _record(past_meeting, consensus="")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _record(past_meeting, consensus="all")  # one issue is not resolved
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _record(past_meeting, consensus="none")  # one issue is resolved
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _record(past_meeting, actual_start=datetime.time(12), actual_end=datetime.time(11))
 
 
@@ -208,7 +208,7 @@ def test_overdue_outcomes_skip_withdrawn_cases(settings):
 def test_outcome_for_withdrawn_case_is_refused_cleanly(past_meeting):
     past_meeting.request.status = "withdrawn"
     past_meeting.request.save()
-    with pytest.raises(ValidationError, match="no longer be changed"):
+    with pytest.raises(ServiceError, match="no longer be changed"):
         _record(past_meeting)
     past_meeting.refresh_from_db()
     assert past_meeting.outcome_recorded_at is None

@@ -2,8 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage
 from meetings import services
 from meetings.models import ClaimStatus, PaymentClaim, TimeEntry
@@ -31,7 +31,7 @@ def _month(meeting):
 def test_time_entry_over_cap_needs_justification(past_meeting, settings):
     settings.FIEP_CASE_HOURS_CAP = 12.0
     _log(past_meeting, "10")
-    with pytest.raises(ValidationError, match="over the cap"):
+    with pytest.raises(ServiceError, match="over the cap"):
         _log(past_meeting, "2.5")
     entry = _log(past_meeting, "2.5", justification="Two extra pre-meetings with the parent")
     assert entry.hours == Decimal("2.50")
@@ -39,11 +39,11 @@ def test_time_entry_over_cap_needs_justification(past_meeting, settings):
 
 
 def test_time_entry_refuses_negative_empty_and_future(past_meeting):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _log(past_meeting, "-1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _log(past_meeting, "0", miles="0")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _log(past_meeting, "1", day=datetime.date.today() + datetime.timedelta(days=3))
 
 
@@ -75,7 +75,7 @@ def test_claim_build_takes_only_unclaimed_time_of_the_month(past_meeting):
     TimeEntry.objects.filter(pk=inside.pk).update(claim=claim)
     assert list(claim.entries.all()) == [inside]
     assert other.entries.count() == 0
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.claim_build(facilitator=facilitator, month=datetime.date(2019, 1, 1), by=None)
 
 
@@ -85,7 +85,7 @@ def test_claim_submit_return_resubmit_approve(past_meeting, staff):
     claim = services.claim_build(facilitator=facilitator, month=_month(past_meeting), by=None)
     claim = services.claim_submit(claim=claim, by=facilitator.user)
     assert claim.status == ClaimStatus.SUBMITTED
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.claim_return(claim=claim, by=staff, comment="")
     claim = services.claim_return(claim=claim, by=staff, comment="Add the mileage")
     assert claim.status == ClaimStatus.RETURNED

@@ -1,10 +1,10 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from icalendar import Calendar
 
+from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage
 from fiep_requests.models import RequestStatus
 from meetings import services
@@ -145,23 +145,23 @@ def test_cancel_for_rescheduling_returns_request_to_assigned_and_reuses_uid(assi
 
 def test_cancel_needs_a_reason(assignment, staff):
     meeting = _schedule(assignment)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.meeting_cancel(meeting=meeting, by=staff, reason=" ", by_party=True)
 
 
 def test_schedule_refuses_past_time_and_unassigned_case(assignment):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _schedule(assignment, days=-1)
     assignment.status = "offered"
     assignment.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _schedule(assignment)
 
 
 def test_schedule_twice_is_refused(assignment):
     _schedule(assignment)
     assignment.request.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _schedule(assignment)
 
 
@@ -178,7 +178,7 @@ def test_cancel_refused_when_case_was_withdrawn(assignment, staff):
     meeting = _schedule(assignment)
     meeting.request.status = RequestStatus.WITHDRAWN
     meeting.request.save()
-    with pytest.raises(ValidationError, match="no longer be changed"):
+    with pytest.raises(ServiceError, match="no longer be changed"):
         services.meeting_cancel(meeting=meeting, by=staff, reason="x", by_party=True)
 
 
@@ -195,7 +195,7 @@ def test_concurrent_scheduling_makes_one_meeting(assignment):
         try:
             _schedule(assignment)
             results.append("ok")
-        except ValidationError:
+        except ServiceError:
             results.append("refused")
         finally:
             connections.close_all()
