@@ -43,18 +43,22 @@ def _called_name(node):
 
 class Index(ast.NodeVisitor):
     """Records, for each lock and each call, the enclosing function and whether an
-    ``atomic()`` block or decorator surrounds it."""
+    ``atomic()`` block or decorator surrounds it. Functions are named (module, name)."""
 
     def __init__(self, path):
-        self.path = path
+        self.path = str(path)
         self.stack = []  # (kind, node): "func" or "atomic"
-        self.locks = []  # (path, line, function name or None, inside atomic)
-        self.calls = []  # (callee name, function name or None, inside atomic)
+        self.locks = []  # (path, line, caller, inside atomic)
+        self.calls = []  # (callee name, called as an attribute, caller, inside atomic)
+        self.imported = set()  # names brought in with "from ... import name"
 
     def _context(self):
         inside = any(kind == "atomic" for kind, _ in self.stack)
         funcs = [n for kind, n in self.stack if kind == "func"]
-        return (funcs[-1].name if funcs else None), inside
+        return ((self.path, funcs[-1].name) if funcs else None), inside
+
+    def visit_ImportFrom(self, node):
+        self.imported.update(alias.asname or alias.name for alias in node.names)
 
     def visit_FunctionDef(self, node):
         atomic = any(_is_atomic(d) for d in node.decorator_list)
@@ -77,52 +81,68 @@ class Index(ast.NodeVisitor):
             self.stack.pop()
 
     def visit_Call(self, node):
-        function, inside = self._context()
+        caller, inside = self._context()
         if _locks(node):
-            self.locks.append((self.path, node.lineno, function, inside))
+            self.locks.append((self.path, node.lineno, caller, inside))
         name = _called_name(node)
         if name:
-            self.calls.append((name, function, inside))
+            self.calls.append((name, isinstance(node.func, ast.Attribute), caller, inside))
         self.generic_visit(node)
 
 
-def _index():
-    locks, calls = [], []
+class Project:
+    def __init__(self, indexes):
+        self.locks = [lock for index in indexes for lock in index.locks]
+        self.indexes = {index.path: index for index in indexes}
+
+    def callers(self, function):
+        """(caller, inside atomic) of every call that may reach ``function``: a plain call
+        in its own module or in a module importing it by name, or any ``x.name()`` call."""
+        module, name = function
+        for path, index in self.indexes.items():
+            visible = path == module or name in index.imported
+            for callee, as_attribute, caller, inside in index.calls:
+                if callee == name and (as_attribute or visible):
+                    yield caller, inside
+
+    def always_in_atomic(self, function, seen=()):
+        """True when every call of ``function`` runs inside atomic() (following callers)."""
+        if function is None or function in seen:
+            return False
+        callers = list(self.callers(function))
+        return bool(callers) and all(
+            inside or self.always_in_atomic(caller, (*seen, function)) for caller, inside in callers
+        )
+
+    def unprotected(self):
+        return [
+            f"{path}:{line} in {caller[1] if caller else 'module level'}"
+            for path, line, caller, inside in self.locks
+            if not inside and not self.always_in_atomic(caller)
+        ]
+
+
+def _project():
+    indexes = []
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
             index = Index(path.relative_to(ROOT))
             index.visit(ast.parse(path.read_text(), filename=str(path)))
-            locks += index.locks
-            calls += index.calls
-    return locks, calls
-
-
-def _always_in_atomic(function, calls, seen=()):
-    """True when every call of ``function`` runs inside atomic() (following callers)."""
-    if function is None or function in seen:
-        return False
-    callers = [(caller, inside) for name, caller, inside in calls if name == function]
-    return bool(callers) and all(
-        inside or _always_in_atomic(caller, calls, (*seen, function)) for caller, inside in callers
-    )
+            indexes.append(index)
+    return Project(indexes)
 
 
 def unprotected_locks():
-    locks, calls = _index()
-    return [
-        f"{path}:{line} in {function or 'module level'}"
-        for path, line, function, inside in locks
-        if not inside and not _always_in_atomic(function, calls)
-    ]
+    return _project().unprotected()
 
 
 def test_every_row_lock_runs_inside_a_transaction():
     assert unprotected_locks() == []
 
 
-def test_the_scan_finds_a_lock_outside_atomic(tmp_path, monkeypatch):
+def test_the_scan_finds_a_lock_outside_atomic():
     """The near miss: the code of the original defect is reported."""
     source = (
         "from django.db import transaction\n"
@@ -136,9 +156,28 @@ def test_the_scan_finds_a_lock_outside_atomic(tmp_path, monkeypatch):
     )
     index = Index("example.py")
     index.visit(ast.parse(source))
-    outside = [
-        (line, function)
-        for _, line, function, inside in index.locks
-        if not inside and not _always_in_atomic(function, index.calls)
-    ]
-    assert outside == [(4, "verify_any")]
+    assert Project([index]).unprotected() == ["example.py:4 in verify_any"]
+
+
+def test_the_scan_follows_a_helper_to_its_callers():
+    """A helper that locks is fine when every caller holds a transaction; a helper of the
+    same name in another module, called outside one, does not excuse it (or condemn it)."""
+    locking = (
+        "from django.db import transaction\n"
+        "def _locked(pk):\n"
+        "    return Case.objects.select_for_update().get(pk=pk)\n"
+        "def close(pk):\n"
+        "    with transaction.atomic():\n"
+        "        _locked(pk)\n"
+    )
+    other = "def _locked(pk):\n    return pk\ndef show(pk):\n    return _locked(pk)\n"
+    indexes = []
+    for path, source in (("a.py", locking), ("b.py", other)):
+        index = Index(path)
+        index.visit(ast.parse(source))
+        indexes.append(index)
+    assert Project(indexes).unprotected() == []
+    outside = locking + "def peek(pk):\n    return _locked(pk)\n"
+    index = Index("a.py")
+    index.visit(ast.parse(outside))
+    assert Project([index, indexes[1]]).unprotected() == ["a.py:3 in _locked"]
