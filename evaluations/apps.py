@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+from fiep_requests.extensions import connect_case_extensions
+
 
 class EvaluationsConfig(AppConfig):
     """Invitations, the participant survey, paper entry and response tracking."""
@@ -10,13 +13,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self):
-        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+        # Models must be loaded first; importing receivers and retention connects their
+        # receivers (meetings.signals, the identifying-data purge).
+        from . import case_hooks, panels, receivers, retention  # noqa: F401, PLC0415 - app registry
 
-        from . import case_hooks, receivers  # noqa: F401  (receivers connect to meetings.signals)
-
-        register_case_panel(case_hooks.case_panel, order=30)
-        register_timeline_provider(case_hooks.timeline_entries)
-
-        from . import retention  # connects the identifying-data purge receiver
-
-        register_case_panel(retention.changes_panel)
+        connect_case_extensions("evaluations", case_hooks, retention.changes_panel, order=30)
+        staff_home_panels.connect_ordered(panels.staff_panels, order=40, dispatch_uid="evaluations")

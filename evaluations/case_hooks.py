@@ -6,12 +6,13 @@ answer or a respondent.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fiep_requests.extensions import TimelineEntry
+from meetings.models import Meeting, MeetingStatus
+
 from . import selectors
 
 
 def _meeting_of(case):
-    from meetings.models import Meeting, MeetingStatus
-
     return Meeting.objects.filter(request=case, status=MeetingStatus.HELD).first()
 
 
@@ -35,7 +36,6 @@ def case_panel(http_request, case):
 
 def timeline_entries(case):
     """When the evaluation invitations went out and how many answered."""
-    from fiep_requests.extensions import TimelineEntry
 
     meeting = _meeting_of(case)
     if meeting is None:

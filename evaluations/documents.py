@@ -13,7 +13,7 @@ def paper_form_pdf(*, meeting, language):
     Returns ``(filename, mimetype, bytes)``. The PDF is tagged (``pdf/ua-1``) with its
     title and language, so a screen reader can read it too.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     with translation.override(language):
         form = SurveyForm()

@@ -18,7 +18,7 @@ from .services import EvaluationError, expiry_days, link_lock_open
 
 def follow_up_days():
     """Days after the meeting when the follow-up survey goes out (about four months)."""
-    return getattr(settings, "FIEP_EVALUATION_FOLLOW_UP_DAYS", 120)
+    return settings.FIEP_EVALUATION_FOLLOW_UP_DAYS
 
 
 #: Meetings held longer ago than the follow-up delay plus this are not followed up (so

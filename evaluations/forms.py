@@ -1,12 +1,13 @@
 """The survey form (online and paper entry), the self-evaluation and staff forms.
 
-Radio groups are rendered by ``evaluations/_radio_group.html`` as a fieldset with a
-legend (WCAG 1.3.1). Every item but the role may be skipped: an empty answer stays empty.
+Radio groups are rendered by the project's form renderer as a fieldset with a legend
+(WCAG 1.3.1). Every item but the role may be skipped: an empty answer stays empty.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
 from fiep.models import Language
 
 from .models import (
@@ -32,6 +33,14 @@ ROLE_CHOICES = [
 RECOMMEND_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
+class OptionalRadioSelect(forms.RadioSelect):
+    """Nothing is chosen until the person chooses: "Prefer not to answer" ("") is checked
+    only when it was sent, never because the item has no value yet."""
+
+    def format_value(self, value):
+        return [] if value is None else super().format_value(value)
+
+
 def _radio(label, choices, *, required=False, help_text=""):
     # An optional item offers an explicit "no answer" (a chosen radio cannot be unchosen
     # with the keyboard); it posts "" and is stored as not answered.
@@ -41,7 +50,7 @@ def _radio(label, choices, *, required=False, help_text=""):
         label=label,
         choices=choices,
         required=required,
-        widget=forms.RadioSelect,
+        widget=OptionalRadioSelect,
         help_text=help_text,
     )
 
@@ -87,7 +96,7 @@ class SurveyForm(LinkForm):
         label=_("Comments"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Please do not write names; comments are read by program staff."),
     )
 
@@ -105,12 +114,12 @@ class PaperEvaluationForm(SurveyForm):
         label=_("Form number"),
         max_length=40,
         help_text=_("The number written on the paper form; each number is entered once."),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     language = forms.ChoiceField(
         label=_("Language of the form"),
         choices=Language.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select,
     )
     field_order = ["response_id", "language"]
 
@@ -127,13 +136,13 @@ class SelfEvaluationForm(LinkForm):
         label=_("What worked well?"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     do_differently = forms.CharField(
         label=_("What would you do differently?"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -149,35 +158,31 @@ class FollowUpForm(LinkForm):
         label=_("Comments"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Please do not write names; comments are read by program staff."),
     )
 
 
-class ParticipantAddForm(forms.Form):
-    role = forms.ChoiceField(
-        label=_("Role"), choices=ROLE_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    email = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"class": "form-control"})
-    )
+class ParticipantAddForm(CompactForm):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, widget=forms.Select)
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput)
     language = forms.ChoiceField(
         label=_("Language"),
         choices=Language.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select,
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CompactForm):
     """Choose the period of the tracking page: one school year, or from/to dates."""
 
     start = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -4,11 +4,12 @@ from django.dispatch import receiver
 
 from meetings.signals import outcome_recorded
 
+from . import services
+
 
 @receiver(outcome_recorded, dispatch_uid="evaluations_invite_on_outcome")
 def invite_participants(sender, meeting, **kwargs):
     """A recorded outcome starts the evaluation invitations."""
-    from . import services
 
     invite = getattr(services, "invitations_send", None)
     if invite is not None:

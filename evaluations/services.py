@@ -69,7 +69,7 @@ def expiry_days():
 
 def reminder_days_before():
     """Days before expiry when the one reminder goes out (at most half the link's life)."""
-    days = getattr(settings, "FIEP_EVALUATION_REMINDER_DAYS_BEFORE", 7)
+    days = settings.FIEP_EVALUATION_REMINDER_DAYS_BEFORE
     return max(1, min(days, expiry_days() // 2))
 
 

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+from fiep_requests.extensions import connect_case_extensions
+
 
 class FacilitatorsConfig(AppConfig):
     """The roster, assignment and the facilitator's portal."""
@@ -10,14 +13,11 @@ class FacilitatorsConfig(AppConfig):
     verbose_name = _("Facilitators")
 
     def ready(self):
-        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+        # Models must be loaded first; importing receivers and retention connects their
+        # receivers (request_closed, the identifying-data purge).
+        from . import case, panels, receivers, retention  # noqa: F401, PLC0415 - app registry
 
-        from . import receivers  # noqa: F401  (receivers connect to request_closed)
-        from .case import case_panel, timeline_entries
-
-        register_timeline_provider(timeline_entries)
-        register_case_panel(case_panel, order=10)
-
-        from . import retention  # connects the identifying-data purge receiver
-
-        register_case_panel(retention.changes_panel)
+        connect_case_extensions("facilitators", case, retention.changes_panel, order=10)
+        staff_home_panels.connect_ordered(
+            panels.staff_panels, order=20, dispatch_uid="facilitators"
+        )

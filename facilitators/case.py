@@ -11,6 +11,7 @@ from fiep_requests.extensions import TimelineEntry
 
 from .models import Assignment, AssignmentStatus, Objection
 from .selectors import LIVE_STATUSES
+from .services import assignment_suggestions
 
 
 def _who(user):
@@ -93,7 +94,6 @@ def case_panel(http_request, case):
     """
     if not http_request.user.has_perm("facilitators.assign"):
         return None
-    from .services import assignment_suggestions
 
     assignments = list(
         Assignment.objects.filter(request=case)

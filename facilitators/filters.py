@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
 from fiep.models import Region
 
 from .models import ContractStatus, Facilitator, SpokenLanguage
@@ -34,6 +35,7 @@ class RosterFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = CompactForm
         model = Facilitator
         fields = []
 
@@ -42,10 +44,6 @@ class RosterFilter(django_filters.FilterSet):
         self.form.fields["training"].help_text = _("“Due soon”: within %(days)s days.") % {
             "days": training_due_soon_days()
         }
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-control" if field.widget.input_type == "text" else "form-select"
-            )
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fiep.forms import CompactForm
 from fiep.models import District, Region, Role, User
 
 from .models import (
@@ -20,24 +21,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def _bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
-
-
-class FacilitatorForm(BootstrapMixin, forms.ModelForm):
+class FacilitatorForm(forms.ModelForm):
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions served"),
         queryset=Region.objects.all(),
@@ -83,7 +67,7 @@ class FacilitatorForm(BootstrapMixin, forms.ModelForm):
             self.initial.setdefault("languages", list(self.instance.languages.all()))
 
 
-class TrainingForm(BootstrapMixin, forms.ModelForm):
+class TrainingForm(forms.ModelForm):
     class Meta:
         model = Training
         fields = ["course", "completed_on", "hours", "continuing_due_on"]
@@ -93,7 +77,7 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
         }
 
 
-class UnavailabilityForm(BootstrapMixin, forms.ModelForm):
+class UnavailabilityForm(forms.ModelForm):
     class Meta:
         model = Unavailability
         fields = ["starts_on", "ends_on", "note"]
@@ -113,7 +97,7 @@ class UnavailabilityForm(BootstrapMixin, forms.ModelForm):
         return
 
 
-class ConflictForm(BootstrapMixin, forms.ModelForm):
+class ConflictForm(forms.ModelForm):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.select_related("region")
     )
@@ -130,7 +114,7 @@ class ConflictForm(BootstrapMixin, forms.ModelForm):
         return
 
 
-class AssignForm(BootstrapMixin, forms.Form):
+class AssignForm(forms.Form):
     facilitator = forms.ModelChoiceField(
         queryset=Facilitator.objects.all(), widget=forms.HiddenInput
     )
@@ -142,24 +126,24 @@ class AssignForm(BootstrapMixin, forms.Form):
     )
 
 
-class ObjectionForm(BootstrapMixin, forms.Form):
+class ObjectionForm(forms.Form):
     party = forms.ChoiceField(label=_("Objecting party"), choices=ObjectingParty.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AcceptForm(BootstrapMixin, forms.Form):
+class AcceptForm(forms.Form):
     attest_no_conflict = forms.BooleanField(
         label=_("I have no conflict with this family or district."), required=True
     )
 
 
-class DeclineForm(BootstrapMixin, forms.Form):
+class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class ProfileForm(BootstrapMixin, forms.Form):
+class ProfileForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     background = forms.CharField(
         label=_("Background"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -172,5 +156,5 @@ class ProfileForm(BootstrapMixin, forms.Form):
     )
 
 
-class CandidateSearchForm(BootstrapMixin, forms.Form):
+class CandidateSearchForm(CompactForm):
     q = forms.CharField(label=_("Search the roster by name or e-mail"), required=False)

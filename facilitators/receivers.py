@@ -4,6 +4,8 @@ from django.dispatch import receiver
 
 from fiep_requests.signals import request_closed
 
+from .services import assignment_release
+
 
 @receiver(request_closed, dispatch_uid="facilitators_release_on_request_closed")
 def release_assignment_of_closed_request(sender, request, status, by=None, **kwargs):
@@ -12,6 +14,5 @@ def release_assignment_of_closed_request(sender, request, status, by=None, **kwa
     The offered or accepted assignment becomes RELEASED and the facilitator is told.
     No live assignment, nothing to do.
     """
-    from .services import assignment_release
 
     assignment_release(request=request, by=by)

@@ -10,11 +10,11 @@ from fiep.rules import is_facilitator, is_program_staff
 from fiep_requests.enums import RequestStatus
 from fiep_requests.rules import is_in
 
+from .models import Facilitator
+
 
 @rules.predicate
 def has_facilitator_profile(user):
-    from .models import Facilitator
-
     if not getattr(user, "pk", None):
         return False
     return Facilitator.objects.filter(user_id=user.pk).exists()

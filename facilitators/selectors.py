@@ -27,12 +27,12 @@ LIVE_STATUSES = [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
 
 def rotation_days():
     """How far back "recent assignments" count for rotation (setting, default 365 days)."""
-    return getattr(settings, "FIEP_ROTATION_DAYS", 365)
+    return settings.FIEP_ROTATION_DAYS
 
 
 def training_due_soon_days():
     """How many days ahead the roster's "training due" filter looks (default 60)."""
-    return getattr(settings, "FIEP_TRAINING_DUE_SOON_DAYS", 60)
+    return settings.FIEP_TRAINING_DUE_SOON_DAYS
 
 
 def _count(queryset):

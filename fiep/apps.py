@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+
 
 class FiepConfig(AppConfig):
     """The shared core: regions, districts, users and roles, access log, outbox."""
@@ -8,3 +10,12 @@ class FiepConfig(AppConfig):
     name = "fiep"
     label = "fiep"
     verbose_name = _("FIEP Office core")
+
+    def ready(self):
+        # Models and permissions the panels use need the app registry.
+        from . import (  # noqa: PLC0415 - app registry
+            panels,
+            tasks,  # noqa: F401  (registers the task notify queues by name)
+        )
+
+        staff_home_panels.connect_ordered(panels.staff_panels, order=90, dispatch_uid="fiep")

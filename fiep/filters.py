@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
+
 from .models import AccessAction, AccessLog
 
 
@@ -25,5 +27,6 @@ class AccessLogFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = CompactForm
         model = AccessLog
         fields = ["case_reference", "user", "action", "since", "until"]

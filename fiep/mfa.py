@@ -23,7 +23,7 @@ RECOVERY_CODE_COUNT = 10
 
 def mfa_required_for(user):
     """True when ``user`` must pass a second factor (by role, or any superuser)."""
-    if not getattr(settings, "FIEP_MFA_REQUIRED", True):
+    if not settings.FIEP_MFA_REQUIRED:
         return False
     if not getattr(user, "is_authenticated", False):
         return False

@@ -3,7 +3,14 @@
 import logging
 import re
 import threading
+import time
 import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 _local = threading.local()
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -48,11 +55,7 @@ class MFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.shortcuts import redirect
-        from django.urls import reverse
-        from django.utils.http import urlencode
-
-        from .mfa import mfa_required_for
+        from .mfa import mfa_required_for  # noqa: PLC0415 - LOGGING imports this module before the app registry is ready
 
         user = getattr(request, "user", None)
         if (
@@ -79,15 +82,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
-        from django.conf import settings
-        from django.contrib.auth import logout
-        from django.shortcuts import redirect
-        from django.urls import reverse
-        from django.utils.http import urlencode
-
-        from .rules import has_any_role
+        from .rules import has_any_role  # noqa: PLC0415 - LOGGING imports this module before the app registry is ready
 
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and has_any_role(user):

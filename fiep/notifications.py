@@ -9,6 +9,7 @@ queued only after commit, so a broker outage never loses or breaks a submission.
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -112,6 +113,5 @@ def notify(
 
 
 def _queue_send(message_id):
-    from .tasks import outbox_send
-
-    outbox_send.delay(message_id)
+    # By name: task modules are leaves (FiepConfig.ready() registers the task).
+    current_app.tasks["fiep.outbox_send"].delay(message_id)

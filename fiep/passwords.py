@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .mfa import mfa_required_for
+
 MIN_WITH_MFA = 8
 MIN_WITHOUT_MFA = 15
 MAX_LENGTH = 128
@@ -16,8 +18,6 @@ MAX_LENGTH = 128
 
 class LengthForAccountValidator:
     def _minimum(self, user):
-        from .mfa import mfa_required_for
-
         if user is not None and getattr(user, "pk", None) and mfa_required_for(user):
             return MIN_WITH_MFA
         return MIN_WITHOUT_MFA

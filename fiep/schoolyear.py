@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 LABEL_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -66,6 +67,4 @@ def school_years_between(start, end, start_month=None):
 
 
 def current_school_year(start_month=None):
-    from django.utils import timezone
-
     return school_year_of(timezone.localdate(), start_month)

@@ -9,7 +9,9 @@ import io
 import logging
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import AccessAction, AccessLog, District, OutboxMessage, OutboxStatus, Region
@@ -101,7 +103,6 @@ def outbox_deliver(*, message_id):
     Claims the row with ``select_for_update(skip_locked=True)`` so a sweeper and a task
     never send the same message twice. Re-raises SMTP/OS errors so the task can retry.
     """
-    from django.core.mail import EmailMultiAlternatives
 
     with transaction.atomic():
         message = (
@@ -142,7 +143,6 @@ def outbox_deliver(*, message_id):
 
 def outbox_pending_ids(*, max_attempts=5, limit=200):
     """Ids of messages the sweeper should (re)try: pending, or failed with tries left."""
-    from django.db.models import Q
 
     due = Q(status=OutboxStatus.PENDING) | Q(
         status=OutboxStatus.FAILED, attempts__lt=max_attempts, next_attempt_at__lte=timezone.now()

@@ -60,8 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "crispy_forms",
-    "crispy_bootstrap5",
+    "django.forms",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
@@ -226,8 +225,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form renders through templates/forms/ (field, error summary, ARIA) and gets its
+# Bootstrap classes from the renderer's bound field (fiep/forms/renderers.py).
+FORM_RENDERER = "fiep.forms.renderers.FormRenderer"
 
 # E-mail: printed to the console unless EMAIL_URL says otherwise (smtp://user:pw@host:587).
 EMAIL_CONFIG = _value("EMAIL_URL", env.email_url, "consolemail://")

@@ -1,25 +1,22 @@
 """Pages of the shared core: public home and FAQ, the staff home, the health check."""
 
 import logging
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
-from . import ratelimit
+from .ratelimit import rate_limit
+from .signals import staff_home_panels
 
 logger = logging.getLogger(__name__)
-
-# Apps contribute boxes to the staff home with a ``panels.staff_panels(request)`` function
-# returning ``[(template_name, context), …]``; the order here is the order on the page.
-PANEL_APPS = ["fiep_requests", "facilitators", "meetings", "evaluations", "reports", "fiep"]
 
 
 @require_GET
@@ -36,17 +33,8 @@ def faq(request):
 @login_required
 @permission_required("fiep.view_staff_home", raise_exception=True)
 def staff_home(request):
-    panels = []
-    for label in PANEL_APPS:
-        if not apps.is_installed(label):
-            continue
-        try:
-            module = import_module(f"{label}.panels")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{label}.panels":
-                raise
-            continue
-        panels.extend(module.staff_panels(request))
+    # Each app connects its boxes to the signal in its AppConfig.ready(), with an order.
+    panels = staff_home_panels.collect(request=request)
     return render(request, "fiep/staff_home.html", {"panels": panels})
 
 
@@ -54,16 +42,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's password-reset form, with each POST counted against the per-address
     hourly limit (it sends e-mail, so it must not become a mail cannon). Fails open."""
 
+    @method_decorator(rate_limit("password-reset"))
     def post(self, request, *args, **kwargs):
-        if not ratelimit.allow(request, scope="password-reset"):
-            return ratelimit.too_many(request)
         return super().post(request, *args, **kwargs)
 
 
 def _broker_status():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager", True
-    from kombu import Connection
 
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+
 
 class FiepRequestsConfig(AppConfig):
     """The public request form, consent, eligibility review and the staff case inbox."""
@@ -8,3 +10,11 @@ class FiepRequestsConfig(AppConfig):
     name = "fiep_requests"
     label = "fiep_requests"
     verbose_name = _("Requests")
+
+    def ready(self):
+        # Models and permissions the panels use need the app registry.
+        from . import panels  # noqa: PLC0415 - app registry
+
+        staff_home_panels.connect_ordered(
+            panels.staff_panels, order=10, dispatch_uid="fiep_requests"
+        )

@@ -1,23 +1,25 @@
-"""Hooks through which later apps add to a case without fiep_requests importing them.
+"""Extension points of the case, as ordered signals (``fiep.signals.OrderedSignal``), so
+that fiep_requests never imports the apps after it.
 
-Apps listed after fiep_requests (facilitators, meetings, evaluations) register in their
+Apps after fiep_requests (facilitators, meetings, evaluations) connect in their
 ``AppConfig.ready()``:
 
-- a *timeline provider* ``func(case) -> iterable[TimelineEntry]`` adds events (assignments,
-  meetings, outcomes) to the case timeline;
-- a *case panel* ``func(http_request, case) -> (template_name, context) | None`` adds a
-  section to the staff case page (assignment, meeting, evaluations). Panels appear by
-  ``order`` (then registration order): the apps of the case's flow use 10 (facilitators),
-  20 (meetings) and 30 (evaluations), so the page reads in the order the work is done;
-  anything else (default 100) comes after them.
+- ``case_timeline_entries.connect_ordered(func, dispatch_uid=…)``: ``func(case) ->
+  iterable[TimelineEntry]`` adds events (assignments, meetings, outcomes) to the case
+  timeline (the timeline is sorted by time, so the order does not matter);
+- ``case_panels.connect_ordered(func, order=…, dispatch_uid=…)``: ``func(http_request,
+  case) -> (template_name, context) | None`` adds a section to the staff case page. The
+  apps of the case's flow use 10 (facilitators), 20 (meetings) and 30 (evaluations), so
+  the page reads in the order the work is done; anything else (default 100) comes after.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-_timeline_providers = []
-_case_panels = []
-_case_panel_order = {}
+from fiep.signals import OrderedSignal
+
+case_timeline_entries = OrderedSignal()
+case_panels = OrderedSignal()
 
 
 @dataclass(frozen=True)
@@ -29,30 +31,11 @@ class TimelineEntry:
     detail: str = field(default="")
 
 
-def register_timeline_provider(func):
-    if func not in _timeline_providers:
-        _timeline_providers.append(func)
-    return func
-
-
-def register_case_panel(func, order=100):
-    if func not in _case_panels:
-        _case_panels.append(func)
-    _case_panel_order[func] = order
-    return func
-
-
-def extra_timeline_entries(case):
-    entries = []
-    for provider in _timeline_providers:
-        entries.extend(provider(case))
-    return entries
-
-
-def extra_case_panels(http_request, case):
-    panels = []
-    for func in sorted(_case_panels, key=lambda f: _case_panel_order.get(f, 100)):
-        panel = func(http_request, case)
-        if panel is not None:
-            panels.append(panel)
-    return panels
+def connect_case_extensions(label, hooks, changes_panel, *, order):
+    """Connect what an app adds to a case: ``hooks.case_panel`` (its section of the case
+    page, at ``order``), ``hooks.timeline_entries`` and ``changes_panel`` (its change
+    history, after the flow). ``label`` (the app's) names the receivers, so connecting
+    twice changes nothing."""
+    case_panels.connect_ordered(hooks.case_panel, order=order, dispatch_uid=label)
+    case_panels.connect_ordered(changes_panel, dispatch_uid=f"{label}-changes")
+    case_timeline_entries.connect_ordered(hooks.timeline_entries, dispatch_uid=label)

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fiep.forms import CompactForm
 from fiep.models import District, Region
 
 from .models import FacilitationRequest, Requester, RequestStatus
@@ -81,17 +82,13 @@ class RequestFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = CompactForm
         model = FacilitationRequest
         fields = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["facilitator"].extra["choices"] = _facilitator_choices()
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

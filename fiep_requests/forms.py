@@ -239,12 +239,6 @@ class RequestForm(forms.ModelForm):
             self.initial.setdefault("submission_token", secrets.token_urlsafe(24))
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
             if name in self.AUTOCOMPLETE:
                 widget.attrs["autocomplete"] = self.AUTOCOMPLETE[name]
             if name.endswith("_email"):
@@ -257,22 +251,6 @@ class RequestForm(forms.ModelForm):
             }
         )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def full_clean(self):
-        super().full_clean()
-        # Tie each message to its field for screen readers and mark the field invalid.
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound, widget = self[name], self.fields[name].widget
-            ids = [f"{bound.auto_id}_error"]
-            if self.fields[name].help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            widget.attrs["aria-describedby"] = " ".join(ids)
-            if "form-control" in widget.attrs.get("class", "") or "form-select" in (
-                widget.attrs.get("class", "")
-            ):
-                widget.attrs["class"] += " is-invalid"
 
     def sections(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
@@ -352,13 +330,13 @@ class ConsentForm(forms.Form):
             ("agree", _("I agree to a facilitated IEP meeting")),
             ("decline", _("I do not agree")),
         ],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -367,11 +345,11 @@ class WithdrawForm(forms.Form):
         label=_("Reason (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     confirm = forms.BooleanField(
         label=_("Yes, withdraw this request"),
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput,
     )
 
 
@@ -379,18 +357,16 @@ class ApproveForm(forms.Form):
     message = forms.CharField(
         label=_("Message to both parties (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class DenyForm(forms.Form):
-    reason_code = forms.ChoiceField(
-        label=_("Reason"), widget=forms.Select(attrs={"class": "form-select"})
-    )
+    reason_code = forms.ChoiceField(label=_("Reason"), widget=forms.Select)
     message = forms.CharField(
         label=_("Message to both parties (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -404,30 +380,28 @@ class ConsentRecordForm(forms.Form):
     agreed = forms.ChoiceField(
         label=_("Answer of the other party"),
         choices=[("yes", _("Agreed")), ("no", _("Declined"))],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
     method = forms.ChoiceField(
         label=_("Given by"),
         choices=[("phone", _("Phone")), ("paper", _("Paper"))],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select,
     )
     note = forms.CharField(
         label=_("Note (who, when)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("New internal note"),
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -439,5 +413,5 @@ class DestructionForm(forms.Form):
             "Yes, the parent asked for destruction: remove the identifying data of this "
             "request now (this cannot be undone)"
         ),
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput,
     )

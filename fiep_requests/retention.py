@@ -42,7 +42,7 @@ OWN_CATEGORIES = ["student", "contacts", "request_text", "case_notes", "status_r
 
 
 def retention_years():
-    return int(getattr(settings, "FIEP_RETENTION_YEARS", 5))
+    return int(settings.FIEP_RETENTION_YEARS)
 
 
 def _years_before(moment, years):

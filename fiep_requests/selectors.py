@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from fiep.models import OutboxMessage
 from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 
-from .extensions import TimelineEntry, extra_timeline_entries
+from .extensions import TimelineEntry, case_timeline_entries
 from .models import OPEN_STATUSES, FacilitationRequest, MeetingType, RequestStatus
 
 #: Assignment statuses that give a facilitator sight of a case (facilitators app).
@@ -164,5 +164,5 @@ def case_timeline(case):
                 detail=note.text,
             )
         )
-    entries.extend(extra_timeline_entries(case))
+    entries.extend(case_timeline_entries.collect(case=case))
     return sorted(entries, key=lambda entry: entry.at)

@@ -18,5 +18,5 @@ identifying_data_purge = Signal()
 destroyed, inside the purge transaction, with ``case`` and ``now``. Apps after
 fiep_requests blank their own identifying fields for that case (participants, e-mails,
 free text) and return the list of category codes they destroyed (keys of
-``fiep_requests.retention.CATEGORIES``). Receivers must keep the de-identified facts the
+``fiep_requests.enums.RETENTION_CATEGORIES``). Receivers must keep the de-identified facts the
 reports count and must not raise for a case they have nothing to do with."""

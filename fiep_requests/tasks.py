@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from . import services
+from .retention import purge_summary, student_data_purge
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,6 @@ def consent_sweep():
 def retention_purge():
     """Destroy the identifying data of expired cases (idempotent; a certificate per run
     that destroyed anything). Logs counts and references only."""
-    from .retention import purge_summary, student_data_purge
 
     result = student_data_purge()
     for line in purge_summary(result):

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+from fiep_requests.extensions import connect_case_extensions
+
 
 class MeetingsConfig(AppConfig):
     """Scheduling, reminders, the outcome record, time, mileage and payment claims."""
@@ -10,13 +13,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from fiep_requests.extensions import register_case_panel, register_timeline_provider
+        # Models must be loaded first; importing receivers and retention connects their
+        # receivers (request_closed, the identifying-data purge).
+        from . import extensions, panels, receivers, retention  # noqa: F401, PLC0415 - app registry
 
-        from . import extensions, receivers  # noqa: F401  (receivers connect to request_closed)
-
-        register_timeline_provider(extensions.timeline_entries)
-        register_case_panel(extensions.case_panel, order=20)
-
-        from . import retention  # connects the identifying-data purge receiver
-
-        register_case_panel(retention.changes_panel)
+        connect_case_extensions("meetings", extensions, retention.changes_panel, order=20)
+        staff_home_panels.connect_ordered(panels.staff_panels, order=30, dispatch_uid="meetings")

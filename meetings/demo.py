@@ -23,6 +23,7 @@ from fiep_requests.models import (
 )
 from fiep_requests.services import request_transition
 
+from .clock import local_today, local_zone
 from .models import (
     ClaimStatus,
     HeldResult,
@@ -36,7 +37,6 @@ from .models import (
     TimeEntry,
 )
 from .services import calendar_feed_for, claim_approve, claim_build, claim_submit
-from .services.common import local_today, local_zone
 
 MARKER = "Demo case (meetings)."
 

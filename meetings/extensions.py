@@ -1,10 +1,13 @@
 """What the meetings app adds to the staff case page (registered in apps.ready)."""
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fiep_requests.extensions import TimelineEntry
 
+from .clock import local_zone
 from .models import Meeting, MeetingChange, MeetingChangeKind
 from .selectors import schedulable_requests
 
@@ -21,11 +24,6 @@ def timeline_entries(case):
         text = MeetingChangeKind(change.kind).label
         detail = change.reason
         if change.starts_at and change.kind != MeetingChangeKind.OUTCOME:
-            from django.utils import timezone
-            from django.utils.formats import date_format
-
-            from .services.common import local_zone
-
             when = date_format(
                 timezone.localtime(change.starts_at, local_zone()), "DATETIME_FORMAT"
             )

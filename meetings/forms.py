@@ -6,34 +6,20 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from fiep.models import Language
+from facilitators.models import Facilitator
+from fiep.forms import CompactForm
+from fiep.models import Language, Region
 from fiep_requests.models import MeetingFormat
 
+from .clock import local_datetime
 from .models import Consensus, HeldResult, NextStep, ParticipantRole, TimeKind
-from .services.common import local_datetime
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget (the shared form include renders plain fields)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _blank(choices, label="—"):
     return [("", label), *choices]
 
 
-class ScheduleForm(BootstrapMixin, forms.Form):
+class ScheduleForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -64,7 +50,7 @@ class RescheduleForm(ScheduleForm):
     )
 
 
-class ParticipantForm(BootstrapMixin, forms.Form):
+class ParticipantForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=_blank(ParticipantRole.choices), required=False
     )
@@ -90,7 +76,7 @@ def participants_from(formset):
     ]
 
 
-class CancelForm(BootstrapMixin, forms.Form):
+class CancelForm(forms.Form):
     WHO = [
         ("reschedule", _("To be rescheduled: the case stays open")),
         ("party", _("A party called it off: the request ends as cancelled")),
@@ -102,7 +88,7 @@ class CancelForm(BootstrapMixin, forms.Form):
 YES_NO = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class OutcomeForm(BootstrapMixin, forms.Form):
+class OutcomeForm(forms.Form):
     held = forms.ChoiceField(label=_("Was the meeting held?"), choices=_blank(HeldResult.choices))
     actual_start = forms.TimeField(
         label=_("Actual start"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
@@ -136,7 +122,7 @@ class OutcomeForm(BootstrapMixin, forms.Form):
                 min_value=0,
                 max_value=50,
                 required=False,
-                widget=forms.NumberInput(attrs={"class": "form-control"}),
+                widget=forms.NumberInput,
             )
 
     def attendance_fields(self):
@@ -154,7 +140,7 @@ class OutcomeForm(BootstrapMixin, forms.Form):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("iep_completed"))
 
 
-class IssueForm(BootstrapMixin, forms.Form):
+class IssueForm(forms.Form):
     description = forms.CharField(label=_("Issue discussed"), max_length=300, required=False)
     resolved = forms.BooleanField(label=_("Resolved"), required=False)
 
@@ -170,7 +156,7 @@ def issues_from(formset):
     ]
 
 
-class TimeEntryForm(BootstrapMixin, forms.Form):
+class TimeEntryForm(forms.Form):
     worked_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("For"), choices=TimeKind.choices)
     hours = forms.DecimalField(label=_("Hours"), min_value=0, max_digits=5, decimal_places=2)
@@ -184,7 +170,7 @@ class TimeEntryForm(BootstrapMixin, forms.Form):
     )
 
 
-class ClaimBuildForm(BootstrapMixin, forms.Form):
+class ClaimBuildForm(forms.Form):
     month = forms.ChoiceField(label=_("Month"))
 
     def __init__(self, *args, months=(), **kwargs):
@@ -195,20 +181,17 @@ class ClaimBuildForm(BootstrapMixin, forms.Form):
         return datetime.date.fromisoformat(self.cleaned_data["month"])
 
 
-class ClaimReturnForm(BootstrapMixin, forms.Form):
+class ClaimReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CalendarFilterForm(BootstrapMixin, forms.Form):
+class CalendarFilterForm(CompactForm):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
     facilitator = forms.ModelChoiceField(label=_("Facilitator"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
-        from facilitators.models import Facilitator
-        from fiep.models import Region
-
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.all()
         self.fields["facilitator"].queryset = Facilitator.objects.all()

@@ -4,6 +4,8 @@ from django.dispatch import receiver
 
 from fiep_requests.signals import request_closed
 
+from .services import meeting_cancel_for_closed_request
+
 
 @receiver(request_closed, dispatch_uid="meetings_cancel_on_request_closed")
 def cancel_meeting_of_closed_request(sender, request, status, by=None, **kwargs):
@@ -12,6 +14,5 @@ def cancel_meeting_of_closed_request(sender, request, status, by=None, **kwargs)
     Participants and the facilitator get the cancellation with a METHOD:CANCEL ``.ics``;
     the request's status is left as its own app set it. No meeting, nothing to do.
     """
-    from .services import meeting_cancel_for_closed_request
 
     meeting_cancel_for_closed_request(request=request, by=by)

@@ -3,6 +3,7 @@ these permissions after finding the object in the user's scope."""
 
 import rules
 
+from facilitators.models import Assignment, AssignmentStatus
 from fiep.rules import is_facilitator, is_program_staff
 
 
@@ -19,7 +20,6 @@ def is_case_facilitator(user, request):
     """The facilitator whose assignment to this case is accepted."""
     if request is None or not getattr(user, "is_authenticated", False):
         return False
-    from facilitators.models import Assignment, AssignmentStatus
 
     return Assignment.objects.filter(
         request=request, status=AssignmentStatus.ACCEPTED, facilitator__user=user

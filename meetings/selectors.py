@@ -6,19 +6,18 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from facilitators.models import Assignment, AssignmentStatus
+from facilitators.models import Assignment, AssignmentStatus, Facilitator
 from fiep.rules import is_program_staff
 from fiep_requests.models import FacilitationRequest, RequestStatus
 
+from .clock import local_today, local_zone
 from .models import ClaimStatus, Meeting, MeetingStatus, PaymentClaim, TimeEntry
-from .services.common import local_today, local_zone
 
 
 def user_facilitator(user):
     """The Facilitator record of a logged-in facilitator, or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    from facilitators.models import Facilitator
 
     return Facilitator.objects.filter(user=user).first()
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fiep.signals import staff_home_panels
+
 
 class ReportsConfig(AppConfig):
     """Program metrics, dashboard, PDF and exports, dispute statistics, history import."""
@@ -8,3 +10,12 @@ class ReportsConfig(AppConfig):
     name = "reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # Models and permissions the panels use need the app registry.
+        from . import (  # noqa: PLC0415 - app registry
+            panels,
+            tasks,  # noqa: F401  (registers the task services queue by name)
+        )
+
+        staff_home_panels.connect_ordered(panels.staff_panels, order=50, dispatch_uid="reports")

@@ -33,19 +33,17 @@ def first_school_year():
 class PeriodForm(forms.Form):
     """Pick a school year, all years on record, or a custom inclusive date range."""
 
-    school_year = forms.ChoiceField(
-        label=_("School year"), required=False, widget=forms.Select(attrs={"class": "form-select"})
-    )
+    school_year = forms.ChoiceField(label=_("School year"), required=False, widget=forms.Select)
     start = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For a custom range."),
     )
     end = forms.DateField(
         label=_("To (inclusive)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, **kwargs):

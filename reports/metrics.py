@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Evaluation, EvaluationInvitation, Satisfaction
 from fiep.schoolyear import SchoolYear, school_years_between
 from fiep_requests.models import FacilitationRequest, Requester, RequestStatus
-from meetings.models import Consensus, Meeting, MeetingStatus
+from meetings.models import Consensus, Meeting, MeetingStatus, ParticipantRole
 from reports.models import DisputeStatistics
 
 #: The requester groups reports count; adult students are counted with parents.
@@ -47,7 +47,7 @@ REQUESTER_GROUP_LABELS = {
 
 
 def suppression_threshold():
-    return getattr(settings, "FIEP_SUPPRESSION_THRESHOLD", 10)
+    return settings.FIEP_SUPPRESSION_THRESHOLD
 
 
 # ---------------------------------------------------------------------------------------
@@ -611,7 +611,6 @@ class Breakdowns:
             "requester", _("By who asked"), _("Requested by"), requester_columns, rows
         )
         # Respondent role: evaluations only.
-        from meetings.models import ParticipantRole
 
         roles = dict(ParticipantRole.choices)
         rows = _merge(

@@ -41,7 +41,7 @@ def render_pdf_html(report, context=None):
 
 def export_pdf(report):
     """``(filename, mimetype, bytes)`` of the PDF for ``report``."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     html = render_pdf_html(report)
     data = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(

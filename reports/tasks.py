@@ -4,14 +4,14 @@ import logging
 
 from celery import shared_task
 
+from . import services
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="reports.report_generate")
 def report_generate(run_id):
     """Generate the file of ReportRun ``run_id`` (see services.report_run_generate)."""
-    from .services import report_run_generate
-
-    run = report_run_generate(run_id=run_id)
+    run = services.report_run_generate(run_id=run_id)
     if run is None:
         logger.info("report run %s is gone; nothing to do", run_id)

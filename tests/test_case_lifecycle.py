@@ -17,8 +17,8 @@ from facilitators import services as facilitator_services
 from fiep_requests import services as request_services
 from fiep_requests.models import RequestStatus
 from meetings import services as meeting_services
+from meetings.clock import local_zone
 from meetings.models import HeldResult, Meeting
-from meetings.services.common import local_zone
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -162,22 +162,32 @@ def test_facilitator_portal_next_step_links_to_the_outcome_record(client):
 
 
 def test_case_panels_in_flow_order_before_other_panels(rf, staff):
-    from fiep_requests.extensions import _case_panels, extra_case_panels, register_case_panel
+    from fiep_requests.extensions import case_panels
 
     case = factories.MeetingFactory(held=True).request
     factories.AssignmentFactory(request=case)
 
-    def early_registered(http_request, c):  # registered last, no order: goes last
+    def other(http_request, case):  # no order: after the flow
         return ("fiep/_panel_links.html", {"title": "Other", "links": []})
 
-    register_case_panel(early_registered)
-    _case_panels.insert(0, _case_panels.pop())  # even if it had been registered first
+    def first(http_request, case):  # a lower order than the flow's: before it
+        return ("fiep/_panel_links.html", {"title": "First", "links": []})
+
+    case_panels.connect_ordered(other, dispatch_uid="test-other")
+    # Even when connected before the flow's receivers, the order decides.
+    case_panels.receivers.insert(0, case_panels.receivers.pop())
+    case_panels.connect_ordered(first, order=5, dispatch_uid="test-first")
     try:
         request = rf.get("/")
         request.user = staff
-        templates = [name for name, _context in extra_case_panels(request, case)]
+        panels = case_panels.collect(http_request=request, case=case)
     finally:
-        _case_panels.remove(early_registered)
+        case_panels.disconnect(dispatch_uid="test-other")
+        case_panels.disconnect(dispatch_uid="test-first")
+    titles = [context.get("title") for _name, context in panels]
+    assert titles[0] == "First"
+    assert titles.index("Other") > 3
+    templates = [name for name, _context in panels][1:]
     assert templates[:3] == [
         "facilitators/_case_panel.html",
         "meetings/_case_panel.html",

@@ -14,10 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fiep.calls import call_service
 from fiep.models import Language
+from fiep.ratelimit import rate_limit
 
 from .. import follow_ups, selectors, services
 from ..forms import FollowUpForm, SelfEvaluationForm, SurveyForm
-from ..ratelimit import rate_limited
+
+
+def _limited(scope):
+    # A survey link counts every request: a link is one GET per person, guessing is many.
+    return rate_limit(
+        scope,
+        setting="FIEP_EVALUATION_RATE_LIMIT_PER_HOUR",
+        methods=None,
+        template="evaluations/rate_limited.html",
+    )
 
 
 def _language_for(request, invitation):
@@ -70,7 +80,7 @@ def _link_page(request, link, *, kind, form_class, template, submit, thanks):
 
 
 @never_cache
-@rate_limited("survey")
+@_limited("survey")
 @require_http_methods(["GET", "POST"])
 def survey(request, token):
     return _link_page(
@@ -102,7 +112,7 @@ def _thanks(request, kind):
 
 
 @never_cache
-@rate_limited("self-evaluation")
+@_limited("self-evaluation")
 @require_http_methods(["GET", "POST"])
 def self_evaluation(request, token):
     return _link_page(
@@ -124,7 +134,7 @@ def self_thanks(request):
 
 
 @never_cache
-@rate_limited("follow-up")
+@_limited("follow-up")
 @require_http_methods(["GET", "POST"])
 def follow_up(request, token):
     return _link_page(

@@ -84,7 +84,7 @@ def training_record(*, facilitator, course, completed_on, hours, continuing_due_
     Side effects: one Training row.
     """
     if continuing_due_on is None:
-        years = getattr(settings, "FIEP_CONTINUING_EDUCATION_YEARS", 2)
+        years = settings.FIEP_CONTINUING_EDUCATION_YEARS
         try:
             continuing_due_on = completed_on.replace(year=completed_on.year + years)
         except ValueError:  # 29 February
@@ -144,7 +144,7 @@ def facilitator_trial_review(*, facilitator):
     """
     if facilitator.contract_status != ContractStatus.TRIAL:
         return False
-    needed = getattr(settings, "FIEP_TRIAL_FACILITATIONS", 3)
+    needed = settings.FIEP_TRIAL_FACILITATIONS
     held = (
         Facilitator.objects.filter(pk=facilitator.pk)
         .aggregate(n=Count("meetings", filter=Q(meetings__status="held")))

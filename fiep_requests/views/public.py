@@ -6,10 +6,11 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fiep import ratelimit
 from fiep.calls import call_service
 from fiep.services import access_log_record, client_ip
 
-from .. import ratelimit, services
+from .. import services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
 from ..models import FacilitationRequest
 from ..rules import awaits_consent_answer, can_be_withdrawn
@@ -33,14 +34,9 @@ def request_new(request):
         if form.is_valid():
             if not ratelimit.allow(request, scope="request-form"):
                 # Keep what was typed: the person can send it later or call the office.
-                response = render(
-                    request,
-                    "fiep_requests/request_new.html",
-                    {"form": form, "rate_limited": True},
-                    status=429,
+                return ratelimit.too_many(
+                    request, "fiep_requests/request_new.html", {"form": form, "rate_limited": True}
                 )
-                response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
-                return response
             case = services.request_submit(
                 data=form.submission_data(),
                 ip=client_ip(request),
@@ -77,7 +73,7 @@ def _withdrawable(case):
 
 
 @never_cache
-@ratelimit.limit_posts(scope="status")
+@ratelimit.rate_limit("status")
 @require_http_methods(["GET", "POST"])
 def request_status(request, token):
     """The requester's private page: status, history, and withdrawing (POST)."""
@@ -103,7 +99,7 @@ def request_status(request, token):
 
 
 @never_cache
-@ratelimit.limit_posts(scope="consent")
+@ratelimit.rate_limit("consent")
 @require_http_methods(["GET", "POST"])
 def consent(request, token):
     """The other party's page: agree or decline, in their language."""

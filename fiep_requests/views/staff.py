@@ -21,7 +21,7 @@ from fiep.services import access_log_record
 
 from .. import retention
 from ..actions import ACTIONS_BY_NAME, case_actions_for
-from ..extensions import extra_case_panels
+from ..extensions import case_panels
 from ..filters import RequestFilter
 from ..history import change_rows
 from ..models import Concern, DestructionCertificate
@@ -183,7 +183,7 @@ def _render_panels(request, case):
     as ``panel`` (the staff-home convention), plus ``case``."""
     return [
         render_to_string(template_name, {**context, "panel": context, "case": case}, request)
-        for template_name, context in extra_case_panels(request, case)
+        for template_name, context in case_panels.collect(http_request=request, case=case)
     ]
 
 

@@ -4,7 +4,8 @@ Split by concept: ``scheduling`` (schedule, reschedule, cancel, reminders, calen
 ``outcome`` (the outcome record, overdue reminders), ``payment`` (time, mileage, claims).
 """
 
-from .common import ClaimLocked, local_zone
+from ..clock import local_zone
+from .common import ClaimLocked
 from .outcome import outcome_due_on, outcome_record, overdue_outcomes_remind
 from .payment import (
     case_hours,

@@ -1,8 +1,5 @@
 """Helpers shared by the meeting services: the state's zone, recipients, messages."""
 
-import datetime
-import zoneinfo
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +9,7 @@ from fiep.models import Language
 from fiep.notifications import notify
 from fiep_requests.models import MeetingFormat
 
+from ..clock import local_zone
 from ..ics import invitation_ics
 
 #: The format as the e-mails say it, translated here so parent-facing messages are
@@ -25,20 +23,6 @@ FORMAT_LABELS = {
 
 class ClaimLocked(ServiceError):
     """An approved (or submitted) payment claim cannot be changed."""
-
-
-def local_zone():
-    """The state's time zone (``settings.TIME_ZONE``): every meeting time is wall-clock there."""
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def local_today():
-    return timezone.localdate(timezone.now(), local_zone())
-
-
-def local_datetime(day, time):
-    """The aware datetime of wall-clock ``time`` on ``day`` in the state's zone."""
-    return datetime.datetime.combine(day, time, tzinfo=local_zone())
 
 
 def facilitator_language(facilitator):

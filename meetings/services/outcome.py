@@ -14,6 +14,7 @@ from fiep.notifications import Event, notify
 from fiep_requests.models import RequestStatus
 from fiep_requests.services import request_transition
 
+from ..clock import local_today, local_zone
 from ..models import (
     Consensus,
     HeldResult,
@@ -25,8 +26,9 @@ from ..models import (
     OutcomeIssue,
     ParticipantRole,
 )
+from ..selectors import overdue_outcomes
 from ..signals import outcome_recorded
-from .common import facilitator_language, local_today, local_zone
+from .common import facilitator_language
 
 _MEETING_STATUS = {
     HeldResult.HELD: MeetingStatus.HELD,
@@ -171,8 +173,6 @@ def overdue_outcomes_remind(*, today=None):
     week of lateness), in the facilitator's language. Side effects: OutboxMessage rows
     (OUTCOME_OVERDUE). Returns the number of reminders written or found.
     """
-    from ..selectors import overdue_outcomes
-
     today = today or local_today()
     count = 0
     for meeting in overdue_outcomes(today=today).select_related("facilitator__user"):

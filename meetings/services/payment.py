@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from fiep.exceptions import ServiceError
 from fiep.notifications import Event, notify
 
+from ..clock import local_today
 from ..models import ClaimStatus, Meeting, PaymentClaim, TimeEntry, TimeKind
-from .common import ClaimLocked, facilitator_language, local_today
+from .common import ClaimLocked, facilitator_language
 
 CENT = Decimal("0.01")
 LOCKED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
@@ -28,7 +29,7 @@ LOCKED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
 
 def case_hours_cap():
     """The per-case hours cap as a Decimal (the setting may be read as a float)."""
-    return Decimal(str(getattr(settings, "FIEP_CASE_HOURS_CAP", 12))).quantize(CENT)
+    return Decimal(str(settings.FIEP_CASE_HOURS_CAP)).quantize(CENT)
 
 
 def _decimal(value, label):

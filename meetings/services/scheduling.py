@@ -17,6 +17,7 @@ from fiep_requests.models import FacilitationRequest, MeetingFormat, RequestStat
 from fiep_requests.services import request_transition
 from fiep_requests.signals import request_closed
 
+from ..clock import local_zone
 from ..models import (
     CalendarFeed,
     Meeting,
@@ -26,7 +27,7 @@ from ..models import (
     Participant,
     ParticipantRole,
 )
-from .common import local_zone, notify_meeting
+from .common import notify_meeting
 
 #: Reminders go this many days before the meeting, at the meeting's wall-clock time.
 REMINDER_DAYS = (7, 1)

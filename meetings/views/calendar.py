@@ -3,7 +3,6 @@
 import datetime
 from itertools import groupby
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -15,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from fiep import ratelimit
+from fiep.ratelimit import rate_limit
 
 from .. import services
+from ..clock import local_today, local_zone
 from ..forms import CalendarFilterForm
+from ..ics import feed_ics
 from ..models import CalendarFeed
 from ..selectors import (
     feed_meetings,
@@ -28,7 +29,6 @@ from ..selectors import (
     user_facilitator,
     visible_meetings,
 )
-from ..services.common import local_today, local_zone
 
 
 def _weeks(meetings):
@@ -94,27 +94,19 @@ def feed_reset(request):
     return redirect("meetings:mine")
 
 
-def _feed_limit():
-    # Calendar apps poll a few times an hour; several facilitators may share an address.
-    return getattr(settings, "FIEP_FEED_RATE_LIMIT_PER_HOUR", 120)
-
-
 @never_cache
 @require_GET
+# Calendar apps poll a few times an hour and show no page: the status and Retry-After are
+# the whole answer over the limit.
+@rate_limit("calendar-feed", setting="FIEP_FEED_RATE_LIMIT_PER_HOUR", methods=None, template=None)
 def feed(request, token):
     """The private feed: no login (calendar apps cannot log in); the token is the key.
 
     Every request counts against a per-address hourly limit (429 over it), so tokens
     cannot be guessed at speed; the limit fails open when the cache is down."""
-    if not ratelimit.allow(request, scope="calendar-feed", limit=_feed_limit()):
-        # Calendar apps show no page: the status and Retry-After are the whole answer.
-        response = HttpResponse(status=429, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
-        return response
     feed_row = CalendarFeed.objects.select_related("facilitator").filter(token=token).first()
     if feed_row is None:
         raise Http404
-    from ..ics import feed_ics
 
     text = feed_ics(feed_meetings(feed_row.facilitator), name=_("Facilitated IEP meetings"))
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")

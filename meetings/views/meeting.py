@@ -12,6 +12,7 @@ from fiep.access import get_object_for
 from fiep.calls import call_service
 
 from .. import services
+from ..clock import local_today, local_zone
 from ..forms import (
     CancelForm,
     IssueFormSet,
@@ -24,7 +25,6 @@ from ..forms import (
     participants_from,
 )
 from ..selectors import schedulable_requests, visible_meetings
-from ..services.common import local_today, local_zone
 from ..services.payment import case_hours, case_hours_cap
 from .common import log_access
 

@@ -20,7 +20,7 @@ class MultipleFileField(forms.FileField):
     """A file input that takes several files (Django's documented pattern)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -40,7 +40,7 @@ class HistoryUploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Check only: show what would change, write nothing"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput,
     )
 
     def __init__(self, *args, **kwargs):
@@ -104,7 +104,6 @@ class DisputeStatisticsForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["school_year"].initial = self.instance.school_year
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
             if isinstance(field, forms.IntegerField):  # min_value=0 from the model field
                 field.widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
 

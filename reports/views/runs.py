@@ -45,7 +45,7 @@ def run_detail(request, pk):
     pending = run.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
     # A run that outlived the task time limit twice over will not finish (a lost worker):
     # stop refreshing and offer to try again.
-    limit = datetime.timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 900))
+    limit = datetime.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
     stalled = pending and timezone.now() - run.created_at > limit
     pending = pending and not stalled
     return render(

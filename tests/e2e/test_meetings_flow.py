@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from fiep_requests.models import RequestStatus
+from meetings.clock import local_zone
 from meetings.models import Meeting, MeetingStatus
-from meetings.services.common import local_zone
 from tests import factories
 
 from .conftest import assert_accessible, login, screenshot
@@ -25,7 +25,8 @@ def test_facilitator_schedules_then_records_outcome(page, live_server):
     assert page.get_by_role("heading", level=1).inner_text() == "Schedule the meeting"
     assert_accessible(page, "schedule")
     day = timezone.localdate(timezone.now(), local_zone()) + datetime.timedelta(days=14)
-    page.get_by_label("Date", exact=True).fill(day.isoformat())
+    # Required fields say so in their label, as on every form.
+    page.get_by_label("Date (required)", exact=True).fill(day.isoformat())
     page.get_by_label("Start time").fill("09:30")
     page.get_by_label("End time").fill("11:00")
     page.get_by_label("Format").select_option("in_person")

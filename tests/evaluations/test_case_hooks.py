@@ -2,7 +2,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from fiep_requests.extensions import extra_case_panels, extra_timeline_entries
+from fiep_requests.extensions import case_panels, case_timeline_entries
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def _request(user):
 
 
 def test_case_panel_shows_counts_to_staff(staff, invited_meeting):
-    panels = extra_case_panels(_request(staff), invited_meeting.request)
+    panels = case_panels.collect(http_request=_request(staff), case=invited_meeting.request)
     template, context = next(p for p in panels if p[0] == "evaluations/_case_panel.html")
     html = render_to_string(template, {"panel": context})
     assert "0 evaluations from 2 invitations (response rate 0%)." in html
@@ -23,14 +23,23 @@ def test_case_panel_shows_counts_to_staff(staff, invited_meeting):
 
 def test_case_panel_hidden_from_facilitators_and_unheld_meetings(facilitator_user, staff):
     held = factories.MeetingFactory(held=True)
-    templates = [t for t, _ in extra_case_panels(_request(facilitator_user), held.request)]
+    templates = [
+        t
+        for t, _ in case_panels.collect(http_request=_request(facilitator_user), case=held.request)
+    ]
     assert not [t for t in templates if t.startswith("evaluations/")]
     scheduled = factories.MeetingFactory()
-    templates = [t for t, _ in extra_case_panels(_request(staff), scheduled.request)]
+    templates = [
+        t for t, _ in case_panels.collect(http_request=_request(staff), case=scheduled.request)
+    ]
     assert not [t for t in templates if t.startswith("evaluations/")]
 
 
 def test_timeline_entry_counts_invitations_and_answers(invited_meeting):
-    entries = [e for e in extra_timeline_entries(invited_meeting.request) if e.kind == "evaluation"]
+    entries = [
+        e
+        for e in case_timeline_entries.collect(case=invited_meeting.request)
+        if e.kind == "evaluation"
+    ]
     assert len(entries) == 1
     assert "invitations sent: 2" in entries[0].text

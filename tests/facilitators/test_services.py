@@ -7,7 +7,7 @@ from facilitators.case import case_panel, timeline_entries
 from facilitators.models import Assignment, AssignmentStatus, ContractStatus, Objection
 from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage
-from fiep_requests.extensions import extra_timeline_entries
+from fiep_requests.extensions import case_timeline_entries
 from fiep_requests.models import RequestStatus, StatusChange
 from tests.factories import (
     AssignmentFactory,
@@ -152,7 +152,7 @@ def test_decline_returns_case_to_staff(
     message = OutboxMessage.objects.get(event="facilitator_declined")
     assert message.recipient_email == settings.FIEP_OFFICE_EMAIL
     assert "Out of state that week" in message.body_text
-    entries = extra_timeline_entries(request)
+    entries = case_timeline_entries.collect(case=request)
     assert [(e.kind, e.text, e.detail) for e in entries][-1] == (
         "decline",
         "Ana Anason declined the case",

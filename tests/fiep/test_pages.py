@@ -69,6 +69,30 @@ def test_staff_home_for_staff(staff_client):
     assert "Staff home" in response.content.decode()
 
 
+def test_staff_home_boxes_follow_the_order_of_the_work(admin_client_):
+    html = admin_client_.get(reverse("staff-home")).content.decode()
+    titles = re.findall(r'<h2 class="h5 card-title"[^>]*>([^<]+)</h2>', html)
+    # Requests (10) … Reports (50), the core's Administration box (90) last.
+    assert titles[0] == "Requests"
+    assert titles.index("Evaluations") < titles.index("Reports") < titles.index("Administration")
+    assert titles[-1] == "Administration"
+
+
+def test_staff_home_box_from_a_new_receiver_goes_by_its_order(staff_client):
+    from fiep.signals import staff_home_panels
+
+    def early(request):
+        return [("fiep/_panel_links.html", {"title": "Early box", "links": []})]
+
+    staff_home_panels.connect_ordered(early, order=1, dispatch_uid="test-early")
+    try:
+        html = staff_client.get(reverse("staff-home")).content.decode()
+    finally:
+        staff_home_panels.disconnect(dispatch_uid="test-early")
+    titles = re.findall(r'<h2 class="h5 card-title"[^>]*>([^<]+)</h2>', html)
+    assert titles[:2] == ["Early box", "Requests"]
+
+
 def test_login_with_demo_style_credentials(client):
     user = factories.UserFactory(username="olivia")
     response = client.post(reverse("login"), {"username": "olivia", "password": factories.PASSWORD})

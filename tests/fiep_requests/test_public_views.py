@@ -97,7 +97,10 @@ def test_request_form_invalid_field_keeps_other_values(client, a_district, field
     assert field in form.errors
     html = response.content.decode()
     assert "data-error-summary" in html
-    assert f'href="#{form[field].id_for_label}"' in html
+    # The summary links to the field; a radio or checkbox group, to its first choice.
+    target = form[field].id_for_label or f"{form[field].auto_id}_0"
+    assert f'href="#{target}"' in html
+    assert f'id="{target}"' in html
     assert f'id="{form[field].auto_id}_error"' in html
     # Nothing typed is lost.
     for other in ("student_first_name", "school_name", "narrative", "signature_name"):

@@ -8,13 +8,7 @@ from django.urls import reverse
 
 from facilitators.models import AssignmentStatus
 from fiep.models import AccessAction, AccessLog, OutboxMessage, Role
-from fiep_requests.extensions import (
-    TimelineEntry,
-    _case_panels,
-    _timeline_providers,
-    register_case_panel,
-    register_timeline_provider,
-)
+from fiep_requests.extensions import TimelineEntry, case_panels, case_timeline_entries
 from fiep_requests.models import CaseNote, ConsentState, FacilitationRequest, RequestStatus
 from fiep_requests.selectors import visible_requests
 from tests.factories import (
@@ -172,19 +166,19 @@ def test_case_page_logs_access_and_shows_timeline(staff_client, staff):
 def test_case_page_renders_extension_panels_and_timeline_entries(staff_client):
     case = FacilitationRequestFactory()
 
-    def provider(c):
-        return [TimelineEntry(at=c.created_at, kind="meeting", text="Meeting booked (ext)")]
+    def provider(case):
+        return [TimelineEntry(at=case.created_at, kind="meeting", text="Meeting booked (ext)")]
 
-    def panel(http_request, c):
+    def panel(http_request, case):
         return ("fiep/_panel_links.html", {"title": "Extension panel", "links": []})
 
-    register_timeline_provider(provider)
-    register_case_panel(panel)
+    case_timeline_entries.connect_ordered(provider, dispatch_uid="test-provider")
+    case_panels.connect_ordered(panel, dispatch_uid="test-panel")
     try:
         html = staff_client.get(case_url(case)).content.decode()
     finally:
-        _timeline_providers.remove(provider)
-        _case_panels.remove(panel)
+        case_timeline_entries.disconnect(dispatch_uid="test-provider")
+        case_panels.disconnect(dispatch_uid="test-panel")
     assert "Meeting booked (ext)" in html
     assert "Extension panel" in html
 

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from fiep_requests.models import RequestStatus
+from meetings.clock import local_zone
 from meetings.models import MeetingStatus
-from meetings.services.common import local_zone
 from tests import factories
 
 

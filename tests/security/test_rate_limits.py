@@ -6,6 +6,7 @@ plus a check that the limit does bite when the cache works.
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Evaluation, FacilitatorSelfEvaluation, FollowUp
+from fiep import ratelimit
 from fiep_requests.models import ConsentState, FacilitationRequest, RequestStatus
 from meetings.models import CalendarFeed
 from tests import factories
@@ -138,3 +140,80 @@ def test_password_reset_limit_page_speaks_spanish(db, client, settings):
     )
     assert response.status_code == 429
     assert "Demasiados intentos" in response.content.decode()
+
+
+# The one limiter in the core (fiep/ratelimit.py), directly.
+
+
+def _hit(rf, *, scope="probe", address="192.0.2.1", now=1_000_000.0):
+    request = rf.post("/", REMOTE_ADDR=address)
+    return ratelimit.allow(request, scope=scope, now=now)
+
+
+def test_allow_lets_the_limit_through_and_refuses_one_more(rf, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 3
+    assert [_hit(rf) for _ in range(4)] == [True, True, True, False]
+
+
+def test_allow_counts_each_address_scope_and_hour_apart(rf, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 1
+    assert _hit(rf) is True
+    assert _hit(rf) is False
+    assert _hit(rf, address="192.0.2.2") is True  # one address off
+    assert _hit(rf, scope="probe-2") is True  # another endpoint
+    assert _hit(rf, now=1_000_000.0 + ratelimit.WINDOW_SECONDS) is True  # the next hour
+
+
+def test_allow_reads_the_named_setting(rf, settings):
+    settings.FIEP_FEED_RATE_LIMIT_PER_HOUR = 0
+    request = rf.get("/", REMOTE_ADDR="192.0.2.1")
+    assert ratelimit.allow(request, scope="feed", setting="FIEP_FEED_RATE_LIMIT_PER_HOUR") is False
+    assert ratelimit.allow(request, scope="other") is True
+
+
+def test_allow_fails_open_with_cache_down(rf, settings, cache_down):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 0
+    assert _hit(rf) is True
+
+
+def test_decorator_counts_only_the_named_methods(db, client, settings):
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 1
+    case = factories.FacilitationRequestFactory(status=RequestStatus.UNDER_REVIEW)
+    url = reverse("fiep_requests:status", args=[case.status_token])
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    assert client.post(url, {}).status_code == 200
+    response = client.post(url, {})
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(ratelimit.WINDOW_SECONDS)
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_survey_limit_counts_every_request_and_shows_the_survey_page(db, client, settings):
+    settings.FIEP_EVALUATION_RATE_LIMIT_PER_HOUR = 1
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 100  # the survey has its own limit
+    invitation = factories.EvaluationInvitationFactory()
+    url = reverse("evaluations:survey", args=[invitation.token])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"respondent_role": "parent"})
+    assert response.status_code == 429
+    assert "Please try again later" in response.content.decode()
+    assert Evaluation.objects.count() == 0
+
+
+def test_calendar_feed_limit_answers_plain_text(db, client, settings):
+    settings.FIEP_FEED_RATE_LIMIT_PER_HOUR = 0
+    response = client.get(reverse("meetings:feed", args=["x" * 43]))
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["Retry-After"] == str(ratelimit.WINDOW_SECONDS)
+
+
+def test_no_app_defines_its_own_rate_limiter():
+    root = Path(__file__).resolve().parents[2]
+    limiters = sorted(
+        str(path.relative_to(root))
+        for app in ("fiep", "fiep_requests", "facilitators", "meetings", "evaluations", "reports")
+        for path in (root / app).rglob("*.py")
+        if "cache.incr(" in path.read_text()
+    )
+    assert limiters == ["fiep/ratelimit.py"]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from fiep.demo import seed as seed_core
+from fiep.models import District
 
 APPS_IN_ORDER = ["fiep_requests", "facilitators", "meetings", "evaluations", "reports"]
 
@@ -29,8 +30,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, force, if_empty, **options):
-        from fiep.models import District
-
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo writes fictional data and demo passwords; it refuses to run with "
