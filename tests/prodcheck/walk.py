@@ -322,7 +322,7 @@ class Walk:
         start = self._site_now() + datetime.timedelta(minutes=10)
         end = start + datetime.timedelta(minutes=90)
         check(start.date() == end.date(), "the meeting would run past midnight in the site's zone")
-        page.get_by_label("Date", exact=True).fill(start.date().isoformat())
+        page.get_by_label(re.compile(r"^Date( \(required\))?$")).fill(start.date().isoformat())
         page.get_by_label("Start time").fill(start.strftime("%H:%M"))
         page.get_by_label("End time").fill(end.strftime("%H:%M"))
         page.get_by_label("Format").select_option("in_person")
