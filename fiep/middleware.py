@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.i18n import set_language
 
 _local = threading.local()
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -93,3 +94,46 @@ class IdleTimeoutMiddleware:
                 return redirect(reverse("login") + "?" + urlencode({"next": request.path}))
             request.session["last_activity"] = now
         return self.get_response(request)
+
+
+class PrivateLinkReferrerMiddleware:
+    """``Referrer-Policy: no-referrer`` on every page reached through a private link (a
+    URL pattern with a ``token``): the token is in the address, and a link followed from
+    the page, or a resource it loads, must not carry it to anyone in a Referer header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and "token" in match.kwargs:
+            response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class PrivateLinkOriginMiddleware:
+    """Lets the forms of private-link pages pass Django's CSRF origin check.
+
+    Those pages send ``Referrer-Policy: no-referrer`` (above), and with that policy a
+    browser submits their forms with ``Origin: null``, which Django's CSRF middleware
+    refuses. For a view reached through a private link (a URL pattern with a ``token``),
+    and for the language switch those pages carry, this middleware, placed just before
+    ``CsrfViewMiddleware``, reads ``Origin: null`` as the site's own origin. The CSRF
+    token check itself still applies, and the CSRF cookie is ``SameSite=Lax``, so a
+    cross-site form still fails; any other ``Origin`` and any other page are left to
+    Django as they are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        private = "token" in view_kwargs or view_func is set_language
+        if private and request.META.get("HTTP_ORIGIN") == "null":
+            scheme = "https" if request.is_secure() else "http"
+            request.META["HTTP_ORIGIN"] = f"{scheme}://{request.get_host()}"
+        return None

@@ -1,12 +1,13 @@
 """Pages of the shared core: public home and FAQ, the staff home, the health check."""
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -45,6 +46,24 @@ class PasswordResetView(auth_views.PasswordResetView):
     @method_decorator(rate_limit("password-reset"))
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """Send the link built from ``SITE_URL``, never from the request's Host header:
+        a forged Host would otherwise put an attacker's address in the reset e-mail and
+        deliver the user's reset token to them when the link is clicked."""
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _broker_status():

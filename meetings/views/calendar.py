@@ -3,6 +3,7 @@
 import datetime
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +24,7 @@ from ..forms import CalendarFilterForm
 from ..ics import feed_ics
 from ..models import CalendarFeed
 from ..selectors import (
+    facilitator_meetings,
     feed_meetings,
     outcomes_awaiting,
     overdue_outcomes,
@@ -29,6 +32,7 @@ from ..selectors import (
     user_facilitator,
     visible_meetings,
 )
+from ..services.common import facilitator_language
 
 
 def _weeks(meetings):
@@ -68,15 +72,17 @@ def mine(request):
     if facilitator is None:
         raise Http404
     feed = services.calendar_feed_for(facilitator=facilitator)
-    own = visible_meetings(request.user).filter(facilitator=facilitator)
+    held = facilitator_meetings(facilitator).values("pk")
+    own = visible_meetings(request.user).filter(pk__in=held)
     return render(
         request,
         "meetings/mine.html",
         {
-            "weeks": _weeks(upcoming_meetings(request.user).filter(facilitator=facilitator)),
-            "awaiting": outcomes_awaiting(request.user).filter(facilitator=facilitator),
+            "weeks": _weeks(upcoming_meetings(request.user).filter(pk__in=held)),
+            "awaiting": outcomes_awaiting(request.user).filter(pk__in=held),
             "overdue_ids": set(overdue_outcomes(meetings=own).values_list("pk", flat=True)),
-            "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])),
+            # From SITE_URL, never the request's Host header.
+            "feed_url": settings.SITE_URL + reverse("meetings:feed", args=[feed.token]),
             "today": local_today(),
         },
     )
@@ -108,7 +114,11 @@ def feed(request, token):
     if feed_row is None:
         raise Http404
 
-    text = feed_ics(feed_meetings(feed_row.facilitator), name=_("Facilitated IEP meetings"))
+    text = feed_ics(
+        feed_meetings(feed_row.facilitator),
+        name=gettext_lazy("Facilitated IEP meetings"),
+        language=facilitator_language(feed_row.facilitator),
+    )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="fiep-meetings.ics"'
     return response

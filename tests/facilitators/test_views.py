@@ -221,15 +221,40 @@ def test_declined_case_no_longer_reachable(facilitator_client, facilitator):
 
 
 def test_my_case_shows_contacts_and_logs_access(facilitator_client, facilitator):
-    assignment = AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.OFFERED)
+    assignment = AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.ACCEPTED)
     request = assignment.request
     response = facilitator_client.get(reverse("facilitators:my-case", args=[request.pk]))
     html = response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert request.parent_email in html and request.district_contact_email in html
     assert "Annual review" in html and "Services" in html
+    assert request.student_name in html
     log = AccessLog.objects.get(case_reference=request.reference)
     assert (log.user, log.role) == (facilitator.user, Role.FACILITATOR.value)
+
+
+def test_my_case_offered_shows_only_what_the_conflict_check_needs(facilitator_client, facilitator):
+    assignment = AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.OFFERED)
+    request = assignment.request
+    request.school_name = "Lincoln Elementary"
+    request.save()
+    html = facilitator_client.get(reverse("facilitators:my-case", args=[request.pk])).content
+    html = html.decode()
+    # The parties, the district and the school: what a conflict check needs.
+    assert request.parent_name in html and request.district.name in html
+    assert "Lincoln Elementary" in html and request.district_contact_name in html
+    # Not the student, the contacts, the concerns nor the narrative.
+    assert request.student_name not in html
+    assert request.parent_email not in html and request.district_contact_email not in html
+    assert request.parent_phone not in html
+    assert "Annual review" not in html
+    # Nor the full case page.
+    case_url = reverse("fiep_requests:case", args=[request.reference])
+    assert facilitator_client.get(case_url).status_code == 403
+    facilitator_client.post(
+        reverse("facilitators:my-case-accept", args=[request.pk]), {"attest_no_conflict": "on"}
+    )
+    assert facilitator_client.get(case_url).status_code == 200
 
 
 def test_accept_post_without_attestation_stays_offered(facilitator_client, facilitator):

@@ -36,7 +36,8 @@ def test_skipped_patterns_exist():
     names = {name for name, _route, _p in all_patterns()}
     assert any(name.startswith("admin:") for name in names)
     assert "set_language" in names
-    assert set(SKIPPED) == {"admin:*", "static", "set_language"}
+    assert "sso-start" in names and "sso-callback" in names
+    assert set(SKIPPED) == {"admin:*", "static", "set_language", "sso-start", "sso-callback"}
 
 
 def _check(world, name, entry, role):
@@ -109,6 +110,15 @@ LISTS = [
         "facilitator_other",
         lambda w: [w.scheduled.request],
     ),
+    # A facilitator removed from the cases (replaced, declined, released) lists none of them.
+    *[
+        (name, "facilitator_assigned", removed, cases)
+        for removed in ["facilitator_replaced", "facilitator_declined", "facilitator_released"]
+        for name, cases in [
+            ("facilitators:my-cases", _f1_cases),
+            ("meetings:mine", lambda w: [w.scheduled.request]),
+        ]
+    ],
 ]
 
 
