@@ -5,8 +5,8 @@ The way to make the first administrator of a new installation (README, "Producti
     bin/entrypoint manage create_staff_user alice --role administrator --email alice@state.gov
 
 The password is asked for twice (or read from ``--password-file``) and checked against the
-password rules. Two-step log-in is set up by the person at their first log-in (the page
-shows a QR code and the key), so nobody else ever sees their authenticator key.
+password rules. Two-step log-in is set up by the person through the one-time link that
+``manage.py mfa_setup_link USERNAME`` sends, so nobody else ever sees their key.
 """
 
 import getpass
@@ -29,7 +29,7 @@ ROLES = {
 
 
 class Command(BaseCommand):
-    help = "Create a staff log-in with a role; two-step log-in is set up at the first log-in."
+    help = "Create a staff log-in with a role (then send a set-up link: mfa_setup_link)."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -77,7 +77,8 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         self.stdout.write(
-            f"Created {username} ({role.label}). Two-step log-in is set up at the first log-in."
+            f"Created {username} ({role.label}). Send the two-step set-up link with: "
+            f"manage.py mfa_setup_link {username}"
         )
 
     def _password(self, password_file):
