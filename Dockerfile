@@ -1,5 +1,7 @@
-# FIEP Office production image: gunicorn serving Django, the same image runs the Celery
-# worker and beat (see docker-compose.yml).
+# FIEP Office production image: gunicorn serving Django; the same image runs the Celery
+# worker, beat and the migrations. Every process starts through bin/entrypoint, the
+# script bin/prod-check also uses, so the image and the checked shape cannot drift:
+#   docker run IMAGE web | worker | beat | migrate | manage <command>
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -21,9 +23,10 @@ RUN pip install --no-cache-dir -c requirements/constraints.txt -r /tmp/requireme
 COPY . .
 RUN python manage.py compilemessages --ignore=.venv -v0 \
     && DJANGO_DEBUG=false SECRET_KEY=build-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz \
-       ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
+       ALLOWED_HOSTS=build bin/entrypoint collectstatic
 
 RUN useradd --system --uid 1000 fiep && mkdir -p /app/media && chown fiep /app/media
 USER fiep
 EXPOSE 8000
-CMD ["gunicorn", "fiep.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+ENTRYPOINT ["bin/entrypoint"]
+CMD ["web"]

@@ -80,8 +80,20 @@ def recovery_codes_regenerate(*, user):
 
 
 def verify_any(*, user, token):
-    """The confirmed device (authenticator or recovery codes) that accepts ``token``."""
+    """The confirmed device (authenticator or recovery codes) that accepts ``token``.
+
+    django-otp locks the user's devices (``select_for_update``) while verifying so two
+    concurrent requests cannot both use one code; that lock needs a transaction, which
+    production (autocommit, no ATOMIC_REQUESTS) does not open for us. Side effects: the
+    accepting device records the code as used (TOTP ``last_t``, a recovery code is
+    deleted); a refused code counts towards the device's throttling.
+    """
     token = "".join(token.split())
+    with transaction.atomic():
+        return _verify_locked(user, token)
+
+
+def _verify_locked(user, token):
     for device in devices_for_user(user, confirmed=True, for_verify=True):
         if device.verify_token(token):
             return device

@@ -255,7 +255,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(_value("STATIC_ROOT", env.str, str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(_value("MEDIA_ROOT", env.str, str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
@@ -333,7 +333,9 @@ DEFAULT_FROM_EMAIL = _value("DEFAULT_FROM_EMAIL", env.str, "FIEP Office <fiep@ex
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = _value("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 
-# Caches: local memory by default; a Redis URL makes it shared. Nothing depends on it.
+# Caches: local memory by default (one process: bin/dev, tests). Production sets CACHE_URL
+# to Redis so that every gunicorn worker counts the same rate limits; nothing else
+# depends on it, and the rate limiter lets people through when it is down.
 CACHES = {"default": _value("CACHE_URL", env.cache_url, "locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A hung Redis must cost a page at most half a second (the rate limiter fails open).
