@@ -3,16 +3,18 @@
 import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.forms import parse_period
+from fiep.calls import call_service
 from reports.models import ReportFormat, ReportRun, ReportStatus
 from reports.services import report_run_request
 
@@ -25,22 +27,33 @@ REFRESH_SECONDS = 3
 @require_POST
 @permission_required("reports.generate_report", raise_exception=True)
 def run_create(request):
-    period = parse_period(request.POST)
     fmt = request.POST.get("format", ReportFormat.PDF)
-    if period is None or fmt not in ReportFormat.values:
-        return HttpResponseBadRequest("start and end must be dates, start before end")
+    if fmt not in ReportFormat.values:
+        return HttpResponseBadRequest("unknown report format")
+    try:
+        start = datetime.date.fromisoformat(request.POST.get("start", ""))
+        end = datetime.date.fromisoformat(request.POST.get("end", ""))
+    except ValueError:
+        messages.error(request, _("Enter the start and end of the period as dates."))
+        return redirect("reports:dashboard")
     # An introduction and notes only from administrators; the PDF in the page's language.
     annotate = request.user.has_perm("reports.annotate_report")
-    run = report_run_request(
+    # A refused period (reversed, too long, outside the years on record) is said on the
+    # dashboard, with the reason; nothing is queued.
+    ok, run = call_service(
+        request,
+        report_run_request,
         requested_by=request.user,
-        start=period[0],
-        end=period[1],
+        start=start,
+        end=end,
         fmt=fmt,
         public=request.POST.get("public") == "on",
         language=get_language() or "",
         introduction=request.POST.get("introduction", "").strip() if annotate else "",
         notes=request.POST.get("notes", "").strip() if annotate else "",
     )
+    if not ok:
+        return redirect("reports:dashboard")
     # No flash here: the run's page itself says whether it is waiting, running or ready
     # (a flash "being generated" beside "ready" contradicts it when the task is quick).
     return redirect("reports:run", pk=run.pk)

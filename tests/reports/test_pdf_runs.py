@@ -75,9 +75,28 @@ def test_failed_run_is_marked(staff, db):
 
 def test_run_create_rejects_bad_input(staff_client, db):
     url = reverse("reports:run-create")
-    assert staff_client.post(url, {**PERIOD, "end": "2015-01-01"}).status_code == 400
     assert staff_client.post(url, {**PERIOD, "format": "exe"}).status_code == 400
     assert staff_client.get(url).status_code == 405
+    assert ReportRun.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("period", "reason"),
+    [
+        ({"end": "2015-01-01"}, "The period ends before it starts."),
+        ({"start": "0001-01-01", "end": "9999-12-31"}, "A report covers at most"),
+        ({"start": "2001-07-01", "end": "2002-06-30"}, "within the school years on record"),
+        ({"start": "2016-13-01"}, "as dates"),
+    ],
+)
+def test_run_create_refuses_a_bad_period_on_the_dashboard_with_the_reason(
+    staff_client, history, period, reason
+):
+    response = staff_client.post(reverse("reports:run-create"), {**PERIOD, **period}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:dashboard")
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    assert ReportRun.objects.count() == 0
 
 
 def test_downloads_are_permission_checked(client, staff, db, settings):
