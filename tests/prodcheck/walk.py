@@ -20,6 +20,7 @@ import traceback
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..chromium import launch
 from .tools import (
     PROXY_HEADERS,
     Authenticator,
@@ -30,7 +31,6 @@ from .tools import (
     health,
 )
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "prod-check"
 PDF_WAIT_SECONDS = 180
@@ -431,19 +431,7 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(playwright)
         walk = Walk(args, browser)
         walk.step("/health/ says ok (a minute's grace while the processes start)", walk.healthy)
         walk.step("TLS at the proxy; static files from the manifest", walk.proxy_and_static)
