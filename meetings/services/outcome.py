@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,8 +53,16 @@ def _validate_outcome(
         )
     if meeting.starts_at is None:
         errors.append(_("The meeting has no date."))
-    elif timezone.localdate(meeting.starts_at, local_zone()) > local_today():
-        errors.append(_("The outcome can be recorded on or after the day of the meeting."))
+    elif meeting.starts_at > timezone.now():
+        # On the state's wall clock: not before the meeting's start time, even on its day.
+        starts = timezone.localtime(meeting.starts_at, local_zone())
+        errors.append(
+            _(
+                "This meeting starts on %(date)s at %(time)s. The outcome can be recorded "
+                "once the meeting has started."
+            )
+            % {"date": date_format(starts, "DATE_FORMAT"), "time": time_format(starts)}
+        )
     if held not in HeldResult.values:
         errors.append(_("Say whether the meeting was held."))
     if held == HeldResult.HELD:
@@ -94,8 +103,9 @@ def outcome_record(
     """Record what happened at the meeting.
 
     ``held`` is a :class:`HeldResult`; ``attendees_by_role`` maps a participant role to the
-    number present; ``issues`` is ``[(text, resolved)]``. Refused before the day of the
-    meeting, for a cancelled meeting, and a second time.
+    number present; ``issues`` is ``[(text, resolved)]``. Refused before the meeting's start
+    time (on the state's wall clock, so the surveys never go out before the meeting), for a
+    cancelled meeting, and a second time.
 
     Side effects: the Meeting's outcome fields (``held_on`` = the meeting's local date when
     held), OutcomeIssue rows, participants' ``attended`` by role, a MeetingChange; the

@@ -135,7 +135,7 @@ def test_outcome_view_shows_validation_error_before_meeting(client, upcoming):
     data.update({"i-TOTAL_FORMS": "0", "i-INITIAL_FORMS": "0"})
     response = client.post(reverse("meetings:outcome", args=[upcoming.pk]), data)
     assert response.status_code == 200
-    assert "on or after the day of the meeting" in response.content.decode()
+    assert "once the meeting has started" in response.content.decode()
 
 
 def test_cancel_view_by_party(client, upcoming):
