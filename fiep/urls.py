@@ -9,6 +9,7 @@ urlpatterns = [
     path("faq/", views.faq, name="faq"),
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("staff/access-log/", access_views.access_log_search, name="access-log"),
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),

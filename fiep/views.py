@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -100,3 +101,10 @@ def error_500(request):
     return render(
         request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500
     )
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers on pages without a ``<link rel="icon">``
+    (the error pages): the site's icon instead of a 404."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
