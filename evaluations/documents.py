@@ -1,8 +1,9 @@
 """The printable paper evaluation form (a tagged PDF/UA document, English or Spanish)."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from fiep.branding import branding_context
 
 from .forms import SurveyForm
 
@@ -23,10 +24,7 @@ def paper_form_pdf(*, meeting, language):
                 "meeting": meeting,
                 "form": form,
                 "LANGUAGE_CODE": language,
-                "FIEP_STATE_NAME": settings.FIEP_STATE_NAME,
-                "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
-                "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
-                "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+                **branding_context(),
             },
         )
     content = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

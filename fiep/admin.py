@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import AccessLog, District, OutboxMessage, Region, User
+from .models import AccessLog, District, ExternalIdentity, OutboxMessage, Region, User
 
 
 @admin.register(User)
@@ -50,3 +50,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "event", "language"]
     search_fields = ["recipient_email", "case_reference", "subject"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Single sign-on links: an administrator may remove one (the next sign-in then matches
+    by verified e-mail again) but never edit or invent one."""
+
+    list_display = ["user", "issuer", "subject", "email_at_link", "linked_at", "last_sign_in_at"]
+    list_filter = ["issuer"]
+    search_fields = ["user__username", "user__email", "subject", "email_at_link"]
+    readonly_fields = ["user", "issuer", "subject", "email_at_link", "linked_at", "last_sign_in_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fiep.signals import staff_home_panels
 
+from . import validation_messages
+
 
 class FiepConfig(AppConfig):
     """The shared core: regions, districts, users and roles, access log, outbox."""
@@ -12,6 +14,8 @@ class FiepConfig(AppConfig):
     verbose_name = _("FIEP Office core")
 
     def ready(self):
+        validation_messages.install()
+
         # Models and permissions the panels use need the app registry.
         from . import (  # noqa: PLC0415 - app registry
             panels,

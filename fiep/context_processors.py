@@ -1,11 +1,7 @@
-from django.conf import settings
+from .branding import branding_context
 
 
 def branding(request):
-    """The state's and agency's names and contact details for every page."""
-    return {
-        "FIEP_STATE_NAME": settings.FIEP_STATE_NAME,
-        "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
-        "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
-        "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
-    }
+    """The state's and agency's names (in the page's language) and the office's contact
+    details for every page."""
+    return branding_context()

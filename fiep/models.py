@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager
 
 
 class Language(models.TextChoices):
@@ -101,6 +102,8 @@ class AccessAction(models.TextChoices):
     EMAIL = "email", _("e-mail")
     DENIED = "denied", _("denied")
     PRINT = "print", _("printed")
+    #: A sign-in through the identity provider; the purpose says how the person was verified.
+    SIGN_IN = "sign_in", _("signed in")
 
 
 class AccessLog(models.Model):
@@ -187,3 +190,63 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.recipient_email} ({self.status})"
+
+
+class ExternalIdentity(models.Model):
+    """The identity-provider account (issuer + subject) a user signs in with (fiep/sso/).
+
+    Recorded at the first single sign-on, when the identity was matched to the account by
+    its verified e-mail address (or the account was created); afterwards the subject alone
+    decides, so a changed e-mail address at the provider cannot take over another account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    email_at_link = models.EmailField(_("e-mail when linked"), blank=True)
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="external_identity_one_per_user_and_issuer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.issuer}"
+
+
+class ProviderVerifiedDeviceManager(DeviceManager):
+    def devices_for_user(self, user, confirmed=None):
+        # Never offered as a way to enter a code: it only marks a session as verified.
+        return self.none()
+
+
+class ProviderVerifiedDevice(Device):
+    """The second factor checked by the identity provider (its ``amr``/``acr`` said so).
+
+    django-otp marks a session verified with a device; this one accepts no code, is never
+    listed among the user's devices (so the local two-step and its set-up are unchanged)
+    and exists only to be put into a single sign-on session.
+    """
+
+    objects = ProviderVerifiedDeviceManager()
+
+    class Meta:
+        verbose_name = _("second factor at the identity provider")
+        verbose_name_plural = _("second factors at the identity provider")
+
+    def verify_token(self, token):
+        return False

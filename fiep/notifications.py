@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .branding import branding_context
 from .models import Language, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -50,10 +51,7 @@ class Event(models.TextChoices):
 def render_message(*, event, language, context):
     """Render ``(subject, text, html)`` for ``event`` in ``language``."""
     base = {
-        "FIEP_STATE_NAME": settings.FIEP_STATE_NAME,
-        "FIEP_AGENCY_NAME": settings.FIEP_AGENCY_NAME,
-        "FIEP_OFFICE_EMAIL": settings.FIEP_OFFICE_EMAIL,
-        "FIEP_OFFICE_PHONE": settings.FIEP_OFFICE_PHONE,
+        **branding_context(),  # lazy: the agency's name in the message's language
         "SITE_URL": settings.SITE_URL,
         "LANGUAGE_CODE": language,
         **context,

@@ -9,11 +9,11 @@ import io
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .mail import OutboxEmail, attach_all
 from .models import AccessAction, AccessLog, District, OutboxMessage, OutboxStatus, Region
 from .rules import role_of
 
@@ -103,7 +103,6 @@ def outbox_deliver(*, message_id):
     Claims the row with ``select_for_update(skip_locked=True)`` so a sweeper and a task
     never send the same message twice. Re-raises SMTP/OS errors so the task can retry.
     """
-
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -112,15 +111,14 @@ def outbox_deliver(*, message_id):
         )
         if message is None:
             return False
-        email = EmailMultiAlternatives(
+        email = OutboxEmail(
             subject=message.subject,
             body=message.body_text,
             to=[message.recipient_email],
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
-        for attachment in message.attachments:
-            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        attach_all(email, message.attachments)
         message.attempts += 1
         try:
             email.send()

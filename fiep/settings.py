@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fiep.middleware.IdleTimeoutMiddleware",
+    "fiep.sso.middleware.SingleSignOnSessionLimitMiddleware",
     "fiep.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,7 +130,8 @@ AUTH_USER_MODEL = "fiep.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing local passwords where FIEP_LOCAL_LOGIN says so.
+    "fiep.sso.backends.LocalPasswordBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
@@ -148,6 +150,71 @@ AUTH_PASSWORD_VALIDATORS = [
 FIEP_MFA_REQUIRED = _value("FIEP_MFA_REQUIRED", env.bool, True)
 OTP_TOTP_ISSUER = "FIEP Office"
 
+# Single sign-on with the state's identity provider (OpenID Connect, fiep/sso/, docs/security.md).
+# Off unless OIDC_ISSUER is set. The discovery document (OIDC_ISSUER +
+# /.well-known/openid-configuration) names every endpoint; nothing else is configured here.
+OIDC_ISSUER = _value("OIDC_ISSUER", env.str, "")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_CLIENT_ID = _value("OIDC_CLIENT_ID", env.str, "")
+OIDC_CLIENT_SECRET = _value("OIDC_CLIENT_SECRET", env.str, "")
+#: The claim listing the person's groups or application roles, and the values giving each role.
+OIDC_ROLE_CLAIM = _value("OIDC_ROLE_CLAIM", env.str, "groups")
+OIDC_ROLE_OFFICE_STAFF = _value("OIDC_ROLE_OFFICE_STAFF", env.list, [])
+OIDC_ROLE_ADMINISTRATOR = _value("OIDC_ROLE_ADMINISTRATOR", env.list, [])
+#: "Sign in with <OIDC_PROVIDER_NAME>" on the log-in page (default: "your state account",
+#: translated).
+OIDC_PROVIDER_NAME = _value("OIDC_PROVIDER_NAME", env.str, "")
+OIDC_CREATE_USERS = _value("OIDC_CREATE_USERS", env.bool, False)
+OIDC_SCOPES = _value("OIDC_SCOPES", env.str, "openid email profile")
+OIDC_EMAIL_VERIFIED_CLAIM = _value("OIDC_EMAIL_VERIFIED_CLAIM", env.str, "email_verified")
+#: amr values (RFC 8176) and acr values that mean the provider checked a second factor.
+OIDC_MFA_AMR = _value("OIDC_MFA_AMR", env.list, ["mfa", "otp", "hwk"])
+OIDC_MFA_ACR = _value("OIDC_MFA_ACR", env.list, [])
+#: acr_values sent with the sign-in request (e.g. to make the provider ask for MFA).
+OIDC_ACR_VALUES = _value("OIDC_ACR_VALUES", env.str, "")
+OIDC_SIGN_ALGO = _value("OIDC_SIGN_ALGO", env.str, "RS256")
+OIDC_TOKEN_AUTH_METHOD = _value("OIDC_TOKEN_AUTH_METHOD", env.str, "client_secret_basic")
+OIDC_CLOCK_SKEW = _value("OIDC_CLOCK_SKEW", env.int, 60)
+OIDC_TIMEOUT = _value("OIDC_TIMEOUT", env.int, 10)
+#: A single sign-on session ends this many seconds after the sign-in (0: only the usual
+#: idle timeout and session age), so that a person switched off at the provider loses access.
+OIDC_SESSION_MAX_AGE = _value("OIDC_SESSION_MAX_AGE", env.int, 3600)
+#: false: office staff and administrators must use single sign-on (facilitators and district
+#: liaisons keep their password and two-step log-in); FIEP_BREAK_GLASS_USERNAME names the one
+#: administrator account that keeps its local log-in for when the provider is down.
+FIEP_LOCAL_LOGIN = _value("FIEP_LOCAL_LOGIN", env.bool, True)
+FIEP_BREAK_GLASS_USERNAME = _value("FIEP_BREAK_GLASS_USERNAME", env.str, "")
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in [
+            ("OIDC_CLIENT_ID", OIDC_CLIENT_ID),
+            ("OIDC_CLIENT_SECRET", OIDC_CLIENT_SECRET),
+        ]
+        if not value
+    ]
+    if not (OIDC_ROLE_OFFICE_STAFF or OIDC_ROLE_ADMINISTRATOR):
+        _missing.append("OIDC_ROLE_OFFICE_STAFF or OIDC_ROLE_ADMINISTRATOR")
+    if _missing:
+        raise ImproperlyConfigured(
+            f"Setting OIDC_ISSUER is set, so these must be set too: {', '.join(_missing)}."
+        )
+    if not DEBUG and not OIDC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("Setting OIDC_ISSUER: must be an https:// address.")
+    if OIDC_SIGN_ALGO[:2] not in ("RS", "ES", "PS"):
+        raise ImproperlyConfigured(
+            "Setting OIDC_SIGN_ALGO: an asymmetric algorithm (RS256, ES256, PS256, ...)."
+        )
+    if OIDC_TOKEN_AUTH_METHOD not in ("client_secret_basic", "client_secret_post"):
+        raise ImproperlyConfigured(
+            "Setting OIDC_TOKEN_AUTH_METHOD: client_secret_basic or client_secret_post."
+        )
+    AUTHENTICATION_BACKENDS.append("fiep.sso.backends.OIDCBackend")
+if not FIEP_LOCAL_LOGIN and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "Setting FIEP_LOCAL_LOGIN: false needs single sign-on (OIDC_ISSUER) for office staff."
+    )
+
 # django-axes: repeated failed logins are throttled; counters live in the database.
 AXES_FAILURE_LIMIT = _value("AXES_FAILURE_LIMIT", env.int, 10)
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -157,8 +224,23 @@ AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-# reports/history is a package inside the reports app with its own catalogue.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "reports" / "history" / "locale"]
+# The project's own catalogues win over Django's and third parties' (the admin's
+# "Histórico" for "History", "Modificar" for "Change"): Django merges the app catalogues
+# first and LOCALE_PATHS last, so every catalogue of this repository is listed here — the
+# project-wide one, reports/history (a package with its own catalogue), then each project
+# app's in INSTALLED_APPS order (the first catalogue holding a msgid wins).
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "reports" / "history" / "locale",
+    *(
+        BASE_DIR / app / "locale"
+        for app in INSTALLED_APPS
+        if "." not in app and (BASE_DIR / app / "locale").is_dir()
+    ),
+]
+# US dates and times in both languages (fiep/formats/): month first or in words, 12-hour
+# times, "." as the decimal point.
+FORMAT_MODULE_PATH = ["fiep.formats"]
 TIME_ZONE = _value("TIME_ZONE", env.str, "America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -210,6 +292,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.
+_csp_origins = ["/".join(OIDC_ISSUER.split("/")[:3])] if OIDC_ENABLED else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -221,7 +304,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # With single sign-on, the log-out form's answer redirects to the provider's
+        # end-session page, which form-action also governs.
+        "form-action": ["'self'", *_csp_origins],
     }
 }
 
@@ -269,6 +354,17 @@ FIEP_STATE_NAME = _value("FIEP_STATE_NAME", env.str, "Missouri")
 FIEP_AGENCY_NAME = _value(
     "FIEP_AGENCY_NAME", env.str, "Department of Elementary and Secondary Education"
 )
+# The agency's name in Spanish and its grammatical gender ("m": "el Departamento …",
+# "f": "la Secretaría …"), so Spanish sentences never carry the English name or a wrong
+# article (fiep/branding.py).
+FIEP_AGENCY_NAME_ES = _value(
+    "FIEP_AGENCY_NAME_ES", env.str, "Departamento de Educación Primaria y Secundaria"
+)
+FIEP_AGENCY_GENDER_ES = _value("FIEP_AGENCY_GENDER_ES", env.str, "m").strip().lower()
+if FIEP_AGENCY_GENDER_ES not in ("m", "f"):
+    raise ImproperlyConfigured(
+        f"Setting FIEP_AGENCY_GENDER_ES: {FIEP_AGENCY_GENDER_ES!r} is not 'm' (el) or 'f' (la)."
+    )
 FIEP_OFFICE_EMAIL = _value("FIEP_OFFICE_EMAIL", env.str, "fiep@example.org")
 FIEP_OFFICE_PHONE = _value("FIEP_OFFICE_PHONE", env.str, "(555) 010-0100")
 FIEP_SCHOOL_YEAR_START_MONTH = _value("FIEP_SCHOOL_YEAR_START_MONTH", env.int, 7)

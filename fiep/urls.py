@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import access_views, mfa_views, views
+from .sso import views as sso_views
+from .sso.forms import PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +16,9 @@ urlpatterns = [
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/sso/start/", sso_views.SignInStartView.as_view(), name="sso-start"),
+    path("accounts/sso/callback/", sso_views.SignInCallbackView.as_view(), name="sso-callback"),
     path("accounts/mfa/", mfa_views.mfa_verify, name="mfa-verify"),
     path("accounts/mfa/setup/", mfa_views.mfa_setup, name="mfa-setup"),
     path(
@@ -22,10 +26,10 @@ urlpatterns = [
         mfa_views.mfa_recovery_codes_new,
         name="mfa-recovery-codes",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sso_views.SignOutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        views.PasswordResetView.as_view(),
+        views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -163,6 +163,14 @@ class FacilitationRequest(models.Model):
     district_contact_phone = models.CharField(
         _("district contact phone"), max_length=40, blank=True
     )
+    # Empty when nobody told the office: the district's pages then follow the browser's
+    # language, and e-mails to the district go in English.
+    district_contact_language = models.CharField(
+        _("district contact's preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+    )
 
     # The meeting asked for
     meeting_type = models.CharField(

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from fiep.branding import agency_name
+
 from .charts import trend_charts
 from .presentation import DEFINITIONS, headline_figures, suppression_note
 
@@ -32,7 +34,7 @@ def render_pdf_html(report, context=None):
     context = {
         **(context or report_context(report)),
         "state_name": settings.FIEP_STATE_NAME,
-        "agency_name": settings.FIEP_AGENCY_NAME,
+        "agency_name": agency_name(),
         "generated_on": timezone.localdate(),
         "language": get_language() or settings.LANGUAGE_CODE,
     }

@@ -16,16 +16,19 @@ def _parent_party(case):
         "email": case.parent_email,
         "name": case.parent_name,
         "language": case.parent_language or Language.ENGLISH,
+        # What the person told us (pages follow it, then the browser's language).
+        "stored_language": case.parent_language,
         "role": "parent",
     }
 
 
 def _district_party(case):
-    # District contacts have no language field: the office writes to them in English.
+    # The office writes in the contact's stored language, English when none is stored.
     return {
         "email": case.district_contact_email,
         "name": case.district_contact_name,
-        "language": Language.ENGLISH,
+        "language": case.district_contact_language or Language.ENGLISH,
+        "stored_language": case.district_contact_language,
         "role": "district",
     }
 

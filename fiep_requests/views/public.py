@@ -12,7 +12,7 @@ from fiep.services import access_log_record, client_ip
 
 from .. import services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
-from ..models import FacilitationRequest
+from ..models import FacilitationRequest, Requester
 from ..rules import awaits_consent_answer, can_be_withdrawn
 
 SESSION_KEY = "fiep_requests_submitted"
@@ -24,7 +24,7 @@ def request_new(request):
     """The public request form. Over the hourly limit per address: 429."""
     form = RequestForm(
         request.POST or None,
-        initial={"parent_language": "es" if request.LANGUAGE_CODE.startswith("es") else "en"},
+        initial={"parent_language": _page_language(request)},
     )
     if request.method == "POST":
         if form.is_spam:
@@ -37,8 +37,13 @@ def request_new(request):
                 return ratelimit.too_many(
                     request, "fiep_requests/request_new.html", {"form": form, "rate_limited": True}
                 )
+            data = form.submission_data()
+            if data.get("requested_by") in (Requester.DISTRICT, Requester.JOINT):
+                # The district contact filled the form: their pages and e-mails follow
+                # the language they used.
+                data["district_contact_language"] = _page_language(request)
             case = services.request_submit(
-                data=form.submission_data(),
+                data=data,
                 ip=client_ip(request),
                 submission_token=form.cleaned_data.get("submission_token") or None,
             )
@@ -59,9 +64,15 @@ def request_submitted(request):
     )
 
 
+def _page_language(request):
+    return "es" if request.LANGUAGE_CODE.startswith("es") else "en"
+
+
 def _speak(request, language):
-    """Show a private-link page in its recipient's language unless they chose one."""
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+    """Show a private-link page in its recipient's stored language, unless they chose one
+    on the site (the language cookie). With no stored language the page keeps the
+    browser's language (LocaleMiddleware already read Accept-Language)."""
+    if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(language)
         request.LANGUAGE_CODE = language
 
@@ -79,7 +90,7 @@ def request_status(request, token):
     """The requester's private page: status, history, and withdrawing (POST)."""
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
-    _speak(request, services.requester_parties(case)[0]["language"])
+    _speak(request, services.requester_parties(case)[0]["stored_language"])
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and _withdrawable(case) and form.is_valid():
         ok, _case = call_service(
@@ -115,7 +126,7 @@ def consent(request, token):
     )
     party = services.other_party(case)
     if party:
-        _speak(request, party["language"])
+        _speak(request, party["stored_language"])
     pending = awaits_consent_answer.test(None, case)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and pending and form.is_valid():

@@ -1,16 +1,17 @@
 """Helpers shared by the meeting services: the state's zone, recipients, messages."""
 
-from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from fiep.exceptions import ServiceError
 from fiep.models import Language
 from fiep.notifications import notify
+from fiep.zones import zone_name
 from fiep_requests.models import MeetingFormat
 
 from ..clock import local_zone
-from ..ics import invitation_ics
+from ..ics import invitation_ics, invitation_mimetype
 
 #: The format as the e-mails say it, translated here so parent-facing messages are
 #: complete in Spanish whatever the requests app's catalogue holds.
@@ -56,7 +57,8 @@ def meeting_context(meeting):
         "reference": meeting.request.reference,
         "starts": timezone.localtime(meeting.starts_at, zone) if meeting.starts_at else None,
         "ends": timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None,
-        "time_zone": settings.TIME_ZONE,
+        # The zone by name in the message's language ("hora del centro"), never its id.
+        "time_zone": lazy(zone_name, str)(),
         "format_label": FORMAT_LABELS.get(meeting.format, ""),
         "location": meeting.location,
         "interpreter_language": meeting.interpreter_language,
@@ -70,9 +72,15 @@ def notify_meeting(*, meeting, event, key, extra=None, attach_ics=True, cancel=F
     ``key`` makes the dedupe key (``meeting:<id>:<key>:<email>``) so a retried call sends
     nothing twice. Returns the number of messages written.
     """
-    attachments = ()
-    if attach_ics:
-        attachments = (("invitation.ics", "text/calendar", invitation_ics(meeting, cancel=cancel)),)
+    calendars = {}  # one calendar file per language, in the reader's language
+
+    def attachments(language):
+        if not attach_ics:
+            return ()
+        if language not in calendars:
+            calendars[language] = invitation_ics(meeting, cancel=cancel, language=language)
+        return (("invitation.ics", invitation_mimetype(cancel=cancel), calendars[language]),)
+
     context = {**meeting_context(meeting), **(extra or {})}
     count = 0
     for email, name, language in meeting_recipients(meeting):
@@ -85,7 +93,7 @@ def notify_meeting(*, meeting, event, key, extra=None, attach_ics=True, cancel=F
             dedupe_key=f"meeting:{meeting.pk}:{key}:{email.lower()}"[:200],
             case_reference=meeting.request.reference,
             related=meeting,
-            attachments=attachments,
+            attachments=attachments(language),
         )
         count += 1
     return count

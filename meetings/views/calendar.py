@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +30,7 @@ from ..selectors import (
     user_facilitator,
     visible_meetings,
 )
+from ..services.common import facilitator_language
 
 
 def _weeks(meetings):
@@ -108,7 +110,11 @@ def feed(request, token):
     if feed_row is None:
         raise Http404
 
-    text = feed_ics(feed_meetings(feed_row.facilitator), name=_("Facilitated IEP meetings"))
+    text = feed_ics(
+        feed_meetings(feed_row.facilitator),
+        name=gettext_lazy("Facilitated IEP meetings"),
+        language=facilitator_language(feed_row.facilitator),
+    )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="fiep-meetings.ics"'
     return response

@@ -9,6 +9,9 @@ same-site link (breadth first, one page per URL name so a list of 40 cases costs
 visit), adds detail pages built from demo objects in every state, and then submits each
 form that has required fields with those fields empty, to check its error state.
 Public pages are crawled the same way, anonymously, in English and in Spanish.
+Every page of a Spanish pass must also have no English left: no msgid of the catalogues
+(two words or more, "Staff home") in its visible text, no IANA zone id, no day-first date
+(``tests/spanish.py``).
 
 Every problem on every page is collected first and reported together: the page, the axe
 rule and the element.
@@ -28,7 +31,7 @@ from facilitators.models import Assignment, Facilitator
 from fiep.demo import DEMO_PASSWORD
 from fiep_requests.models import FacilitationRequest, RequestStatus
 from meetings.models import Meeting, MeetingStatus, PaymentClaim
-from tests import factories
+from tests import factories, spanish
 
 from .conftest import DESKTOP, PHONE, SCREENSHOTS, login, screenshot
 
@@ -96,8 +99,18 @@ def _url_key(path):
     return match.view_name
 
 
+def _english_problems(page, label):
+    """English left on a Spanish page: whole msgids, zone ids and day-first dates."""
+    text = page.locator("body").inner_text()
+    return [
+        f"{label}: {kind}: {', '.join(items[:8])}"
+        for kind, items in spanish.problems(text, phrases_only=True).items()
+    ]
+
+
 class Crawler:
-    def __init__(self, page, live_server, label, seen_keys=()):
+    def __init__(self, page, live_server, label, seen_keys=(), language="en"):
+        self.language = language
         self.page = page
         self.base = live_server.url
         self.label = label
@@ -123,6 +136,8 @@ class Crawler:
             return False
         self.visited.append(path)
         self.problems += _axe_problems(self.page, f"{self.label} {path}")
+        if self.language == "es":
+            self.problems += _english_problems(self.page, f"{self.label} {path}")
         if self.page.locator("main form[method=post] [required]").count():
             self.form_pages.append(path)
         return True
@@ -167,6 +182,8 @@ class Crawler:
             ).count():
                 self.problems.append(f"{label}: no error message shown")
             self.problems += _axe_problems(self.page, label)
+            if self.language == "es":
+                self.problems += _english_problems(self.page, label)
 
     def write_list(self):
         """artifacts/axe-pages-LABEL.txt: what axe checked, for a person reading CI."""
@@ -323,10 +340,11 @@ def test_every_facilitator_page_is_accessible(page, live_server, demo):
     assert len(crawler.visited) >= 8, crawler.visited
     # The portal in Spanish (a facilitator may choose it): lang and axe on its pages.
     page.context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
-    for path in _facilitator_detail_pages()[:5]:
+    for path in ["/staff/", *_facilitator_detail_pages()[:5]]:
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == "es"
         crawler.problems += _axe_problems(page, f"facilitator (es) {path}")
+        crawler.problems += _english_problems(page, f"facilitator (es) {path}")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     crawler.assert_clean()
     mine = Meeting.objects.filter(facilitator__user__username="facilitator")
@@ -397,7 +415,7 @@ def test_every_public_page_is_accessible_in_english_and_spanish(page, live_serve
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]
         )
-        crawler = Crawler(page, live_server, f"public-{language}")
+        crawler = Crawler(page, live_server, f"public-{language}", language=language)
         crawler.crawl("/", extra=[p for p in _public_pages() if _url_key(p)])
         assert page.locator("html").get_attribute("lang") == language
         page.goto(f"{live_server.url}/requests/nowhere/")
@@ -437,3 +455,23 @@ def test_the_axe_check_finds_a_planted_violation(page, live_server):
     )
     rules = {line.split(": ")[1].split(" ")[0] for line in _axe_problems(page, "planted")}
     assert {"label", "image-alt"} <= rules
+
+
+def test_the_spanish_pass_finds_planted_english(page, live_server):
+    """The Spanish check itself: a Spanish page is clean, and the same page with the
+    English heading "Staff home", a zone id and a day-first date is not."""
+    page.context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+    page.goto(f"{live_server.url}/faq/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert _english_problems(page, "faq (es)") == []
+    page.evaluate(
+        """() => {
+            const main = document.querySelector('main');
+            main.insertAdjacentHTML(
+                'afterbegin', '<h1>Staff home</h1><p>20/11/2026 America/Chicago</p>');
+        }"""
+    )
+    found = "\n".join(_english_problems(page, "planted"))
+    assert "Staff home" in found
+    assert "America/Chicago" in found
+    assert "20/11/2026" in found

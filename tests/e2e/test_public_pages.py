@@ -20,7 +20,7 @@ def test_home_and_faq_render_and_are_accessible(viewport, request, live_server):
 def test_language_switch_in_browser(page, live_server):
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Español").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Reuniones del IEP facilitadas"
+    assert page.get_by_role("heading", level=1).inner_text() == "Reuniones facilitadas del IEP"
     assert page.locator("html").get_attribute("lang") == "es"
     screenshot(page, "home-es")
 

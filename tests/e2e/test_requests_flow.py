@@ -120,6 +120,6 @@ def test_request_form_in_spanish(page, live_server, demo_district):
     page.goto(f"{live_server.url}/requests/new/")
     page.get_by_role("button", name="Español").click()
     assert page.get_by_role("heading", level=1).inner_text() == (
-        "Solicitar una reunión del IEP facilitada"
+        "Solicitar una reunión facilitada del IEP"
     )
     assert_accessible(page, "request form (es)")

@@ -35,7 +35,7 @@ def test_follow_ups_send_after_the_delay_once(settings):
     message = OutboxMessage.objects.get(
         event=Event.EVALUATION_FOLLOW_UP, recipient_email=spanish.email
     )
-    assert message.subject == "¿Se cumplieron los acuerdos de su reunión del IEP facilitada?"
+    assert message.subject == "¿Se cumplieron los acuerdos de su reunión facilitada del IEP?"
     assert f"/evaluations/follow-up/{spanish.token}/" in message.body_text
 
 

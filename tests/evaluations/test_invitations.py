@@ -66,7 +66,7 @@ def test_invitations_send_in_the_participants_language(invited_meeting):
     assert spanish.language == "es"
     message = OutboxMessage.objects.get(recipient_email=spanish.email)
     assert message.language == "es"
-    assert message.subject == "¿Cómo fue su reunión del IEP facilitada?"
+    assert message.subject == "¿Cómo fue su reunión facilitada del IEP?"
     assert f"/evaluations/survey/{spanish.token}/" in message.body_text
     english = EvaluationInvitation.objects.get(meeting=invited_meeting, role="special_educator")
     message = OutboxMessage.objects.get(recipient_email=english.email)

@@ -37,7 +37,7 @@ def test_paper_form_pdf_spanish_text_title_and_language():
     meeting = factories.MeetingFactory(held=True)
     _, _, content = paper_form_pdf(meeting=meeting, language="es")
     reader, text = _read(content)
-    assert reader.metadata.title == "Evaluación de la reunión del IEP facilitada"
+    assert reader.metadata.title == "Encuesta sobre la reunión facilitada del IEP"
     assert reader.trailer["/Root"]["/Lang"] == "es"
     assert "Su función en la reunión" in text
     assert "Muy satisfecho" in text

@@ -43,7 +43,7 @@ def test_language_switch_renders_spanish(client):
     assert response.status_code == 200
     text = response.content.decode()
     assert '<html lang="es">' in text
-    assert "Reuniones del IEP facilitadas" in text
+    assert "Reuniones facilitadas del IEP" in text
     assert "Solicitar una reunión" in text
 
 

@@ -31,7 +31,7 @@ def _schedule(assignment, by=None, days=20):
 
 def _ics(message):
     (attachment,) = message.attachments
-    assert attachment["mimetype"] == "text/calendar"
+    assert attachment["mimetype"].startswith("text/calendar; method=")
     assert attachment["filename"].endswith(".ics")
     return Calendar.from_ical(attachment["content"])
 

@@ -45,7 +45,7 @@ def test_disputes_add_creates_row(staff_client):
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("child_complaints", "-1", "Ensure this value is greater than or equal to 0."),
+        ("child_complaints", "-1", "Enter a number of 0 or more."),
         ("allegations", "2.5", "Enter a whole number."),
         ("allegations", "", "This field is required."),
         ("due_process", "many", "Enter a whole number."),

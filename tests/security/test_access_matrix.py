@@ -36,7 +36,8 @@ def test_skipped_patterns_exist():
     names = {name for name, _route, _p in all_patterns()}
     assert any(name.startswith("admin:") for name in names)
     assert "set_language" in names
-    assert set(SKIPPED) == {"admin:*", "static", "set_language"}
+    assert "sso-start" in names and "sso-callback" in names
+    assert set(SKIPPED) == {"admin:*", "static", "set_language", "sso-start", "sso-callback"}
 
 
 def _check(world, name, entry, role):
