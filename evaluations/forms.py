@@ -100,11 +100,16 @@ class SurveyForm(LinkForm):
         help_text=_("Please do not write names; comments are read by program staff."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, known_role="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["respondent_role"].error_messages["required"] = _(
-            "Please tell us your role in the meeting."
-        )
+        if known_role in dict(ROLE_CHOICES):
+            # The invitation already knows the participant's role: do not ask it again
+            # (the service records the invitation's role).
+            del self.fields["respondent_role"]
+        else:
+            self.fields["respondent_role"].error_messages["required"] = _(
+                "Please tell us your role in the meeting."
+            )
 
 
 class PaperEvaluationForm(SurveyForm):

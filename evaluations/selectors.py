@@ -7,6 +7,7 @@ history — adds to neither side).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import (
@@ -22,8 +23,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fiep.schoolyear import SchoolYear, school_year_of
+from fiep.tokens import is_wellformed
 from meetings.models import Meeting, MeetingStatus
 from meetings.selectors import visible_meetings
 
@@ -41,13 +45,13 @@ from .models import (
 
 def invitation_for_token(token):
     """The invitation behind a survey link, or None."""
-    if not token or len(token) > 64:
+    if not is_wellformed(token):
         return None
     return EvaluationInvitation.objects.select_related("meeting").filter(token=token).first()
 
 
 def self_evaluation_for_token(token):
-    if not token or len(token) > 64:
+    if not is_wellformed(token):
         return None
     return (
         FacilitatorSelfEvaluation.objects.select_related("meeting__request")
@@ -57,7 +61,7 @@ def self_evaluation_for_token(token):
 
 
 def follow_up_for_token(token):
-    if not token or len(token) > 64:
+    if not is_wellformed(token):
         return None
     return FollowUp.objects.select_related("meeting").filter(token=token).first()
 
@@ -223,20 +227,8 @@ FEEDBACK_ITEMS = [
 ]
 
 
-def facilitator_feedback(*, facilitator, start=None, end=None):
-    """A facilitator's aggregated feedback: counts per answer, one query, no responses.
-
-    Returns ``{"responses": n, "suppressed": bool, "threshold": t, "counts": {...}}``.
-    When fewer than ``FIEP_SUPPRESSION_THRESHOLD`` responses exist, ``suppressed`` is True
-    and ``counts`` is empty, so no single answer can be traced back to a participant.
-    """
-    evaluations = Evaluation.objects.filter(
-        meeting__facilitator=facilitator, meeting__status=MeetingStatus.HELD
-    )
-    if start is not None:
-        evaluations = evaluations.filter(meeting__held_on__gte=start)
-    if end is not None:
-        evaluations = evaluations.filter(meeting__held_on__lte=end)
+def _feedback_counts(evaluations):
+    """Counts per answer of ``evaluations`` in one query: ``(responses, counts)``."""
     aggregates = {"responses": Count("pk")}
     for item, choices in FEEDBACK_ITEMS:
         for value in choices.values:
@@ -246,12 +238,161 @@ def facilitator_feedback(*, facilitator, start=None, end=None):
     aggregates["would_recommend__no"] = Count("pk", filter=Q(would_recommend=False))
     aggregates["would_recommend__answered"] = Count("pk", filter=Q(would_recommend__isnull=False))
     counts = evaluations.aggregate(**aggregates)
+    return counts.pop("responses"), counts
+
+
+@dataclass(frozen=True)
+class FeedbackPeriod:
+    """A fixed feedback period: a whole school year (``half`` 0) or one of its halves."""
+
+    year: SchoolYear
+    half: int = 0
+
+    @property
+    def key(self):
+        return self.year.label if not self.half else f"{self.year.label}-{self.half}"
+
+    @property
+    def start(self):
+        return self.year.start if self.half != 2 else _add_months(self.year.start, 6)
+
+    @property
+    def end(self):
+        if self.half == 1:
+            return _add_months(self.year.start, 6) - datetime.timedelta(days=1)
+        return self.year.end
+
+    @property
+    def label(self):
+        if self.half == 0:
+            return _("School year %(year)s") % {"year": self.year.label}
+        return _("%(year)s, %(half)s (%(start)s to %(end)s)") % {
+            "year": self.year.label,
+            "half": _("first half") if self.half == 1 else _("second half"),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1)
+
+
+def feedback_publish_days():
+    """Days after a period ends before its feedback is shown: survey links stop working
+    (FIEP_EVALUATION_EXPIRY_DAYS), so the totals stop growing (optional setting
+    FIEP_FEEDBACK_PUBLISH_DAYS)."""
+    return getattr(
+        settings, "FIEP_FEEDBACK_PUBLISH_DAYS", getattr(settings, "FIEP_EVALUATION_EXPIRY_DAYS", 21)
+    )
+
+
+def period_published_on(period):
+    """The first day ``period``'s feedback may be shown."""
+    return period.end + datetime.timedelta(days=feedback_publish_days() + 1)
+
+
+def shown_periods(year_responses, half_responses, threshold):
+    """Which of a school year's periods may be shown, from their response counts.
+
+    ``half_responses`` is ``{1: n, 2: n}`` (the year is their sum). A half is shown at or
+    above ``threshold``; the year too, but never next to a shown half whose difference
+    from the year (the other half) is below it — else the year minus the half gives the
+    answers of fewer than ``threshold`` participants. Returns ``{0: bool, 1: bool, 2: bool}``.
+    """
+    shown = {half: n >= threshold for half, n in half_responses.items()}
+    shown[0] = year_responses >= threshold and all(
+        year_responses - half_responses[half] >= threshold for half in half_responses if shown[half]
+    )
+    return shown
+
+
+def _half_counts(facilitator, period):
+    """Responses about the facilitator's meetings held in the half ``period``, counting
+    only those received by the day before it is published: once shown, the totals of a
+    period never change, so two looks at the same period cannot be differenced either."""
+    cutoff = period_published_on(period) - datetime.timedelta(days=1)
+    evaluations = Evaluation.objects.filter(
+        meeting__facilitator=facilitator,
+        meeting__status=MeetingStatus.HELD,
+        meeting__held_on__gte=period.start,
+        meeting__held_on__lte=period.end,
+    ).filter(
+        Q(submitted_on__lte=cutoff) | Q(submitted_on__isnull=True, created_at__date__lte=cutoff)
+    )
+    return _feedback_counts(evaluations)
+
+
+def feedback_periods(*, facilitator, today=None):
+    """Every published feedback period of ``facilitator``, newest first.
+
+    Only fixed periods — whole school years and their halves — that ended at least
+    :func:`feedback_publish_days` ago. Each row: ``{"period", "shown", "responses",
+    "counts"}``; ``responses`` and ``counts`` are None and empty when not shown (see
+    :func:`shown_periods`). A year's counts are the sum of its halves' counts.
+    """
+    today = today or timezone.localdate()
     threshold = settings.FIEP_SUPPRESSION_THRESHOLD
-    responses = counts.pop("responses")
-    suppressed = responses < threshold
+    first = (
+        Meeting.objects.filter(facilitator=facilitator, status=MeetingStatus.HELD)
+        .order_by("held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    if first is None:
+        return []
+    rows = []
+    year = school_year_of(first)
+    while period_published_on(FeedbackPeriod(year, 1)) <= today:
+        halves = {half: FeedbackPeriod(year, half) for half in (1, 2)}
+        published = {h: period_published_on(p) <= today for h, p in halves.items()}
+        results = {h: _half_counts(facilitator, p) for h, p in halves.items() if published[h]}
+        year_total = sum(n for n, _counts in results.values())
+        shown = shown_periods(
+            year_total if published[2] else 0,
+            {h: n for h, (n, _counts) in results.items()},
+            threshold,
+        )
+        candidates = [(1, halves[1]), (2, halves[2]), (0, FeedbackPeriod(year))]
+        for half, period in candidates:
+            if half and not published[half] or not half and not published[2]:
+                continue
+            if half:
+                responses, counts = results[half]
+            else:
+                responses = year_total
+                counts = {key: sum(c[key] for _n, c in results.values()) for key in results[1][1]}
+            visible = shown[half]
+            rows.append(
+                {
+                    "period": period,
+                    "shown": visible,
+                    "responses": responses if visible else None,
+                    "counts": counts if visible else {},
+                }
+            )
+        year = SchoolYear(year.start_year + 1, year.start_month)
+    rows.reverse()
+    return rows
+
+
+def facilitator_feedback(*, facilitator, period=None, today=None):
+    """A facilitator's aggregated feedback for one published period (its key, e.g.
+    ``2024-2025`` or ``2024-2025-1``; the newest shown one when None or unknown).
+
+    Returns ``{"periods", "period", "responses", "suppressed", "threshold", "counts"}``:
+    counts per answer, never a response; nothing for a period not shown.
+    """
+    periods = feedback_periods(facilitator=facilitator, today=today)
+    chosen = next((row for row in periods if row["period"].key == period), None)
+    if chosen is None:
+        chosen = next((row for row in periods if row["shown"]), None)
     return {
-        "responses": responses,
-        "suppressed": suppressed,
-        "threshold": threshold,
-        "counts": {} if suppressed else counts,
+        "periods": periods,
+        "period": chosen["period"] if chosen else None,
+        "responses": chosen["responses"] if chosen else None,
+        "suppressed": not (chosen and chosen["shown"]),
+        "threshold": settings.FIEP_SUPPRESSION_THRESHOLD,
+        "counts": chosen["counts"] if chosen else {},
     }

@@ -320,9 +320,13 @@ def evaluation_submit(*, invitation, answers, language=None):
 
     Locks the invitation (``select_for_update``) so a double submit stores one evaluation;
     refuses a used or expired link with :class:`InvitationUnavailable` and bad answers
-    with :class:`EvaluationError`. Skipped items are stored as not answered.
+    with :class:`EvaluationError`. Skipped items are stored as not answered. The role the
+    invitation records (from the meeting's participant list) is the respondent's role;
+    only an invitation without one takes the role from the answers.
     Side effects: one Evaluation (source online) and the invitation's ``used_at``.
     """
+    if invitation.role in ParticipantRole.values:
+        answers = {**answers, "respondent_role": invitation.role}
     cleaned = _clean_answers(answers)
     with transaction.atomic():
         locked = link_lock_open(invitation)

@@ -6,11 +6,11 @@ app_name = "evaluations"
 
 urlpatterns = [
     # Public: personal links (no login).
-    path("survey/<str:token>/", public.survey, name="survey"),
+    path("survey/<token:token>/", public.survey, name="survey"),
     path("thanks/", public.thanks, name="thanks"),
-    path("self/<str:token>/", public.self_evaluation, name="self-evaluation"),
+    path("self/<token:token>/", public.self_evaluation, name="self-evaluation"),
     path("self-thanks/", public.self_thanks, name="self-thanks"),
-    path("follow-up/<str:token>/", public.follow_up, name="follow-up"),
+    path("follow-up/<token:token>/", public.follow_up, name="follow-up"),
     # Staff.
     path("", staff.tracking, name="tracking"),
     path("meetings/<int:pk>/", staff.meeting_detail, name="meeting"),

@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -23,6 +24,12 @@ from .models import Assignment, AssignmentStatus, Facilitator, Training
 
 #: Assignment statuses that hold a case (at most one per request, by constraint).
 LIVE_STATUSES = [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+
+#: Payment-claim statuses (meetings.ClaimStatus values) under which logged time counts as
+#: claimed: sent to the office or paid. A draft or returned claim is still the
+#: facilitator's to finish.
+CLAIMED_STATUSES = ("submitted", "approved")
+UNCLAIMED_STATUSES = ("draft", "returned")
 
 
 def rotation_days():
@@ -117,13 +124,25 @@ def facilitator_cases(user):
     Each row carries ``my_assignment_id`` and ``my_assignment_status``, and from the
     case's meeting (through the reverse relation, no import of the meetings app)
     ``meeting_id``, ``meeting_status``, ``meeting_starts_at`` and
-    ``meeting_outcome_recorded_at`` — one query, no per-row look-ups. Empty for users
-    without a profile.
+    ``meeting_outcome_recorded_at`` — one query, no per-row look-ups — and
+    ``my_time_claimed``: the user logged time on the meeting and every entry of it is on a
+    submitted or approved payment claim. Empty for users without a profile.
     """
     if not getattr(user, "is_authenticated", False):
         return FacilitationRequest.objects.none()
     mine = Assignment.objects.filter(
         request=OuterRef("pk"), facilitator__user=user, status__in=LIVE_STATUSES
+    )
+    # One filter() call per condition set: each matches one and the same time entry.
+    my_time = FacilitationRequest.objects.filter(pk=OuterRef("pk"))
+    claimed = my_time.filter(
+        meeting__time_entries__facilitator__user=user,
+        meeting__time_entries__claim__status__in=CLAIMED_STATUSES,
+    )
+    unclaimed = my_time.filter(
+        Q(meeting__time_entries__claim__isnull=True)
+        | Q(meeting__time_entries__claim__status__in=UNCLAIMED_STATUSES),
+        meeting__time_entries__facilitator__user=user,
     )
     return (
         FacilitationRequest.objects.filter(
@@ -138,6 +157,7 @@ def facilitator_cases(user):
             meeting_status=F("meeting__status"),
             meeting_starts_at=F("meeting__starts_at"),
             meeting_outcome_recorded_at=F("meeting__outcome_recorded_at"),
+            my_time_claimed=Exists(claimed) & ~Exists(unclaimed),
         )
         .order_by("-my_assigned_at", "-id")
     )

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 from fiep.signals import staff_home_panels
+from fiep.tokens import TokenConverter
 
 from . import validation_messages
 
@@ -23,3 +25,6 @@ class FiepConfig(AppConfig):
         )
 
         staff_home_panels.connect_ordered(panels.staff_panels, order=90, dispatch_uid="fiep")
+        # ``<token:…>`` in every app's urls: malformed private-link tokens answer 404
+        # before any view or query runs.
+        register_converter(TokenConverter, "token")

@@ -5,11 +5,12 @@ import logging
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 
 from . import mfa
@@ -54,15 +55,32 @@ def mfa_verify(request):
 
 @never_cache
 @login_required
+@require_GET
+def mfa_enrol(request, token):
+    """The one-time set-up link an administrator sent: for its own user only (else 404).
+    Remembered in the session, then the set-up page (the token leaves the address)."""
+    link = mfa.enrolment_link_for(token=token, user=request.user)
+    if link is None:
+        raise Http404
+    request.session[mfa.ENROLMENT_SESSION_KEY] = link.pk
+    return redirect("mfa-setup")
+
+
+@never_cache
+@login_required
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request):
     if mfa.has_confirmed_device(request.user) and not request.user.is_verified():
         return redirect("mfa-verify")
+    if not mfa.may_enrol(request):
+        # No trust on first use: a password alone never enrols a device.
+        return render(request, "registration/mfa_setup_needs_link.html")
     device = mfa.totp_device_for_setup(user=request.user)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_confirm(device=device, token=form.cleaned_data["token"].strip())
         if codes is not None:
+            mfa.enrolment_link_use(request)
             otp_login(request, device)
             request.session.cycle_key()
             messages.success(request, _("Two-step log-in is on."))

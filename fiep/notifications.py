@@ -9,7 +9,6 @@ queued only after commit, so a broker outage never loses or breaks a submission.
 
 import logging
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -18,6 +17,7 @@ from django.utils import translation
 
 from .branding import branding_context
 from .models import Language, OutboxMessage
+from .services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     FACILITATOR_SELF_EVALUATION = "facilitator_self_evaluation"
     EVALUATION_FOLLOW_UP = "evaluation_follow_up"
     CLAIM_RETURNED = "claim_returned"
+    MFA_ENROLMENT = "mfa_enrolment"
     TEST_MESSAGE = "test_message"
 
 
@@ -112,5 +113,5 @@ def notify(
 
 
 def _queue_send(message_id):
-    # By name: task modules are leaves (FiepConfig.ready() registers the task).
-    current_app.tasks["fiep.outbox_send"].delay(message_id)
+    # Through the broker guard: a broker that just failed is skipped (the sweeper sends).
+    outbox_enqueue(message_id=message_id)

@@ -3,8 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .models import OutboxMessage, OutboxStatus
+
 
 def staff_panels(request):
+    panels = _outbox_panel(request)
     links = []
     if request.user.has_perm("fiep.view_access_log"):
         links.append((_("Record of access (search)"), reverse("access-log")))
@@ -12,6 +15,14 @@ def staff_panels(request):
         links.append((_("People with access to student records"), reverse("people-with-access")))
     if request.user.has_perm("fiep.manage_districts"):
         links.append((_("Administration (districts, users, settings)"), reverse("admin:index")))
-    if not links:
+    if links:
+        panels.append(("fiep/_panel_links.html", {"title": _("Administration"), "links": links}))
+    return panels
+
+
+def _outbox_panel(request):
+    """ "N messages not delivered" (first on the page: someone is waiting for them)."""
+    if not request.user.has_perm("fiep.view_outbox"):
         return []
-    return [("fiep/_panel_links.html", {"title": _("Administration"), "links": links})]
+    count = OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count()
+    return [("fiep/_panel_outbox.html", {"count": count})] if count else []

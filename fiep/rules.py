@@ -13,8 +13,9 @@ is_administrator = rules.is_group_member(Role.ADMINISTRATOR.value)
 is_facilitator = rules.is_group_member(Role.FACILITATOR.value)
 is_district_liaison = rules.is_group_member(Role.DISTRICT_LIAISON.value)
 
-#: Office staff and administrators run the program and see every case.
-is_program_staff = is_office_staff | is_administrator
+#: Office staff and administrators run the program and see every case. A superuser counts
+#: as program staff, never as a facilitator (``fiep.models.User.has_perm``).
+is_program_staff = is_office_staff | is_administrator | rules.is_superuser
 #: Anybody with a role sees the staff area (each page narrows further).
 has_any_role = is_program_staff | is_facilitator | is_district_liaison
 

@@ -7,14 +7,28 @@ import csv
 import datetime
 import io
 import logging
+import os
+import socket
+import uuid
 
+from celery import current_app
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .broker import enqueue
 from .mail import OutboxEmail, attach_all
-from .models import AccessAction, AccessLog, District, OutboxMessage, OutboxStatus, Region
+from .models import (
+    AccessAction,
+    AccessLog,
+    District,
+    Heartbeat,
+    OutboxMessage,
+    OutboxStatus,
+    Region,
+)
 from .rules import role_of
 
 logger = logging.getLogger(__name__)
@@ -97,56 +111,168 @@ def districts_load_csv(*, text, filename="districts.csv"):
     return tuple(counts)
 
 
-def outbox_deliver(*, message_id):
-    """Send one pending outbox message by e-mail and mark it sent (or record the error).
+def _worker_name():
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:120]
 
-    Claims the row with ``select_for_update(skip_locked=True)`` so a sweeper and a task
-    never send the same message twice. Re-raises SMTP/OS errors so the task can retry.
+
+def retry_delays():
+    """Seconds to wait after the 1st, 2nd … failed try; after the last, the message is
+    "not delivered" and shown to staff. The default spreads 12 tries over 24.3 hours."""
+    return [int(d) for d in settings.FIEP_OUTBOX_RETRY_DELAYS]
+
+
+def _due():
+    """Rows a sender may claim now: pending and due, or "sending" under a lease that ran
+    out (the worker died mid-conversation)."""
+    now = timezone.now()
+    return Q(status=OutboxStatus.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    ) | Q(status=OutboxStatus.SENDING, leased_until__lt=now)
+
+
+def outbox_claim(*, message_id, worker=None):
+    """Claim one due outbox row for sending: ``(message, worker)`` or ``(None, None)``.
+
+    Side effects: in its own transaction, locks the row (``select_for_update(skip_locked)``:
+    a row another sender holds is skipped, never waited for), marks it "sending",
+    ``claimed_by=worker``, ``leased_until`` now + FIEP_OUTBOX_LEASE_SECONDS, one more
+    attempt. A row already sent, cancelled, given up on, or leased by a live worker is
+    not claimed: a redelivered task or an overlapping sweep sends nothing.
     """
+    worker = worker or _worker_name()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED])
+            .filter(_due(), pk=message_id)
             .first()
         )
         if message is None:
-            return False
-        email = OutboxEmail(
-            subject=message.subject,
-            body=message.body_text,
-            to=[message.recipient_email],
+            return None, None
+        message.status = OutboxStatus.SENDING
+        message.claimed_by = worker
+        message.leased_until = timezone.now() + datetime.timedelta(
+            seconds=settings.FIEP_OUTBOX_LEASE_SECONDS
         )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        attach_all(email, message.attachments)
         message.attempts += 1
-        try:
-            email.send()
-        except Exception as exc:  # noqa: BLE001  (SMTP, OS, or backend errors: keep any cause)
-            message.status = OutboxStatus.FAILED
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            # Back off: 2, 4, 8 … minutes before the sweeper tries again.
-            message.next_attempt_at = timezone.now() + datetime.timedelta(
-                minutes=2**message.attempts
-            )
-            message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-            logger.warning("outbox message %s failed: %s", message.pk, message.last_error)
-            return False
-        message.status = OutboxStatus.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-        return True
+        message.save(update_fields=["status", "claimed_by", "leased_until", "attempts"])
+    return message, worker
 
 
-def outbox_pending_ids(*, max_attempts=5, limit=200):
-    """Ids of messages the sweeper should (re)try: pending, or failed with tries left."""
-
-    due = Q(status=OutboxStatus.PENDING) | Q(
-        status=OutboxStatus.FAILED, attempts__lt=max_attempts, next_attempt_at__lte=timezone.now()
+def _email_of(message):
+    email = OutboxEmail(
+        subject=message.subject,
+        body=message.body_text,
+        to=[message.recipient_email],
+        # The row's own Message-ID: every try of this row is the same message.
+        headers={"Message-ID": message.message_id},
     )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    attach_all(email, message.attachments)
+    return email
+
+
+def heartbeat_record(*, name, ok=True, detail=""):
+    """Write the last sign of life of ``name`` (``worker``, ``smtp``) for /health/.
+    Side effects: one Heartbeat row upserted."""
+    Heartbeat.objects.update_or_create(
+        name=name, defaults={"at": timezone.now(), "ok": ok, "detail": detail[:500]}
+    )
+
+
+def outbox_deliver(*, message_id):
+    """Send one outbox message by e-mail, at most once per claim.
+
+    1. claim the row (:func:`outbox_claim`) and commit the claim;
+    2. hold the SMTP conversation with no transaction open (EMAIL_TIMEOUT bounds it);
+    3. right after, mark it sent (or schedule the next try) — only if the claim is still
+       ours.
+
+    Side effects: the row's status, attempts, ``sent_at`` / ``last_error`` /
+    ``next_attempt_at``; one e-mail; the ``smtp`` heartbeat. Returns True when sent,
+    False when the try failed, None when there was nothing to claim.
+    After the last try of :func:`retry_delays` the row is "failed" (not delivered) and
+    appears on the staff home. Only if the worker dies between the server's acceptance and
+    step 3 can the message go out again — with the same Message-ID.
+    """
+    message, worker = outbox_claim(message_id=message_id)
+    if message is None:
+        return None
+    mine = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.SENDING, claimed_by=worker
+    )
+    try:
+        _email_of(message).send()
+    except Exception as exc:  # noqa: BLE001  (SMTP, OS, or backend errors: keep any cause)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        delays = retry_delays()
+        if message.attempts <= len(delays):
+            status = OutboxStatus.PENDING
+            next_at = timezone.now() + datetime.timedelta(seconds=delays[message.attempts - 1])
+        else:
+            status, next_at = OutboxStatus.FAILED, None
+        mine.update(
+            status=status,
+            last_error=error,
+            next_attempt_at=next_at,
+            claimed_by="",
+            leased_until=None,
+        )
+        heartbeat_record(name="smtp", ok=False, detail=error)
+        logger.warning(
+            "outbox message %s try %s failed (%s): %s", message.pk, message.attempts, status, error
+        )
+        return False
+    updated = mine.update(
+        status=OutboxStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        claimed_by="",
+        leased_until=None,
+    )
+    if not updated:
+        # The lease ran out mid-conversation and another sender took the row over.
+        logger.warning("outbox message %s: sent after its lease ran out", message.pk)
+    heartbeat_record(name="smtp", ok=True)
+    return True
+
+
+def outbox_pending_ids(*, limit=200):
+    """Ids of messages the sweeper should (re)try now, oldest first: pending and due, or
+    "sending" with a lease that ran out."""
     return list(
-        OutboxMessage.objects.filter(due)
+        OutboxMessage.objects.filter(_due())
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def outbox_resend(*, message_ids, by=None):
+    """Send "not delivered" messages again (staff's "Resend").
+
+    Side effects: each failed row in ``message_ids`` becomes pending with a fresh
+    schedule of tries (attempts 0); after commit, one ``fiep.outbox_send`` per row.
+    Returns the number of rows queued.
+    """
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=message_ids, status=OutboxStatus.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: outbox_enqueue(message_id=pk), robust=True)
+    logger.info("outbox: %s message(s) queued again by %s", len(ids), by)
+    return len(ids)
+
+
+def outbox_enqueue(*, message_id):
+    """Queue ``fiep.outbox_send`` for one row (called after commit). With the broker
+    unreachable this raises after the broker timeouts (about 2 s); callers register it
+    with ``on_commit(..., robust=True)``: the row is stored, the sweeper sends it."""
+    # By name: task modules are leaves.
+    enqueue(current_app.tasks["fiep.outbox_send"], message_id)

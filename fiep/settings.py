@@ -81,9 +81,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fiep.middleware.RequestIdMiddleware",
+    "fiep.middleware.PrivateLinkReferrerMiddleware",
+    "fiep.middleware.HostileInputMiddleware",
+    "fiep.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Private-link pages send no Referer, so their forms post with "Origin: null".
+    "fiep.middleware.PrivateLinkOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -218,7 +223,11 @@ if not FIEP_LOCAL_LOGIN and not OIDC_ENABLED:
 # django-axes: repeated failed logins are throttled; counters live in the database.
 AXES_FAILURE_LIMIT = _value("AXES_FAILURE_LIMIT", env.int, 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per (username, address) pair, and per address with a higher limit
+# (FIEP_LOGIN_FAILURES_PER_ADDRESS): see fiep/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "fiep.lockout.LockoutHandler"
+FIEP_LOGIN_FAILURES_PER_ADDRESS = _value("FIEP_LOGIN_FAILURES_PER_ADDRESS", env.int, 50)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -317,12 +326,20 @@ FORM_RENDERER = "fiep.forms.renderers.FormRenderer"
 # E-mail: printed to the console unless EMAIL_URL says otherwise (smtp://user:pw@host:587).
 EMAIL_CONFIG = _value("EMAIL_URL", env.email_url, "consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP server may take to answer before the try fails (and is retried later):
+# a slow server must not hold the worker's slots.
+EMAIL_TIMEOUT = _value("EMAIL_TIMEOUT", env.int, 10)
 DEFAULT_FROM_EMAIL = _value("DEFAULT_FROM_EMAIL", env.str, "FIEP Office <fiep@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = _value("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 
 # Caches: local memory by default; a Redis URL makes it shared. Nothing depends on it.
 CACHES = {"default": _value("CACHE_URL", env.cache_url, "locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A hung Redis must cost a page at most half a second (the rate limiter fails open).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    )
 
 # Celery: with no broker configured every task runs eagerly in the calling process.
 _broker_url = _value("CELERY_BROKER_URL", env.str, "")
@@ -340,13 +357,55 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# kombu's Redis transport waits forever by default; a dead broker must fail fast.
+# kombu's Redis transport waits forever by default; a dead or hung broker must cost a
+# submit at most about 2 s with the cache's 0.5 s (the outbox row is stored first; the
+# sweeper sends it later).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 5,
-    "socket_connect_timeout": 5,
-    "max_retries": 2,
+    "socket_timeout": 1.5,
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
     "visibility_timeout": 3600,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# One try per publish: a failed enqueue is re-driven by the sweepers, not retried inline.
+CELERY_TASK_PUBLISH_RETRY = False
+# The result backend (if one is configured) gets the same bounds.
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 1}
+# A worker child that grew past this (KiB) is replaced after its task; the hard ceiling
+# per child is FIEP_WORKER_MEMORY_LIMIT_MB (fiep/celery.py).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1024 * 1024
+# After the publish failed, skip the broker for this many seconds in this process.
+FIEP_BROKER_BACKOFF_SECONDS = _value("FIEP_BROKER_BACKOFF_SECONDS", env.int, 30)
+FIEP_WORKER_MEMORY_LIMIT_MB = _value("FIEP_WORKER_MEMORY_LIMIT_MB", env.int, 2048)
+
+# The outbox: a claim on a message lasts this long (longer than any SMTP conversation);
+# the sweeper runs this often; failed tries wait these many seconds before the next one
+# (12 tries over 24.3 hours by default, then "not delivered" on the staff home).
+FIEP_OUTBOX_LEASE_SECONDS = _value("FIEP_OUTBOX_LEASE_SECONDS", env.int, 300)
+FIEP_OUTBOX_SWEEP_SECONDS = _value("FIEP_OUTBOX_SWEEP_SECONDS", env.int, 60)
+FIEP_OUTBOX_RETRY_DELAYS = [
+    int(d)
+    for d in _value(
+        "FIEP_OUTBOX_RETRY_DELAYS",
+        env.list,
+        ["60", "120", "300", "600", "1200", "2400", "3600", "7200", "14400", "28800", "28800"],
+    )
+]
+# The worker's heartbeat (a beat task) runs this often; /health/ calls it stale at 3×.
+FIEP_HEARTBEAT_SECONDS = _value("FIEP_HEARTBEAT_SECONDS", env.int, 30)
+# /health/ answers within this many seconds whatever hangs.
+FIEP_HEALTH_DEADLINE_SECONDS = _value("FIEP_HEALTH_DEADLINE_SECONDS", env.float, 3.0)
+# Report runs: the task's time limit; a run still "queued" after FIEP_REPORT_QUEUE_TIMEOUT
+# seconds or "running" for FIEP_REPORT_STALE_SECONDS (the time limit + 60 s: its worker
+# died) is marked failed by the sweeper.
+FIEP_REPORT_TIME_LIMIT = _value("FIEP_REPORT_TIME_LIMIT", env.int, 600)
+FIEP_REPORT_QUEUE_TIMEOUT = _value("FIEP_REPORT_QUEUE_TIMEOUT", env.int, 1800)
+FIEP_REPORT_STALE_SECONDS = _value(
+    "FIEP_REPORT_STALE_SECONDS", env.int, FIEP_REPORT_TIME_LIMIT + 60
+)
+FIEP_REPORT_SWEEP_SECONDS = _value("FIEP_REPORT_SWEEP_SECONDS", env.int, 60)
 CELERY_TIMEZONE = TIME_ZONE
 
 # The state program. Everything a state would change is here or in admin-editable records.
@@ -367,6 +426,13 @@ if FIEP_AGENCY_GENDER_ES not in ("m", "f"):
     )
 FIEP_OFFICE_EMAIL = _value("FIEP_OFFICE_EMAIL", env.str, "fiep@example.org")
 FIEP_OFFICE_PHONE = _value("FIEP_OFFICE_PHONE", env.str, "(555) 010-0100")
+# Printed on the paper request form and the flyer (public Materials page); lines split at "|".
+FIEP_OFFICE_MAILING_ADDRESS = _value(
+    "FIEP_OFFICE_MAILING_ADDRESS",
+    env.str,
+    "Facilitated IEP Office|PO Box 480|Jefferson City, MO 65102",
+)
+FIEP_OFFICE_FAX = _value("FIEP_OFFICE_FAX", env.str, "(555) 010-0199")
 FIEP_SCHOOL_YEAR_START_MONTH = _value("FIEP_SCHOOL_YEAR_START_MONTH", env.int, 7)
 if not 1 <= FIEP_SCHOOL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured(
@@ -397,7 +463,12 @@ FIEP_FEED_RATE_LIMIT_PER_HOUR = _value("FIEP_FEED_RATE_LIMIT_PER_HOUR", env.int,
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "fiep.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "fiep.middleware.RequestIdLogFilter"},
+        # Private-link tokens in URL paths are never written (fiep/logredact.py).
+        "redact_tokens": {"()": "fiep.logredact.RedactTokensFilter"},
+        "quiet_403": {"()": "fiep.middleware.PermissionDeniedLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -405,9 +476,19 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": _value("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # The development server's request lines go through the same (redacting) handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's own handlers (console in DEBUG, mail to ADMINS) would write request
+        # paths unredacted: its records go to the root handler above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # 403s: one INFO line, no traceback in the console (fiep.middleware).
+        "django.request": {"filters": ["quiet_403"]},
+    },
 }

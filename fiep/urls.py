@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_views, mfa_views, views
+from . import access_views, mfa_views, outbox_views, views
+from .forms import LoginForm
 from .sso import views as sso_views
 from .sso.forms import PasswordResetForm
 
@@ -12,15 +13,21 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("staff/outbox/undelivered/", outbox_views.undelivered, name="outbox-undelivered"),
     path("staff/access-log/", access_views.access_log_search, name="access-log"),
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        sso_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/sso/start/", sso_views.SignInStartView.as_view(), name="sso-start"),
     path("accounts/sso/callback/", sso_views.SignInCallbackView.as_view(), name="sso-callback"),
     path("accounts/mfa/", mfa_views.mfa_verify, name="mfa-verify"),
     path("accounts/mfa/setup/", mfa_views.mfa_setup, name="mfa-setup"),
+    path("accounts/mfa/enrol/<token:token>/", mfa_views.mfa_enrol, name="mfa-enrol"),
     path(
         "accounts/mfa/recovery-codes/",
         mfa_views.mfa_recovery_codes_new,

@@ -3,6 +3,7 @@
 import secrets
 
 from django import forms
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -140,7 +141,17 @@ class RequestForm(forms.ModelForm):
     )
     # A field people never see; bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
-    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The double-submit guard: as long as its column, in the alphabet of a made token.
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=64,
+        validators=[RegexValidator(r"\A[A-Za-z0-9_-]*\Z")],
+        error_messages={
+            "max_length": _("This form could not be read. Please check it and send it again."),
+            "invalid": _("This form could not be read. Please check it and send it again."),
+        },
+    )
 
     class Meta:
         model = FacilitationRequest
@@ -221,6 +232,8 @@ class RequestForm(forms.ModelForm):
         "narrative",
         "signature_name",
     ]
+    # Free text (TextField columns): bounded, so a 5 MB paste is a form error, not a record.
+    MAX_LENGTHS = {"accommodations": 2000, "preferred_times": 2000, "narrative": 10000}
     AUTOCOMPLETE = {
         "parent_name": "name",
         "parent_email": "email",
@@ -235,6 +248,11 @@ class RequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.REQUIRED:
             self.fields[name].required = True
+        for name, limit in self.MAX_LENGTHS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
         if not self.is_bound:
             self.initial.setdefault("submission_token", secrets.token_urlsafe(24))
         for name, field in self.fields.items():
@@ -251,6 +269,14 @@ class RequestForm(forms.ModelForm):
             }
         )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "submission_token" in self.errors:
+            # A token that is not ours: the page shown again carries a fresh one, so the
+            # next submit goes through.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("submission_token")] = secrets.token_urlsafe(24)
 
     def sections(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]

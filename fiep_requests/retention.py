@@ -125,9 +125,9 @@ def _purge_case(case, *, now, by):
     categories = list(OWN_CATEGORIES)
     messages = OutboxMessage.objects.filter(case_reference=case.reference)
     if messages.exists():
-        # Unsent messages are never sent now (failed with no retry time).
+        # Unsent messages are never sent now.
         messages.exclude(status=OutboxStatus.SENT).update(
-            status=OutboxStatus.FAILED, next_attempt_at=None
+            status=OutboxStatus.CANCELLED, next_attempt_at=None
         )
         messages.update(
             recipient_email="",

@@ -9,9 +9,19 @@ templates only name the permission (``actions.CASE_ACTIONS``).
 
 import rules
 
-from fiep.rules import has_any_role, is_district_liaison, is_program_staff
+from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 
 from .enums import FINAL_STATUSES, TRANSITIONS, ConsentState, RequestStatus
+
+
+@rules.predicate
+def has_accepted_case(user, case):
+    """A facilitator who accepted ``case`` (with the no-conflict attestation) and still
+    holds it. Without a case (the function itself) any facilitator passes; an offered
+    facilitator sees only the conflict-check summary in the portal until accepting."""
+    if case is None:
+        return True
+    return case.assignments.filter(facilitator__user=user, status="accepted").exists()
 
 
 def can_become(status):
@@ -53,8 +63,12 @@ can_be_destroyed = is_in(*FINAL_STATUSES) & identifying_data_kept
 
 #: The inbox and its CSV export: staff, and liaisons read-only for their district.
 rules.add_perm("fiep_requests.view_inbox", is_program_staff | is_district_liaison)
-#: The case page (scoped by visible_requests: others' cases are 404).
-rules.add_perm("fiep_requests.view_case", has_any_role)
+#: The case page (scoped by visible_requests: others' cases are 404; a facilitator who
+#: has not accepted an offered case gets 403).
+rules.add_perm(
+    "fiep_requests.view_case",
+    is_program_staff | is_district_liaison | (is_facilitator & has_accepted_case),
+)
 #: Internal notes, review, consent recording, withdrawing and cancelling: staff only.
 #: These role permissions say whether a role has the function at all (403 otherwise).
 rules.add_perm("fiep_requests.view_notes", is_program_staff)

@@ -11,7 +11,13 @@ from fiep.models import OutboxMessage
 from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 
 from .extensions import TimelineEntry, case_timeline_entries
-from .models import OPEN_STATUSES, FacilitationRequest, MeetingType, RequestStatus
+from .models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    FacilitationRequest,
+    MeetingType,
+    RequestStatus,
+)
 
 #: Assignment statuses that give a facilitator sight of a case (facilitators app).
 LIVE_ASSIGNMENT = ["offered", "accepted"]
@@ -76,12 +82,30 @@ def inbox_counts(user):
     return counts
 
 
-def related_requests(case):
-    """Other requests for the same student: same name, date of birth and district."""
+def openable_requests(user):
+    """Requests whose case page ``user`` may open: ``visible_requests`` less the cases a
+    facilitator has only been offered (they see the conflict-check summary until they
+    accept)."""
+    requests = visible_requests(user)
+    if getattr(user, "is_authenticated", False) and not (
+        is_program_staff(user) or is_district_liaison(user)
+    ):
+        requests = requests.filter(
+            pk__in=FacilitationRequest.objects.filter(
+                assignments__facilitator__user=user, assignments__status="accepted"
+            ).values("pk")
+        )
+    return requests
+
+
+def related_requests(case, user=None):
+    """Other requests for the same student: same name, date of birth and district. With
+    ``user``, only those whose case page the user may open (``openable_requests``)."""
     if not (case.student_first_name and case.student_last_name and case.student_birth_date):
         return FacilitationRequest.objects.none()
+    candidates = FacilitationRequest.objects.all() if user is None else openable_requests(user)
     return (
-        FacilitationRequest.objects.filter(
+        candidates.filter(
             student_first_name__iexact=case.student_first_name,
             student_last_name__iexact=case.student_last_name,
             student_birth_date=case.student_birth_date,
@@ -166,3 +190,18 @@ def case_timeline(case):
         )
     entries.extend(case_timeline_entries.collect(case=case))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+#: Days after a case's last action when its private links stop showing student data.
+LINK_IDLE_DAYS = 30
+
+
+def private_link_retired(case, now=None):
+    """True when the status and consent links of ``case`` must show no student data: the
+    case has ended (closed, denied, withdrawn, cancelled) or nothing happened on it for
+    ``LINK_IDLE_DAYS`` days. A forwarded or leaked link then names no child."""
+    if case.status in FINAL_STATUSES:
+        return True
+    now = now or timezone.now()
+    last_action = case.updated_at or now
+    return last_action < now - datetime.timedelta(days=LINK_IDLE_DAYS)

@@ -1,14 +1,21 @@
 from django.urls import path
 
-from .views import public, staff
+from .views import materials, public, staff
 
 app_name = "fiep_requests"
 
 urlpatterns = [
     path("new/", public.request_new, name="new"),
     path("new/received/", public.request_submitted, name="submitted"),
-    path("status/<str:token>/", public.request_status, name="status"),
-    path("consent/<str:token>/", public.consent, name="consent"),
+    path("status/<token:token>/", public.request_status, name="status"),
+    path("consent/<token:token>/", public.consent, name="consent"),
+    path("materials/", materials.materials, name="materials"),
+    path("materials/procedures/", materials.procedures, name="procedures"),
+    path(
+        "materials/<slug:kind>-<slug:language>.pdf",
+        materials.material_download,
+        name="material-download",
+    ),
     path("inbox/", staff.inbox, name="inbox"),
     path("inbox/export.csv", staff.inbox_export, name="inbox-export"),
     path(

@@ -7,23 +7,40 @@ from facilitators.models import Assignment, AssignmentStatus
 from fiep.rules import is_facilitator, is_program_staff
 
 
+def _holds_accepted_case(user, request_id):
+    if request_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Assignment.objects.filter(
+        request_id=request_id, status=AssignmentStatus.ACCEPTED, facilitator__user=user
+    ).exists()
+
+
 @rules.predicate
 def is_meeting_facilitator(user, meeting):
-    if meeting is None or not getattr(user, "is_authenticated", False):
+    """The facilitator whose assignment to the meeting's case is accepted and live now.
+
+    Not ``meeting.facilitator``: that records who was scheduled and changes only at the
+    next scheduling, so it would keep a replaced, declined or released facilitator in.
+    An offered facilitator is not in until they accept with the conflict attestation."""
+    if meeting is None:
         return False
-    facilitator = meeting.facilitator
-    return facilitator is not None and facilitator.user_id == user.pk
+    return _holds_accepted_case(user, meeting.request_id)
 
 
 @rules.predicate
 def is_case_facilitator(user, request):
     """The facilitator whose assignment to this case is accepted."""
-    if request is None or not getattr(user, "is_authenticated", False):
+    if request is None:
         return False
+    return _holds_accepted_case(user, request.pk)
 
-    return Assignment.objects.filter(
-        request=request, status=AssignmentStatus.ACCEPTED, facilitator__user=user
-    ).exists()
+
+@rules.predicate
+def is_time_entry_author(user, entry):
+    """The facilitator who logged the entry (a later facilitator of the case is not)."""
+    if entry is None or not getattr(user, "is_authenticated", False):
+        return False
+    return entry.facilitator.user_id is not None and entry.facilitator.user_id == user.pk
 
 
 #: The meeting functions at all (before any object is looked up): a role without them gets
@@ -34,6 +51,8 @@ rules.add_perm("meetings.schedule_meeting", is_program_staff | is_case_facilitat
 rules.add_perm("meetings.change_meeting", is_program_staff | is_meeting_facilitator)
 rules.add_perm("meetings.record_outcome", is_program_staff | is_meeting_facilitator)
 rules.add_perm("meetings.log_time", is_meeting_facilitator)
+#: Only the author of a time entry (while they hold the case) or program staff.
+rules.add_perm("meetings.delete_time_entry", is_program_staff | is_time_entry_author)
 rules.add_perm("meetings.view_calendar", is_program_staff)
 rules.add_perm("meetings.view_my_meetings", is_facilitator)
 rules.add_perm("meetings.manage_own_claims", is_facilitator)

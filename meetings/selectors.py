@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
+from facilitators.selectors import LIVE_STATUSES
 from fiep.rules import is_program_staff
 from fiep_requests.models import FacilitationRequest, RequestStatus
 
@@ -22,15 +23,47 @@ def user_facilitator(user):
     return Facilitator.objects.filter(user=user).first()
 
 
+def live_case_ids(user, statuses=LIVE_STATUSES):
+    """Ids of the requests ``user`` holds a live assignment to (offered or accepted), as a
+    subquery. Access to a meeting follows this, never ``Meeting.facilitator``: that field
+    records who was scheduled and only changes at the next scheduling, so a replaced,
+    declined or released facilitator would keep the meeting."""
+    return Assignment.objects.filter(facilitator__user=user, status__in=statuses).values(
+        "request_id"
+    )
+
+
 def visible_meetings(user):
-    """Meetings ``user`` may see: all for office staff and administrators, their own for
-    the meeting's facilitator, none for anybody else."""
+    """Meetings ``user`` may see: all for office staff and administrators; for a
+    facilitator, the meetings of the requests offered to or accepted by them now (the
+    live assignment); none for anybody else. What an offered facilitator may do with
+    them is decided by ``meetings.rules`` (nothing before accepting)."""
     meetings = Meeting.objects.select_related("request__district__region", "facilitator")
     if not getattr(user, "is_authenticated", False):
         return meetings.none()
     if is_program_staff(user):
         return meetings
-    return meetings.filter(facilitator__user=user)
+    return meetings.filter(request_id__in=live_case_ids(user))
+
+
+def facilitator_meetings(facilitator):
+    """The meetings of the cases ``facilitator`` has accepted and still holds."""
+    accepted = Assignment.objects.filter(
+        facilitator=facilitator, status=AssignmentStatus.ACCEPTED
+    ).values("request_id")
+    return Meeting.objects.filter(request_id__in=accepted)
+
+
+def visible_time_entries(user):
+    """Time entries ``user`` may see: all for program staff; for a facilitator their own
+    entries on meetings they still hold (accepted); none for anybody else."""
+    entries = TimeEntry.objects.select_related("claim", "facilitator")
+    if not getattr(user, "is_authenticated", False):
+        return entries.none()
+    if is_program_staff(user):
+        return entries
+    accepted = live_case_ids(user, statuses=[AssignmentStatus.ACCEPTED])
+    return entries.filter(facilitator__user=user, meeting__request_id__in=accepted)
 
 
 def schedulable_requests(user):
@@ -119,11 +152,12 @@ def unclaimed_months(facilitator):
 
 
 def feed_meetings(facilitator):
-    """The facilitator's meetings for the private calendar feed (not cancelled ones
-    older than a year)."""
+    """The facilitator's meetings for the private calendar feed: the cases they have
+    accepted and still hold (not cancelled ones older than a year)."""
     since = timezone.now() - datetime.timedelta(days=365)
     return (
-        Meeting.objects.filter(facilitator=facilitator, starts_at__gte=since)
+        facilitator_meetings(facilitator)
+        .filter(starts_at__gte=since)
         .filter(~Q(status=MeetingStatus.CANCELLED) | Q(starts_at__gte=timezone.now()))
         .select_related("request", "facilitator")
     )

@@ -8,8 +8,11 @@ import base64
 from dataclasses import dataclass
 
 import pygal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pygal.style import Style
+
+from fiep.schoolyear import school_year_from_label
 
 STYLE = Style(
     background="white",
@@ -88,10 +91,22 @@ def _single(name, title, labels, values, percent=False, kind=pygal.Bar):
     return Chart(name, title, alt, svg, [_("School year"), title], rows)
 
 
+def year_label(label, today=None):
+    """A school year's label, marked "(partial)" while the year is not over: its figures
+    are still growing and do not compare with a whole year's."""
+    try:
+        year = school_year_from_label(label)
+    except ValueError:
+        return label
+    if year.end >= (today or timezone.localdate()):
+        return _("%(year)s (partial)") % {"year": label}
+    return label
+
+
 def trend_charts(report):
     """The dashboard's and the PDF's charts for the report's school years."""
     years = report.by_school_year
-    labels = [y["school_year"] for y in years]
+    labels = [year_label(y["school_year"]) for y in years]
     charts = [
         _single("meetings", _("Meetings held"), labels, [y["meetings_held"] for y in years]),
         _single("districts", _("Districts holding FIEPs"), labels, [y["districts"] for y in years]),

@@ -6,9 +6,10 @@ zero denominator is ``null`` (JSON) or empty (CSV); a suppressed breakdown count
 string ``<10`` (the threshold) and a suppressed rate is ``null``/empty.
 """
 
-import csv
 import io
 import json
+
+from fiep import csvexport
 
 from .metrics import Rate, Suppressed
 
@@ -142,7 +143,7 @@ def export_csv(report):
     """The figures as ``section,figure,value`` rows, then each breakdown as its own block
     (a blank line, ``breakdown,<name>``, a header row and its rows)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvexport.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "figure", "value"])
     for section, figure, value in figure_rows(report):
         writer.writerow([section, figure, _csv_cell(value)])
@@ -161,7 +162,7 @@ def export_breakdown_csv(report, name):
     """One breakdown as its own CSV file."""
     breakdown = report.breakdowns[name]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvexport.writer(buffer, lineterminator="\n")
     writer.writerow(["key", "label", *breakdown.columns])
     for row in breakdown.rows:
         writer.writerow([row["key"], row["label"], *(_csv_cell(row[c]) for c in breakdown.columns)])

@@ -14,6 +14,34 @@ from .models import DisputeStatistics
 
 ALL_YEARS = "all"
 CUSTOM = "custom"
+#: The longest period a report may cover (a 0001–9999 period once took 4.6 GB of memory).
+MAX_PERIOD_YEARS = 25
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def period_problem(start, end, *, first_year=None):
+    """Why ``start``..``end`` cannot be a report period, or None: start after end, more
+    than MAX_PERIOD_YEARS years, or outside the school years on record (the first school
+    year with any data up to the current school year)."""
+    if end < start:
+        return _("The period ends before it starts.")
+    if end >= _add_years(start, MAX_PERIOD_YEARS):
+        return _("A report covers at most %(years)s years.") % {"years": MAX_PERIOD_YEARS}
+    first_year = first_school_year() if first_year is None else first_year
+    first = school_year_from_label(f"{first_year}-{first_year + 1}")
+    current = current_school_year()
+    if start < first.start or end > current.end:
+        return _("Choose dates within the school years on record (%(first)s to %(last)s).") % {
+            "first": first.label,
+            "last": current.label,
+        }
+    return None
 
 
 def first_school_year():
@@ -70,8 +98,9 @@ class PeriodForm(forms.Form):
         if choice == CUSTOM:
             if not (data.get("start") and data.get("end")):
                 raise forms.ValidationError(_("Give both dates of a custom range."))
-            if data["end"] < data["start"]:
-                raise forms.ValidationError(_("The period ends before it starts."))
+            problem = period_problem(data["start"], data["end"], first_year=self.first_year)
+            if problem:
+                raise forms.ValidationError(problem)
         elif choice == ALL_YEARS:
             first = school_year_from_label(f"{self.first_year}-{self.first_year + 1}")
             data["start"], data["end"] = first.start, self.current.end
@@ -87,12 +116,13 @@ class PeriodForm(forms.Form):
 
 
 def parse_period(params):
-    """``(start, end)`` from ``start``/``end`` query parameters (exports, archive)."""
+    """``(start, end)`` from ``start``/``end`` query parameters (exports, archive), or
+    None when they are not dates or not a valid period (:func:`period_problem`)."""
     try:
         start = datetime.date.fromisoformat(params.get("start", ""))
         end = datetime.date.fromisoformat(params.get("end", ""))
     except ValueError:
         return None
-    if end < start:
+    if period_problem(start, end):
         return None
     return start, end

@@ -56,6 +56,8 @@ class ReportRun(models.Model):
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
+    #: A public version leaves out per-facilitator results (the internal one keeps them).
+    public = models.BooleanField(_("public version"), default=False)
     file = models.FileField(upload_to="reports/", blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

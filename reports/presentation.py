@@ -4,6 +4,7 @@ suppressed cells, counts beside rates. The dashboard and the PDF both use
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,13 @@ def cell_text(value):
     if value is None:
         return DASH
     return str(value)
+
+
+def count_text(value):
+    """A count with the language's thousands separator: ``2,776`` (English)."""
+    if value is None:
+        return DASH
+    return number_format(value, force_grouping=True)
 
 
 def number_text(value):
@@ -112,14 +120,25 @@ def headline_figures(report):
         Headline(
             "evaluations_completed",
             _("Evaluations completed"),
-            str(e["completed"]),
-            _("response rate %(rate)s (%(detail)s)")
+            count_text(e["completed"]),
+            # Completed evaluations include paper and imported ones; the invitations are
+            # the online links only, so the two numbers are said separately.
+            _(
+                "%(completed)s completed evaluations · "
+                "%(answered)s of %(sent)s invitations answered (%(rate)s)"
+            )
             % {
+                "completed": count_text(e["completed"]),
+                "answered": count_text(response.numerator),
+                "sent": count_text(response.denominator),
                 "rate": percent_text(response),
-                "detail": _rate_detail(response, _("invitations sent")),
             }
             if response.denominator
-            else _("no invitations sent in the period (imported history)"),
+            else _(
+                "%(completed)s completed evaluations · no invitations sent in the period "
+                "(imported history)"
+            )
+            % {"completed": count_text(e["completed"])},
         ),
         Headline(
             "median_days_to_meeting",

@@ -15,3 +15,9 @@ def report_generate(run_id):
     run = services.report_run_generate(run_id=run_id)
     if run is None:
         logger.info("report run %s is gone; nothing to do", run_id)
+
+
+@shared_task(name="reports.runs_sweep", ignore_result=True)
+def runs_sweep():
+    """Fail runs whose worker died or that never started; queue again those waiting."""
+    return services.report_runs_sweep()

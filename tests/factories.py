@@ -134,6 +134,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
+        skip_postgeneration_save = True
 
     request = factory.SubFactory(FacilitationRequestFactory, status=RequestStatus.SCHEDULED)
     facilitator = factory.SubFactory(FacilitatorFactory)
@@ -147,6 +148,21 @@ class MeetingFactory(factory.django.DjangoModelFactory):
             held_on=factory.LazyFunction(lambda: timezone.localdate()),
             request=factory.SubFactory(FacilitationRequestFactory, status=RequestStatus.HELD),
         )
+
+    @factory.post_generation
+    def assign(obj, create, extracted, **kwargs):
+        """Access to a meeting follows the live assignment of its request: give the
+        meeting's facilitator an accepted one, as scheduling requires (unless the request
+        already has a live assignment, or ``assign=False``)."""
+        if not create or extracted is False or obj.facilitator_id is None:
+            return
+        live = Assignment.objects.filter(
+            request=obj.request, status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+        )
+        if not live.exists():
+            Assignment.objects.create(
+                request=obj.request, facilitator=obj.facilitator, status=AssignmentStatus.ACCEPTED
+            )
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

@@ -146,13 +146,11 @@ def test_facilitator_portal_next_step_links_to_the_outcome_record(client):
     past = factories.MeetingFactory(
         facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
     )
-    factories.AssignmentFactory(request=past.request, facilitator=facilitator)
     upcoming = factories.MeetingFactory(
         facilitator=facilitator,
         starts_at=start + datetime.timedelta(days=9),
         ends_at=start + datetime.timedelta(days=9, hours=2),
     )
-    factories.AssignmentFactory(request=upcoming.request, facilitator=facilitator)
     client.force_login(facilitator.user)
     html = client.get(reverse("facilitators:my-cases")).content.decode()
     assert reverse("meetings:outcome", args=[past.pk]) in html
@@ -165,7 +163,6 @@ def test_case_panels_in_flow_order_before_other_panels(rf, staff):
     from fiep_requests.extensions import case_panels
 
     case = factories.MeetingFactory(held=True).request
-    factories.AssignmentFactory(request=case)
 
     def other(http_request, case):  # no order: after the flow
         return ("fiep/_panel_links.html", {"title": "Other", "links": []})

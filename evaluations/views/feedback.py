@@ -16,7 +16,6 @@ from facilitators.models import Facilitator
 from .. import selectors
 from ..forms import RECOMMEND_CHOICES
 from ..models import Agreement, ConcernsRaised, Relationship, Satisfaction
-from .staff import _period
 
 ITEMS = [
     ("satisfaction", _("Satisfaction with the outcome"), Satisfaction.choices),
@@ -47,21 +46,16 @@ def feedback_rows(counts):
 
 
 def _render_feedback(request, facilitator, *, own):
-    form, start, end = _period(request)
-    feedback = selectors.facilitator_feedback(facilitator=facilitator, start=start, end=end)
+    # Only fixed periods (school years and halves), never dates from the address: totals
+    # over arbitrary periods could be differenced down to one participant's answers.
+    feedback = selectors.facilitator_feedback(
+        facilitator=facilitator, period=request.GET.get("period")
+    )
     rows = [] if feedback["suppressed"] else feedback_rows(feedback["counts"])
     return render(
         request,
         "evaluations/feedback.html",
-        {
-            "facilitator": facilitator,
-            "own": own,
-            "feedback": feedback,
-            "rows": rows,
-            "form": form,
-            "start": start,
-            "end": end,
-        },
+        {"facilitator": facilitator, "own": own, "feedback": feedback, "rows": rows},
     )
 
 

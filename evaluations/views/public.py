@@ -56,7 +56,7 @@ def _closed(request, link, *, language, kind="survey"):
     )
 
 
-def _link_page(request, link, *, kind, form_class, template, submit, thanks):
+def _link_page(request, link, *, kind, form_class, template, submit, thanks, form_kwargs=None):
     """One personal-link page: closed → kind 410 page; GET → the form; valid POST →
     ``submit(link, answers, language)`` then the thank-you page (PRG).
     """
@@ -66,7 +66,10 @@ def _link_page(request, link, *, kind, form_class, template, submit, thanks):
     if services.invitation_state(link) != "open":
         return _closed(request, link, language=language, kind=kind)
     with translation.override(language):
-        form = form_class(request.POST if request.method == "POST" else None)
+        form = form_class(
+            request.POST if request.method == "POST" else None,
+            **(form_kwargs(link) if form_kwargs else {}),
+        )
         if request.method == "POST" and form.is_valid():
             ok, refusal = call_service(form, submit, link, form.answers(), language)
             if ok:
@@ -88,6 +91,7 @@ def survey(request, token):
         selectors.invitation_for_token(token),
         kind="survey",
         form_class=SurveyForm,
+        form_kwargs=lambda link: {"known_role": link.role},
         template="evaluations/survey.html",
         submit=lambda link, answers, language: services.evaluation_submit(
             invitation=link, answers=answers, language=language

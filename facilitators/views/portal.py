@@ -25,6 +25,7 @@ NEXT_STEPS = {
     RequestStatus.ASSIGNED: gettext_lazy("Schedule the meeting with both parties."),
     RequestStatus.SCHEDULED: gettext_lazy("Facilitate the meeting."),
     RequestStatus.HELD: gettext_lazy("Log your time and mileage for the payment claim."),
+    "claimed": gettext_lazy("Nothing: your time on this case is claimed."),
 }
 
 
@@ -44,6 +45,8 @@ def next_step(case):
         return NEXT_STEPS["offered"]
     if _outcome_due(case):
         return NEXT_STEPS["outcome"]
+    if case.status == RequestStatus.HELD and getattr(case, "my_time_claimed", False):
+        return NEXT_STEPS["claimed"]
     return NEXT_STEPS.get(case.status, _("Nothing: the case is finished."))
 
 
@@ -58,7 +61,7 @@ def next_step_url(case):
         return ""
     if _outcome_due(case):
         return reverse("meetings:outcome", args=[meeting_id])
-    if case.status == RequestStatus.HELD:
+    if case.status == RequestStatus.HELD and not getattr(case, "my_time_claimed", False):
         return reverse("meetings:time", args=[meeting_id])
     return reverse("meetings:detail", args=[meeting_id])
 

@@ -1,8 +1,6 @@
 """Roster screens for office staff: list, CSV export, profile, trainings, availability,
 conflicts."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
@@ -12,18 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fiep import csvexport
 from fiep.calls import call_service
 
 from .. import selectors, services
 from ..filters import RosterFilter
 from ..forms import ConflictForm, FacilitatorForm, TrainingForm, UnavailabilityForm
 from ..models import Conflict, Facilitator, Unavailability
-
-
-def _cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _filtered_roster(request):
@@ -55,7 +48,7 @@ def roster_export(request):
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    writer = csvexport.writer(response)
     writer.writerow(
         [
             "last_name",
@@ -77,8 +70,7 @@ def roster_export(request):
     )
     for f in _filtered_roster(request).qs:
         writer.writerow(
-            _cell(value)
-            for value in [
+            [
                 f.last_name,
                 f.first_name,
                 f.email,

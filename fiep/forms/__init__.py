@@ -2,6 +2,8 @@
 in ``renderers.py``)."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +21,14 @@ class OTPTokenForm(forms.Form):
         help_text=_("The 6-digit code from your authenticator app, or one recovery code."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with the user-name length enforced: Django only sets the
+    widget's ``maxlength``, so an over-long name reached the lockout counters (a column of
+    255 characters) and failed there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

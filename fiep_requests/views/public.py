@@ -1,6 +1,7 @@
 """Pages for the people asking, without login: the form, the status and consent pages."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -9,11 +10,13 @@ from django.views.decorators.http import require_http_methods
 from fiep import ratelimit
 from fiep.calls import call_service
 from fiep.services import access_log_record, client_ip
+from fiep.tokens import is_wellformed
 
 from .. import services
 from ..forms import ConsentForm, RequestForm, WithdrawForm
 from ..models import FacilitationRequest, Requester
 from ..rules import awaits_consent_answer, can_be_withdrawn
+from ..selectors import private_link_retired
 
 SESSION_KEY = "fiep_requests_submitted"
 
@@ -88,9 +91,12 @@ def _withdrawable(case):
 @require_http_methods(["GET", "POST"])
 def request_status(request, token):
     """The requester's private page: status, history, and withdrawing (POST)."""
+    if not is_wellformed(token):
+        raise Http404
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
     _speak(request, services.requester_parties(case)[0]["stored_language"])
+    retired = private_link_retired(case)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and _withdrawable(case) and form.is_valid():
         ok, _case = call_service(
@@ -105,6 +111,7 @@ def request_status(request, token):
             "case": case,
             "history": case.status_changes.all(),
             "withdraw_form": form if _withdrawable(case) else None,
+            "retired": retired,
         },
     )
 
@@ -114,6 +121,8 @@ def request_status(request, token):
 @require_http_methods(["GET", "POST"])
 def consent(request, token):
     """The other party's page: agree or decline, in their language."""
+    if not is_wellformed(token):
+        raise Http404
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
     case = get_object_or_404(FacilitationRequest, consent_token=token, imported=False)
     # The page names the student to whoever holds the link: keep a record of each view.
@@ -127,7 +136,8 @@ def consent(request, token):
     party = services.other_party(case)
     if party:
         _speak(request, party["stored_language"])
-    pending = awaits_consent_answer.test(None, case)
+    retired = private_link_retired(case)
+    pending = awaits_consent_answer.test(None, case) and not retired
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and pending and form.is_valid():
         ok, answered = call_service(
@@ -142,5 +152,5 @@ def consent(request, token):
     return render(
         request,
         "fiep_requests/consent.html",
-        {"case": case, "form": form if pending else None},
+        {"case": case, "form": form if pending else None, "retired": retired},
     )

@@ -1,7 +1,5 @@
 """Staff pages: the inbox (with CSV export), the case page and its actions."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from fiep import csvexport
 from fiep.access import get_object_for
 from fiep.calls import call_service
 from fiep.models import AccessAction
@@ -86,15 +85,14 @@ def inbox_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"fiep-requests-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvexport.writer(response)
     writer.writerow([str(label) for _key, label in _export_columns()])
     for case in rows:
         facilitator = " ".join(
             filter(None, [case.facilitator_first_name, case.facilitator_last_name])
         )
         writer.writerow(
-            _cell(value)
-            for value in [
+            [
                 case.reference,
                 case.received_on.isoformat(),
                 case.get_status_display(),
@@ -105,13 +103,6 @@ def inbox_export(request):
             ]
         )
     return response
-
-
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula: the student's name comes from
-    the public form, so a leading ``= + - @`` (or tab / CR) is quoted with ``'``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _export_columns():
@@ -129,7 +120,7 @@ def _export_columns():
 def _case(request, reference):
     """The case in the user's scope (``visible_requests``: 404 outside it)."""
     queryset = visible_requests(request.user).select_related("district__region")
-    return get_object_for(request.user, queryset, reference=reference)
+    return get_object_for(request.user, queryset, "fiep_requests.view_case", reference=reference)
 
 
 @never_cache
@@ -162,7 +153,7 @@ def _render_case(request, case, bound=None):
         {
             "case": case,
             "timeline": timeline,
-            "related": related_requests(case).select_related("district"),
+            "related": related_requests(case, request.user).select_related("district"),
             "warnings": (
                 review_warnings(case)
                 if request.user.has_perm("fiep_requests.approve_case", case)

@@ -6,7 +6,12 @@ Split by concept: ``scheduling`` (schedule, reschedule, cancel, reminders, calen
 
 from ..clock import local_zone
 from .common import ClaimLocked
-from .outcome import outcome_due_on, outcome_record, overdue_outcomes_remind
+from .outcome import (
+    outcome_due_on,
+    outcome_record,
+    outcome_unavailable,
+    overdue_outcomes_remind,
+)
 from .payment import (
     case_hours,
     case_hours_cap,
@@ -50,6 +55,7 @@ __all__ = [
     "meeting_schedule",
     "outcome_due_on",
     "outcome_record",
+    "outcome_unavailable",
     "overdue_outcomes_remind",
     "reminder_due_times",
     "reminders_due",

@@ -38,6 +38,31 @@ _MEETING_STATUS = {
 }
 
 
+def outcome_unavailable(meeting):
+    """Why the outcome of ``meeting`` cannot be recorded yet or any more, or ``None``.
+
+    Read before the form is shown, so nobody fills it in for nothing. "Not yet" is decided
+    on the state's wall clock: the outcome opens at the meeting's start time.
+    """
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _("A cancelled meeting has no outcome.")
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.outcome_recorded_at:
+        return _("The outcome of this meeting is already recorded.")
+    if meeting.starts_at is None:
+        return _("The meeting has no date.")
+    if meeting.starts_at > timezone.now():
+        return _not_started(meeting)
+    return None
+
+
+def _not_started(meeting):
+    starts = timezone.localtime(meeting.starts_at, local_zone())
+    return _(
+        "This meeting starts on %(date)s at %(time)s. The outcome can be recorded "
+        "once the meeting has started."
+    ) % {"date": date_format(starts, "DATE_FORMAT"), "time": time_format(starts)}
+
+
 def _validate_outcome(
     meeting, held, actual_start, actual_end, attendees_by_role, consensus, issues
 ):
@@ -55,14 +80,7 @@ def _validate_outcome(
         errors.append(_("The meeting has no date."))
     elif meeting.starts_at > timezone.now():
         # On the state's wall clock: not before the meeting's start time, even on its day.
-        starts = timezone.localtime(meeting.starts_at, local_zone())
-        errors.append(
-            _(
-                "This meeting starts on %(date)s at %(time)s. The outcome can be recorded "
-                "once the meeting has started."
-            )
-            % {"date": date_format(starts, "DATE_FORMAT"), "time": time_format(starts)}
-        )
+        errors.append(_not_started(meeting))
     if held not in HeldResult.values:
         errors.append(_("Say whether the meeting was held."))
     if held == HeldResult.HELD:

@@ -5,17 +5,19 @@ claim total. An approved claim is final: every function here refuses to change i
 entries it holds (:class:`ClaimLocked`).
 """
 
-import csv
 import datetime
 import io
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facilitators.models import Assignment, AssignmentStatus
+from fiep import csvexport
 from fiep.exceptions import ServiceError
 from fiep.notifications import Event, notify
 
@@ -49,11 +51,31 @@ def case_hours(meeting, facilitator, exclude=None):
     return entries.aggregate(total=Sum("hours"))["total"] or Decimal("0")
 
 
+def _logging_facilitator(meeting, by):
+    """The facilitator ``by`` logs time as: the one whose accepted assignment to the
+    meeting's case is live now (not ``meeting.facilitator``, which keeps the facilitator
+    of the last scheduling after a replacement)."""
+    assignment = (
+        Assignment.objects.select_related("facilitator")
+        .filter(
+            request_id=meeting.request_id,
+            status=AssignmentStatus.ACCEPTED,
+            facilitator__user_id=getattr(by, "pk", None),
+        )
+        .first()
+    )
+    if assignment is None:
+        raise PermissionDenied(_("Only the case's facilitator logs time on it."))
+    return assignment.facilitator
+
+
 def time_entry_log(*, meeting, by, worked_on, kind, hours, miles=0, justification=""):
     """Log preparation, meeting, follow-up or travel time and miles on a case.
 
-    The entry belongs to the meeting's facilitator. When the case's hours would pass
-    FIEP_CASE_HOURS_CAP, a justification is required. Side effects: one TimeEntry.
+    The entry belongs to ``by``'s facilitator profile, who must hold the case's accepted
+    assignment now (else PermissionDenied: nobody logs time for someone else). When the
+    case's hours would pass FIEP_CASE_HOURS_CAP, a justification is required. Side
+    effects: one TimeEntry.
     """
     hours = _decimal(hours, _("Hours")).quantize(CENT)
     miles = _decimal(miles, _("Miles")).quantize(Decimal("0.1"))
@@ -63,12 +85,11 @@ def time_entry_log(*, meeting, by, worked_on, kind, hours, miles=0, justificatio
         raise ServiceError(_("Choose what the time was for."))
     if worked_on > local_today():
         raise ServiceError(_("Time cannot be logged for a future day."))
-    if meeting.facilitator_id is None:
-        raise ServiceError(_("This meeting has no facilitator."))
+    facilitator = _logging_facilitator(meeting, by)
     with transaction.atomic():
         # Lock the meeting so two entries logged at once cannot both slip under the cap.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        total = case_hours(meeting, meeting.facilitator) + hours
+        total = case_hours(meeting, facilitator) + hours
         if total > case_hours_cap() and not justification.strip():
             raise ServiceError(
                 _(
@@ -79,7 +100,7 @@ def time_entry_log(*, meeting, by, worked_on, kind, hours, miles=0, justificatio
             )
         return TimeEntry.objects.create(
             meeting=meeting,
-            facilitator=meeting.facilitator,
+            facilitator=facilitator,
             worked_on=worked_on,
             kind=kind,
             hours=hours,
@@ -89,11 +110,14 @@ def time_entry_log(*, meeting, by, worked_on, kind, hours, miles=0, justificatio
 
 
 def time_entry_delete(*, entry, by):
-    """Remove an entry not yet in a submitted or approved claim. Side effects: deletes it
-    and recomputes the draft/returned claim that held it."""
+    """Remove an entry not yet in a submitted or approved claim. Only its author or
+    program staff may (else PermissionDenied). Side effects: deletes it and recomputes the
+    draft/returned claim that held it."""
     with transaction.atomic():
         # Re-read: the caller's copy may predate the claim that now holds the entry.
-        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = TimeEntry.objects.select_for_update().select_related("facilitator").get(pk=entry.pk)
+        if not by.has_perm("meetings.delete_time_entry", entry):
+            raise PermissionDenied(_("Only the person who logged this time may remove it."))
         claim = entry.claim
         if claim is not None:
             claim = PaymentClaim.objects.select_for_update().get(pk=claim.pk)
@@ -251,7 +275,7 @@ def claims_export_csv(*, claims):
     plain decimals with a dot (``1234.50``).
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvexport.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for claim in claims:
         if claim.status != ClaimStatus.APPROVED:

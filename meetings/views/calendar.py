@@ -3,6 +3,7 @@
 import datetime
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fiep.ratelimit import rate_limit
+from fiep.tokens import is_wellformed
 
 from .. import services
 from ..clock import local_today, local_zone
@@ -23,6 +25,7 @@ from ..forms import CalendarFilterForm
 from ..ics import feed_ics
 from ..models import CalendarFeed
 from ..selectors import (
+    facilitator_meetings,
     feed_meetings,
     outcomes_awaiting,
     overdue_outcomes,
@@ -70,15 +73,17 @@ def mine(request):
     if facilitator is None:
         raise Http404
     feed = services.calendar_feed_for(facilitator=facilitator)
-    own = visible_meetings(request.user).filter(facilitator=facilitator)
+    held = facilitator_meetings(facilitator).values("pk")
+    own = visible_meetings(request.user).filter(pk__in=held)
     return render(
         request,
         "meetings/mine.html",
         {
-            "weeks": _weeks(upcoming_meetings(request.user).filter(facilitator=facilitator)),
-            "awaiting": outcomes_awaiting(request.user).filter(facilitator=facilitator),
+            "weeks": _weeks(upcoming_meetings(request.user).filter(pk__in=held)),
+            "awaiting": outcomes_awaiting(request.user).filter(pk__in=held),
             "overdue_ids": set(overdue_outcomes(meetings=own).values_list("pk", flat=True)),
-            "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])),
+            # From SITE_URL, never the request's Host header.
+            "feed_url": settings.SITE_URL + reverse("meetings:feed", args=[feed.token]),
             "today": local_today(),
         },
     )
@@ -106,6 +111,8 @@ def feed(request, token):
 
     Every request counts against a per-address hourly limit (429 over it), so tokens
     cannot be guessed at speed; the limit fails open when the cache is down."""
+    if not is_wellformed(token):
+        raise Http404
     feed_row = CalendarFeed.objects.select_related("facilitator").filter(token=token).first()
     if feed_row is None:
         raise Http404

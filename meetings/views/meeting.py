@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,7 +24,12 @@ from ..forms import (
     issues_from,
     participants_from,
 )
-from ..selectors import schedulable_requests, visible_meetings
+from ..selectors import (
+    schedulable_requests,
+    user_facilitator,
+    visible_meetings,
+    visible_time_entries,
+)
 from ..services.payment import case_hours, case_hours_cap
 from .common import log_access
 
@@ -202,6 +207,12 @@ def cancel(request, pk):
 def outcome(request, pk):
     meeting = get_object_for(request.user, visible_meetings, "meetings.record_outcome", pk=pk)
     log_access(request, meeting, "record the meeting outcome")
+    unavailable = services.outcome_unavailable(meeting)
+    if unavailable:
+        # Say so before the form: nobody fills it in to be refused at the end.
+        return render(
+            request, "meetings/outcome.html", {"meeting": meeting, "unavailable": unavailable}
+        )
     form = OutcomeForm(request.POST or None)
     formset = IssueFormSet(request.POST or None, prefix="i")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -256,7 +267,8 @@ def time_log(request, pk):
         if ok:
             messages.success(request, _("Time logged."))
             return redirect("meetings:time", meeting.pk)
-    entries = meeting.time_entries.filter(facilitator=meeting.facilitator).select_related("claim")
+    facilitator = user_facilitator(request.user)
+    entries = visible_time_entries(request.user).filter(meeting=meeting, facilitator=facilitator)
     return render(
         request,
         "meetings/time.html",
@@ -264,7 +276,7 @@ def time_log(request, pk):
             "meeting": meeting,
             "form": form,
             "entries": entries,
-            "total": case_hours(meeting, meeting.facilitator),
+            "total": case_hours(meeting, facilitator),
             "cap": case_hours_cap(),
         },
     )
@@ -275,8 +287,14 @@ def time_log(request, pk):
 @require_http_methods(["POST"])
 @permission_required("meetings.use_meetings", raise_exception=True)
 def time_delete(request, pk, entry_id):
-    meeting = get_object_for(request.user, visible_meetings, "meetings.log_time", pk=pk)
-    entry = get_object_or_404(meeting.time_entries.select_related("claim"), pk=entry_id)
+    meeting = get_object_for(request.user, visible_meetings, "meetings.view_meeting", pk=pk)
+    # Only its author (while they hold the case) or program staff remove a time entry.
+    entry = get_object_for(
+        request.user,
+        visible_time_entries(request.user).filter(meeting=meeting),
+        "meetings.delete_time_entry",
+        pk=entry_id,
+    )
     ok, _result = call_service(request, services.time_entry_delete, entry=entry, by=request.user)
     if ok:
         messages.success(request, _("Time entry removed."))

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from fiep.schoolyear import current_school_year
 from reports import metrics
 from reports.exports import export_breakdown_csv, export_csv, export_json
 from reports.forms import PeriodForm, parse_period
@@ -28,7 +29,8 @@ def file_response(filename, mimetype, data):
 def dashboard(request):
     form = PeriodForm(request.GET or None)
     if not request.GET:
-        form = PeriodForm({"school_year": "all"})
+        # The year people are working in; older years and "all" are one choice away.
+        form = PeriodForm({"school_year": current_school_year().label})
     context = {"form": form}
     if form.is_valid():
         start, end = form.period()

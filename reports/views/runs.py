@@ -3,13 +3,11 @@
 import datetime
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,8 +28,15 @@ def run_create(request):
     fmt = request.POST.get("format", ReportFormat.PDF)
     if period is None or fmt not in ReportFormat.values:
         return HttpResponseBadRequest("start and end must be dates, start before end")
-    run = report_run_request(requested_by=request.user, start=period[0], end=period[1], fmt=fmt)
-    messages.info(request, _("The report is being generated."))
+    run = report_run_request(
+        requested_by=request.user,
+        start=period[0],
+        end=period[1],
+        fmt=fmt,
+        public=request.POST.get("public") == "on",
+    )
+    # No flash here: the run's page itself says whether it is waiting, running or ready
+    # (a flash "being generated" beside "ready" contradicts it when the task is quick).
     return redirect("reports:run", pk=run.pk)
 
 

@@ -379,6 +379,7 @@ def _open_invitation():
 def _public_pages():
     """Public pages with a personal link, built from demo objects."""
     paths = ["/", "/faq/", "/requests/new/", "/accounts/login/", "/accounts/password-reset/"]
+    paths += ["/requests/materials/", "/requests/materials/procedures/"]
     paths += ["/accounts/password-reset/sent/", "/accounts/reset/MQ/not-a-token/"]
     paths += ["/accounts/reset/done/"]
     waiting = FacilitationRequest.objects.filter(status=RequestStatus.AWAITING_CONSENT).first()

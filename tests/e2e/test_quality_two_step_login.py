@@ -2,13 +2,15 @@
 browser with axe, including their error states. The crawler logs in with two-step log-in
 off, so it never sees them."""
 
+import re
 import time
 
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fiep.models import Role
+from fiep import mfa
+from fiep.models import OutboxMessage, Role
 from tests import factories
 
 from .conftest import assert_accessible, login, screenshot
@@ -26,6 +28,15 @@ def test_two_step_setup_and_verify_pages_are_accessible(page, live_server, setti
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # a right code straight after a wrong one
     newcomer = factories.UserFactory(role=Role.OFFICE_STAFF)
     login(page, live_server, newcomer.username, factories.PASSWORD)
+    page.wait_for_url("**/accounts/mfa/setup/**")
+    # Without the administrator's one-time link, the password alone enrols nothing.
+    assert page.locator("main img").count() == 0
+    assert_accessible(page, "two-step set-up without a link")
+    # The link from the e-mail (built from SITE_URL: open its path on the test server).
+    settings.SITE_URL = live_server.url
+    mfa.enrolment_link_send(user=newcomer, by=factories.admin_user())
+    url = re.search(r"https?://\S+/accounts/mfa/enrol/\S+/", OutboxMessage.objects.get().body_text)
+    page.goto(url.group(0))
     page.wait_for_url("**/accounts/mfa/setup/**")
     # The QR code is an image the browser can draw (an SVG data URI with its namespace).
     assert page.locator("main img").evaluate("img => img.complete && img.naturalWidth > 0")

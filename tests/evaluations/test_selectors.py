@@ -81,13 +81,16 @@ def test_tracking_by_school_year_groups_by_start_month():
     assert rows[1]["response_rate"] == pytest.approx(1.0)
 
 
+PAST_HALF = datetime.date(2024, 10, 1)  # 2024-2025, first half: ended and published
+
+
 def test_facilitator_feedback_suppressed_below_threshold(settings):
     settings.FIEP_SUPPRESSION_THRESHOLD = 3
     facilitator = factories.FacilitatorFactory()
-    meeting = factories.MeetingFactory(held=True, facilitator=facilitator)
-    factories.EvaluationFactory.create_batch(2, meeting=meeting)
-    feedback = selectors.facilitator_feedback(facilitator=facilitator)
-    assert feedback["responses"] == 2
+    meeting = factories.MeetingFactory(held=True, facilitator=facilitator, held_on=PAST_HALF)
+    factories.EvaluationFactory.create_batch(2, meeting=meeting, submitted_on=PAST_HALF)
+    feedback = selectors.facilitator_feedback(facilitator=facilitator, period="2024-2025-1")
+    assert feedback["responses"] is None
     assert feedback["suppressed"] is True
     assert feedback["counts"] == {}
 
@@ -95,13 +98,20 @@ def test_facilitator_feedback_suppressed_below_threshold(settings):
 def test_facilitator_feedback_counts_only_their_meetings(settings):
     settings.FIEP_SUPPRESSION_THRESHOLD = 3
     facilitator = factories.FacilitatorFactory()
-    mine = factories.MeetingFactory(held=True, facilitator=facilitator)
-    factories.EvaluationFactory.create_batch(2, meeting=mine)
+    mine = factories.MeetingFactory(held=True, facilitator=facilitator, held_on=PAST_HALF)
+    factories.EvaluationFactory.create_batch(2, meeting=mine, submitted_on=PAST_HALF)
     factories.EvaluationFactory(
-        meeting=mine, satisfaction="", would_recommend=None, relationship="worse"
+        meeting=mine,
+        satisfaction="",
+        would_recommend=None,
+        relationship="worse",
+        submitted_on=PAST_HALF,
     )
-    factories.EvaluationFactory.create_batch(4, satisfaction="very_dissatisfied")  # others
-    feedback = selectors.facilitator_feedback(facilitator=facilitator)
+    others = factories.MeetingFactory(held=True, held_on=PAST_HALF)
+    factories.EvaluationFactory.create_batch(
+        4, meeting=others, satisfaction="very_dissatisfied", submitted_on=PAST_HALF
+    )
+    feedback = selectors.facilitator_feedback(facilitator=facilitator, period="2024-2025-1")
     counts = feedback["counts"]
     assert feedback["responses"] == 3
     assert feedback["suppressed"] is False

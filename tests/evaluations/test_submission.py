@@ -31,6 +31,13 @@ def test_evaluation_submit_stores_answers_and_uses_the_token(invitation):
     assert evaluation.submitted_on == timezone.localdate()
 
 
+def test_evaluation_submit_records_the_invitations_role(invitation):
+    evaluation = services.evaluation_submit(
+        invitation=invitation, answers={"respondent_role": "student"}
+    )
+    assert (invitation.role, evaluation.respondent_role) == ("parent", "parent")
+
+
 def test_evaluation_submit_token_is_single_use(invitation):
     services.evaluation_submit(invitation=invitation, answers={"respondent_role": "parent"})
     with pytest.raises(services.InvitationUnavailable) as refused:
@@ -57,6 +64,8 @@ def test_evaluation_submit_expired_token_is_refused(invitation):
 
 
 def test_evaluation_submit_skipped_items_are_not_answered(invitation):
+    invitation.role = ""  # no role on the invitation: the answer's role is used
+    invitation.save()
     evaluation = services.evaluation_submit(
         invitation=invitation,
         answers={"respondent_role": "student", "satisfaction": "", "would_recommend": ""},
@@ -76,7 +85,9 @@ def test_evaluation_submit_skipped_items_are_not_answered(invitation):
     assert evaluation.would_recommend is None
 
 
-def test_evaluation_submit_role_is_required(invitation):
+def test_evaluation_submit_role_is_required_when_the_invitation_has_none(invitation):
+    invitation.role = ""
+    invitation.save()
     with pytest.raises(services.EvaluationError):
         services.evaluation_submit(invitation=invitation, answers={"satisfaction": "satisfied"})
     invitation.refresh_from_db()

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invitation(db):
-    return factories.EvaluationInvitationFactory()
+    """An invitation that does not know the participant's role: the survey asks it."""
+    return factories.EvaluationInvitationFactory(role="")
 
 
 def survey_url(invitation):
@@ -37,7 +38,7 @@ def test_survey_page_needs_no_login_and_has_fieldsets(client, invitation):
 
 
 def test_survey_page_in_spanish_for_a_spanish_invitation(client):
-    invitation = factories.EvaluationInvitationFactory(language="es")
+    invitation = factories.EvaluationInvitationFactory(language="es", role="")
     response = client.get(survey_url(invitation))
     html = response.content.decode()
     assert '<html lang="es">' in html
@@ -113,7 +114,7 @@ def test_survey_expired_link_shows_a_kind_page(client):
 
 
 def test_survey_unknown_token_is_404(client):
-    response = client.get(reverse("evaluations:survey", args=["not-a-token"]))
+    response = client.get("/evaluations/survey/not-a-token/")
     assert response.status_code == 404
 
 
@@ -168,3 +169,21 @@ def test_survey_thanks_page_in_the_survey_language(client):
     html = response.content.decode()
     assert '<html lang="es">' in html
     assert "Recibimos sus respuestas." in html
+
+
+def test_survey_does_not_ask_the_role_the_invitation_knows(client):
+    invitation = factories.EvaluationInvitationFactory(role="special_educator")
+    html = client.get(survey_url(invitation)).content.decode()
+    assert 'name="respondent_role"' not in html
+    assert "Your role in the meeting" not in html
+    assert html.count("<fieldset") == 7
+    response = client.post(survey_url(invitation), {"satisfaction": "satisfied"})
+    assert response.status_code == 302
+    evaluation = Evaluation.objects.get(invitation=invitation)
+    assert evaluation.respondent_role == "special_educator"
+
+
+def test_survey_with_known_role_ignores_a_posted_role(client):
+    invitation = factories.EvaluationInvitationFactory(role="parent")
+    client.post(survey_url(invitation), {"respondent_role": "administrator"})
+    assert Evaluation.objects.get(invitation=invitation).respondent_role == "parent"

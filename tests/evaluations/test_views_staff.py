@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -123,11 +125,17 @@ def test_facilitator_feedback_shows_only_their_own_totals(
     facilitator_client, facilitator_user, settings
 ):
     settings.FIEP_SUPPRESSION_THRESHOLD = 2
-    mine = factories.MeetingFactory(held=True, facilitator=facilitator_user.facilitator)
-    factories.EvaluationFactory.create_batch(
-        2, meeting=mine, comments="A private comment", satisfaction="satisfied"
+    day = datetime.date(2024, 10, 1)  # a half year that has ended and is published
+    mine = factories.MeetingFactory(
+        held=True, facilitator=facilitator_user.facilitator, held_on=day
     )
-    factories.EvaluationFactory.create_batch(3, satisfaction="very_dissatisfied")
+    factories.EvaluationFactory.create_batch(
+        2, meeting=mine, comments="A private comment", satisfaction="satisfied", submitted_on=day
+    )
+    others = factories.MeetingFactory(held=True, held_on=day)
+    factories.EvaluationFactory.create_batch(
+        3, meeting=others, satisfaction="very_dissatisfied", submitted_on=day
+    )
     response = facilitator_client.get(reverse("evaluations:my-feedback"))
     assert response.status_code == 200
     html = response.content.decode()

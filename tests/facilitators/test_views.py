@@ -1,6 +1,7 @@
 """Roster, suggestions and portal pages: permissions, scoping, access log, query counts."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -12,10 +13,12 @@ from facilitators.models import Assignment, AssignmentStatus
 from facilitators.panels import staff_panels
 from fiep.models import AccessLog, Role
 from fiep_requests.models import RequestStatus
+from meetings.models import PaymentClaim, TimeEntry
 from tests.factories import (
     AssignmentFactory,
     FacilitationRequestFactory,
     FacilitatorFactory,
+    MeetingFactory,
 )
 
 from .factories import ConflictFactory, SpokenLanguageFactory, TrainingFactory
@@ -170,6 +173,24 @@ def test_suggestions_page_logs_access_and_assigns(staff_client, staff, facilitat
     assert Assignment.objects.get(request=request).note == "Thanks"
 
 
+def test_successful_assignment_page_has_no_refusal_text(staff_client, facilitator):
+    request = FacilitationRequestFactory(status=RequestStatus.APPROVED)
+    response = staff_client.post(
+        reverse("facilitators:assign", args=[request.pk]),
+        {"facilitator": facilitator.pk},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "is offered to Fiona Field" in page
+    assert "Only an approved request without a facilitator can be assigned." not in page
+
+
+def test_suggestions_for_unapproved_case_explain_why_not(staff_client, facilitator):
+    request = FacilitationRequestFactory(status=RequestStatus.SUBMITTED)
+    page = staff_client.get(reverse("facilitators:suggestions", args=[request.pk])).content
+    assert "Only an approved request without a facilitator can be assigned." in page.decode()
+
+
 def test_assign_over_get_not_allowed(staff_client, facilitator):
     request = FacilitationRequestFactory(status=RequestStatus.APPROVED)
     response = staff_client.get(reverse("facilitators:assign", args=[request.pk]))
@@ -221,15 +242,40 @@ def test_declined_case_no_longer_reachable(facilitator_client, facilitator):
 
 
 def test_my_case_shows_contacts_and_logs_access(facilitator_client, facilitator):
-    assignment = AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.OFFERED)
+    assignment = AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.ACCEPTED)
     request = assignment.request
     response = facilitator_client.get(reverse("facilitators:my-case", args=[request.pk]))
     html = response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert request.parent_email in html and request.district_contact_email in html
     assert "Annual review" in html and "Services" in html
+    assert request.student_name in html
     log = AccessLog.objects.get(case_reference=request.reference)
     assert (log.user, log.role) == (facilitator.user, Role.FACILITATOR.value)
+
+
+def test_my_case_offered_shows_only_what_the_conflict_check_needs(facilitator_client, facilitator):
+    assignment = AssignmentFactory(facilitator=facilitator, status=AssignmentStatus.OFFERED)
+    request = assignment.request
+    request.school_name = "Lincoln Elementary"
+    request.save()
+    html = facilitator_client.get(reverse("facilitators:my-case", args=[request.pk])).content
+    html = html.decode()
+    # The parties, the district and the school: what a conflict check needs.
+    assert request.parent_name in html and request.district.name in html
+    assert "Lincoln Elementary" in html and request.district_contact_name in html
+    # Not the student, the contacts, the concerns nor the narrative.
+    assert request.student_name not in html
+    assert request.parent_email not in html and request.district_contact_email not in html
+    assert request.parent_phone not in html
+    assert "Annual review" not in html
+    # Nor the full case page.
+    case_url = reverse("fiep_requests:case", args=[request.reference])
+    assert facilitator_client.get(case_url).status_code == 403
+    facilitator_client.post(
+        reverse("facilitators:my-case-accept", args=[request.pk]), {"attest_no_conflict": "on"}
+    )
+    assert facilitator_client.get(case_url).status_code == 200
 
 
 def test_accept_post_without_attestation_stays_offered(facilitator_client, facilitator):
@@ -315,3 +361,57 @@ def test_portal_in_spanish(facilitator_client, facilitator):
     html = response.content.decode()
     assert "Mis casos" in html
     assert "Acepte o rechace el caso." in html
+
+
+# -------------------------------------------------------------------- next step
+
+
+def _held_case_with_time(facilitator, claim_status):
+    meeting = MeetingFactory(held=True, facilitator=facilitator)
+    AssignmentFactory(request=meeting.request, facilitator=facilitator)
+    claim = None
+    if claim_status is not None:
+        claim = PaymentClaim.objects.create(
+            facilitator=facilitator, month=datetime.date(2026, 1, 1), status=claim_status
+        )
+    TimeEntry.objects.create(
+        meeting=meeting,
+        facilitator=facilitator,
+        worked_on=datetime.date(2026, 1, 5),
+        kind="meeting",
+        hours=2,
+        claim=claim,
+    )
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("claim_status", "claimed"),
+    [(None, False), ("draft", False), ("returned", False), ("submitted", True), ("approved", True)],
+)
+def test_next_step_on_held_case_follows_the_time_claim(
+    facilitator_client, facilitator, claim_status, claimed
+):
+    meeting = _held_case_with_time(facilitator, claim_status)
+    page = facilitator_client.get(
+        reverse("facilitators:my-case", args=[meeting.request.pk])
+    ).content.decode()
+    assert ("Log your time and mileage" in page) is not claimed
+    assert ("your time on this case is claimed" in page) is claimed
+    listing = facilitator_client.get(reverse("facilitators:my-cases")).content.decode()
+    assert ("Log your time and mileage" in listing) is not claimed
+
+
+def test_next_step_claimed_needs_every_entry_claimed(facilitator_client, facilitator):
+    meeting = _held_case_with_time(facilitator, "submitted")
+    TimeEntry.objects.create(
+        meeting=meeting,
+        facilitator=facilitator,
+        worked_on=datetime.date(2026, 1, 6),
+        kind="follow_up",
+        hours=1,
+    )
+    page = facilitator_client.get(
+        reverse("facilitators:my-case", args=[meeting.request.pk])
+    ).content.decode()
+    assert "Log your time and mileage" in page

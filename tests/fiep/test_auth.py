@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -34,11 +35,14 @@ def password_login(client, user):
 @pytest.mark.parametrize("role", [Role.OFFICE_STAFF, Role.ADMINISTRATOR, Role.FACILITATOR])
 def test_mfa_required_roles_are_sent_to_setup_then_pass(client, role):
     user = factories.UserFactory(role=role)
+    _link, url = mfa.enrolment_link_send(user=user, by=factories.admin_user())
     password_login(client, user)
     response = client.get(reverse("staff-home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa-verify"))
     assert client.get(reverse("mfa-verify"))["Location"] == reverse("mfa-setup")
+    # The e-mailed one-time link opens the set-up page.
+    assert client.get(url.removeprefix(settings.SITE_URL))["Location"] == reverse("mfa-setup")
     page = client.get(reverse("mfa-setup"))
     assert page.status_code == 200
     assert "data:image/svg+xml;charset=utf-8,%3Csvg%20xmlns" in page.content.decode()

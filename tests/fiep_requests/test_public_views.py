@@ -186,7 +186,7 @@ def test_status_page_closed_request_offers_no_withdraw(client):
 
 
 def test_status_page_unknown_token_is_404(client):
-    assert client.get(reverse("fiep_requests:status", args=["nope"])).status_code == 404
+    assert client.get("/requests/status/nope/").status_code == 404
 
 
 def _awaiting(**kwargs):

@@ -100,7 +100,7 @@ def test_purge_outbox_messages_are_emptied_and_never_sent():
     message = OutboxMessage.objects.get(case_reference=case.reference)
     assert (message.recipient_email, message.subject, message.body_text) == ("", "", "")
     assert message.attachments == []
-    assert message.status == OutboxStatus.FAILED
+    assert message.status == OutboxStatus.CANCELLED
     assert message.next_attempt_at is None
 
 
@@ -398,7 +398,7 @@ def test_purged_case_page_and_old_status_link(client, staff_client):
     content = staff_client.get(reverse("fiep_requests:case", args=[case.reference])).content
     text = content.decode()
     assert MARK not in text
-    assert "E-mail “request_approved” to — (failed)" in text
+    assert "E-mail “request_approved” to — (cancelled)" in text
     assert client.get(old_status_url).status_code == 404
 
 

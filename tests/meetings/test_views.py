@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from fiep.models import AccessLog, Role
 from fiep_requests.models import RequestStatus
@@ -138,6 +139,44 @@ def test_outcome_view_shows_validation_error_before_meeting(client, upcoming):
     assert "once the meeting has started" in response.content.decode()
 
 
+def test_outcome_form_for_future_meeting_says_so_before_the_form(client, upcoming):
+    client.force_login(upcoming.facilitator.user)
+    response = client.get(reverse("meetings:outcome", args=[upcoming.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "once the meeting has started" in page
+    assert 'name="held"' not in page
+    assert response.context["unavailable"].startswith("This meeting starts on ")
+
+
+def test_outcome_form_opens_at_the_start_time_not_before(client, facilitator):
+    now = timezone.now()
+    soon, started = (
+        factories.MeetingFactory(
+            facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+        )
+        for start in (now + datetime.timedelta(minutes=2), now - datetime.timedelta(minutes=1))
+    )
+    client.force_login(facilitator.user)
+    page = client.get(reverse("meetings:outcome", args=[soon.pk])).content.decode()
+    assert 'name="held"' not in page
+    assert "once the meeting has started" in page
+    page = client.get(reverse("meetings:outcome", args=[started.pk])).content.decode()
+    assert 'name="held"' in page
+    assert "once the meeting has started" not in page
+
+
+def test_outcome_form_for_recorded_outcome_says_so(client, past_meeting):
+    past_meeting.outcome_recorded_at = past_meeting.starts_at
+    past_meeting.status = MeetingStatus.HELD
+    past_meeting.held_on = past_meeting.starts_at.date()
+    past_meeting.save()
+    client.force_login(past_meeting.facilitator.user)
+    page = client.get(reverse("meetings:outcome", args=[past_meeting.pk])).content.decode()
+    assert "already recorded" in page
+    assert 'name="held"' not in page
+
+
 def test_cancel_view_by_party(client, upcoming):
     client.force_login(factories.staff_user())
     response = client.post(
@@ -204,7 +243,7 @@ def test_my_meetings_and_private_feed(client, upcoming):
 
     cal = Calendar.from_ical(feed.content)
     assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"{upcoming.uid}@fiep-office"]
-    assert client.get(reverse("meetings:feed", args=["nope"])).status_code == 404
+    assert client.get("/meetings/feed/nope.ics").status_code == 404
 
 
 def test_feed_reset_replaces_token(client, facilitator):

@@ -1,3 +1,4 @@
+import datetime
 import io
 import re
 from html import unescape
@@ -6,10 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from fiep.models import Role
+from fiep.schoolyear import current_school_year, school_year_from_label
 from reports import metrics
+from reports.charts import year_label
 from reports.pdf import export_pdf
 from tests import factories
 from tests.reports.bulk import bulk_history
@@ -146,3 +150,43 @@ def test_dashboard_and_pdf_embed_the_same_svg(staff_client, history):
     for chart in charts:
         assert chart.data_uri in html
         assert chart.data_uri in pdf_html
+
+
+def test_dashboard_defaults_to_the_current_school_year(staff_client):
+    current = current_school_year()
+    response = staff_client.get(URL)
+    assert response.context["form"].data == {"school_year": current.label}
+    assert f'<option value="{current.label}" selected>' in response.content.decode()
+    assert (response.context["report"].start, response.context["report"].end) == (
+        current.start,
+        current.end,
+    )
+
+
+def test_trends_mark_the_current_school_year_partial(staff_client, history):
+    current = current_school_year()
+    previous = school_year_from_label(f"{current.start_year - 1}-{current.start_year}")
+    response = staff_client.get(
+        URL, {"school_year": "custom", "start": "2016-07-01", "end": current.end.isoformat()}
+    )
+    rows = [row[0] for row in response.context["charts"][0].rows]
+    assert f"{current.label} (partial)" in rows
+    assert previous.label in rows
+    assert f"{previous.label} (partial)" not in rows
+    assert "2016-2017" in rows
+
+
+def test_year_label_partial_until_the_last_day(settings):
+    settings.FIEP_SCHOOL_YEAR_START_MONTH = 7
+    assert year_label("2025-2026", today=datetime.date(2026, 6, 30)) == "2025-2026 (partial)"
+    assert year_label("2025-2026", today=datetime.date(2026, 7, 1)) == "2025-2026"
+    with translation.override("es"):
+        assert year_label("2026-2027", today=datetime.date(2026, 12, 1)) == "2026-2027 (parcial)"
+
+
+def test_evaluations_card_reads_as_a_sentence(staff_client, history):
+    factories.EvaluationFactory.create_batch(1000, meeting=factories.MeetingFactory(held=True))
+    text = text_of(staff_client.get(URL, {"school_year": current_school_year().label}))
+    assert "Evaluations completed 1,000 1,000 completed evaluations · no invitations" in text
+    text = text_of(staff_client.get(URL, {"school_year": "2016-2017"}))
+    assert re.search(r"\d+ completed evaluations · \d+ of \d+ invitations answered", text)

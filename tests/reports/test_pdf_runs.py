@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from fiep.models import Role
 from reports.models import ReportRun, ReportStatus
@@ -30,6 +31,7 @@ def test_generate_pdf_runs_task_after_commit(
     assert run.file.name.endswith(".pdf")
     page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "The report is ready." in page
+    assert "being generated" not in page
     assert 'http-equiv="refresh"' not in page
     download = staff_client.get(reverse("reports:run-download", args=[run.pk]))
     assert download.status_code == 200
@@ -141,3 +143,21 @@ def test_report_generate_task_by_name(staff, history):
     assert run.status == ReportStatus.DONE
     assert b"meetings,held,15" in run.file.read()
     report_generate.delay(run.pk + 1000)  # a vanished run is logged and ignored
+
+
+@pytest.mark.parametrize(("public", "has_facilitators"), [("on", False), (None, True)])
+def test_public_report_run_leaves_out_per_facilitator_results(
+    staff_client, history, django_capture_on_commit_callbacks, public, has_facilitators
+):
+    data = {**PERIOD, "public": public} if public else PERIOD
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("reports:run-create"), data)
+    run = ReportRun.objects.get()
+    assert run.public is (public == "on")
+    assert run.status == ReportStatus.DONE
+    with run.file.open("rb") as handle:
+        text = " ".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert ("By facilitator" in text) is has_facilitators
+    assert "By district" in text
+    page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert ("Public (no per-facilitator results)" in page) is (public == "on")

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from evaluations.models import FacilitatorSelfEvaluation, FollowUp
 from facilitators.models import AssignmentStatus, Conflict, Unavailability
+from fiep import mfa
 from fiep.models import Role
 from fiep_requests.models import ConsentState, RequestStatus
 from meetings.models import CalendarFeed, ClaimStatus, PaymentClaim, TimeEntry
@@ -80,13 +81,20 @@ def world(db, settings, tmp_path):
     district_b = factories.DistrictFactory()
     f1 = factories.FacilitatorFactory(with_user=True)
     f2 = factories.FacilitatorFactory(with_user=True)
+    f_replaced = factories.FacilitatorFactory(with_user=True)
+    f_declined = factories.FacilitatorFactory(with_user=True)
+    f_released = factories.FacilitatorFactory(with_user=True)
     w.users = {
         "liaison_same": factories.liaison_user(district_a),
         "liaison_other": factories.liaison_user(district_b),
         "facilitator_assigned": f1.user,
         "facilitator_other": f2.user,
+        "facilitator_replaced": f_replaced.user,
+        "facilitator_declined": f_declined.user,
+        "facilitator_released": f_released.user,
         "staff": factories.staff_user(),
-        "admin": factories.admin_user(),
+        # As in the demo data: the administrator is also a Django superuser.
+        "admin": factories.admin_user(is_staff=True, is_superuser=True),
         "norole": factories.UserFactory(),
     }
     # Approved, waiting for a facilitator (suggestions, assign, objection).
@@ -107,12 +115,15 @@ def world(db, settings, tmp_path):
         status=RequestStatus.AWAITING_CONSENT,
         consent_state=ConsentState.PENDING,
     )
-    # Scheduled meeting in the future, F1.
+    # Scheduled meeting in the future, F1 (the live, accepted assignment). Its
+    # ``Meeting.facilitator`` is still F3, replaced after an objection: that field records
+    # who was scheduled last and must never decide access (issue 15, M-1).
     scheduled = factories.MeetingFactory(
         request__district=district_a,
-        facilitator=f1,
+        facilitator=f_replaced,
         starts_at=_days(7),
         ends_at=_days(7, 12),
+        assign=False,
     )
     factories.AssignmentFactory(
         request=scheduled.request, facilitator=f1, status=AssignmentStatus.ACCEPTED
@@ -126,10 +137,15 @@ def world(db, settings, tmp_path):
         starts_at=_days(-3),
         ends_at=_days(-3, 12),
     )
-    factories.AssignmentFactory(
-        request=held.request, facilitator=f1, status=AssignmentStatus.ACCEPTED
-    )
     factories.ParticipantFactory(meeting=held, role="parent")
+    # F3-F5 held every F1 case before and lost it: replaced, declined, released.
+    for case in (assigned, offered, scheduled.request, held.request):
+        for removed, status in (
+            (f_replaced, AssignmentStatus.REPLACED),
+            (f_declined, AssignmentStatus.DECLINED),
+            (f_released, AssignmentStatus.RELEASED),
+        ):
+            factories.AssignmentFactory(request=case, facilitator=removed, status=status)
     invitation = factories.EvaluationInvitationFactory(meeting=held)
     other_invitation = factories.EvaluationInvitationFactory(meeting=held)
     factories.EvaluationFactory(meeting=held, invitation=other_invitation)
@@ -172,11 +188,15 @@ def world(db, settings, tmp_path):
     run.file.save("annual.pdf", ContentFile(b"%PDF-1.4 fictional"), save=True)
     dispute = factories.DisputeStatisticsFactory(start_year=2016)
     reset_user = factories.UserFactory()  # not a matrix role: never logged in here
+    _link, mfa_url = mfa.enrolment_link_send(user=w.users["staff"])
     w.objs = {
         "district_a": district_a,
         "district_b": district_b,
         "f1": f1,
         "f2": f2,
+        "f_replaced": f_replaced,
+        "f_declined": f_declined,
+        "f_released": f_released,
         "approved": approved,
         "assigned": assigned,
         "offered": offered,
@@ -196,6 +216,7 @@ def world(db, settings, tmp_path):
         "dispute": dispute,
         "reset_uid": urlsafe_base64_encode(force_bytes(reset_user.pk)),
         "reset_token": default_token_generator.make_token(reset_user),
+        "mfa_token": mfa_url.rstrip("/").rsplit("/", 1)[1],
     }
     return w
 

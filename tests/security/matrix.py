@@ -8,6 +8,10 @@ Roles: ``anonymous``; ``requester`` and ``requester_wrong_token`` (no login; the
 own token, or a token of another object/kind) on token URLs only; ``liaison_same`` and
 ``liaison_other`` (district liaison of the case's district / of another);
 ``facilitator_assigned`` (F1, on every world case) and ``facilitator_other`` (F2);
+``facilitator_replaced``, ``facilitator_declined`` and ``facilitator_released`` (F3-F5:
+each once held the world's cases and lost them by an objection, by declining, by a
+release; F3 is still the scheduled meeting's ``Meeting.facilitator``, as after a meeting
+called off for a new date and an objection): outside the cases now, like F2;
 ``staff`` (office staff), ``admin`` (administrator), ``norole`` (logged in, no group).
 """
 
@@ -21,6 +25,9 @@ LOGGED_IN = [
     "liaison_other",
     "facilitator_assigned",
     "facilitator_other",
+    "facilitator_replaced",
+    "facilitator_declined",
+    "facilitator_released",
     "staff",
     "admin",
     "norole",
@@ -60,7 +67,14 @@ def plain(staff=A, admin=A, anonymous=L, norole=F, liaison=F, facilitator=F, **o
         "norole": norole,
     }
     expect.update(over)
+    # A facilitator removed from the world's cases is outside them, like F2.
+    for removed in REMOVED_FACILITATORS:
+        expect.setdefault(removed, expect["facilitator_other"])
     return expect
+
+
+#: Facilitators who held the world's cases and were replaced, declined or released.
+REMOVED_FACILITATORS = ["facilitator_replaced", "facilitator_declined", "facilitator_released"]
 
 
 PUBLIC = plain(anonymous=A, norole=A, liaison=A, facilitator=A)
@@ -77,6 +91,8 @@ PORTAL_OBJECT = plain(staff=F, admin=F, facilitator_assigned=A, facilitator_othe
 MEETING = plain(facilitator_assigned=A, facilitator_other=N)
 #: Logging time: only the meeting's own facilitator (staff review claims instead).
 MEETING_FACILITATOR = plain(staff=F, admin=F, facilitator_assigned=A, facilitator_other=N)
+#: Removing a time entry: its author (while they hold the case) or program staff.
+TIME_ENTRY = plain(facilitator_assigned=A, facilitator_other=N)
 
 
 def token(allowed=A, wrong=N):
@@ -108,10 +124,6 @@ def _reset_kwargs(w, role):
     return {"uidb64": w.reset_uid, "token": w.reset_token}
 
 
-MFA_SETUP_WRITES = {
-    "otp_totp_totpdevice": "an unconfirmed device is prepared to show its QR code",
-}
-
 MATRIX = {
     # --- core -------------------------------------------------------------------------
     "home": Entry("GET", PUBLIC),
@@ -122,10 +134,16 @@ MATRIX = {
     "access-log": Entry("GET", ADMIN_ONLY),
     "access-record-print": Entry("GET", STAFF_ONLY, query="?case={w.scheduled.request.reference}"),
     "people-with-access": Entry("GET", STAFF_ONLY),
+    "outbox-undelivered": Entry("GET", STAFF_ONLY),
     "login": Entry("GET", PUBLIC),
     "mfa-verify": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
-    "mfa-setup": Entry(
-        "GET", plain(liaison=A, facilitator=A, norole=A), get_writes=MFA_SETUP_WRITES
+    # Without a set-up link (or a verified session) the page only explains how to get one.
+    "mfa-setup": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
+    # The one-time set-up link of the staff user: opens for that user only.
+    "mfa-enrol": Entry(
+        "GET",
+        plain(staff=A, admin=N, liaison=N, facilitator=N, norole=N),
+        kwargs=lambda w, r: {"token": w.mfa_token},
     ),
     "mfa-recovery-codes": Entry("POST", plain(liaison=A, facilitator=A, norole=A)),
     "logout": Entry("POST", PUBLIC),
@@ -135,6 +153,11 @@ MATRIX = {
     "password_reset_complete": Entry("GET", PUBLIC),
     # --- requests ---------------------------------------------------------------------
     "fiep_requests:new": Entry("GET", PUBLIC),
+    "fiep_requests:materials": Entry("GET", PUBLIC),
+    "fiep_requests:procedures": Entry("GET", PUBLIC),
+    "fiep_requests:material-download": Entry(
+        "GET", PUBLIC, kwargs=lambda w, role: {"kind": "flyer", "language": "es"}
+    ),
     "fiep_requests:submitted": Entry(
         "GET",
         {**dict.fromkeys(LOGGED_IN, N), "requester": A, "requester_wrong_token": N},
@@ -222,7 +245,7 @@ MATRIX = {
     "meetings:time": Entry("GET", MEETING_FACILITATOR, kwargs=lambda w, r: {"pk": w.held.pk}),
     "meetings:time-delete": Entry(
         "POST",
-        MEETING_FACILITATOR,
+        TIME_ENTRY,
         kwargs=lambda w, r: {"pk": w.held.pk, "entry_id": w.time_entry.pk},
     ),
     "meetings:claims": Entry("GET", plain(facilitator=A)),

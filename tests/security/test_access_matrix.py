@@ -110,6 +110,15 @@ LISTS = [
         "facilitator_other",
         lambda w: [w.scheduled.request],
     ),
+    # A facilitator removed from the cases (replaced, declined, released) lists none of them.
+    *[
+        (name, "facilitator_assigned", removed, cases)
+        for removed in ["facilitator_replaced", "facilitator_declined", "facilitator_released"]
+        for name, cases in [
+            ("facilitators:my-cases", _f1_cases),
+            ("meetings:mine", lambda w: [w.scheduled.request]),
+        ]
+    ],
 ]
 
 

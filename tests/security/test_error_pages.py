@@ -1,6 +1,7 @@
 """Generic error pages: the request id, no trace, no SQL, no personal data (ASVS 7.4, 16.5)."""
 
 import logging
+import re
 
 import pytest
 from django.test import Client, override_settings
@@ -34,12 +35,33 @@ def test_404_page_shows_request_id_and_no_trace(client):
 
 @pytest.mark.django_db
 def test_404_for_object_outside_scope_is_the_generic_page(client):
-    client.force_login(factories.staff_user())
+    """A case that exists, outside the user's scope (another district's), answers the
+    same generic 404 as a case that does not exist: its existence is not revealed."""
+    own, other = factories.DistrictFactory(), factories.DistrictFactory()
+    first, last = STUDENT.split()
+    case = factories.FacilitationRequestFactory(
+        district=other, student_first_name=first, student_last_name=last
+    )
+    client.force_login(factories.liaison_user(own))
     response = client.get(
-        reverse("fiep_requests:case", args=["FIEP-2026-9999"]),
+        reverse("fiep_requests:case", args=[case.reference]),
         headers={"X-Request-ID": REQUEST_ID},
     )
     _assert_generic(response, 404)
+    missing = client.get(
+        reverse("fiep_requests:case", args=["FIEP-2099-9999"]),
+        headers={"X-Request-ID": REQUEST_ID},
+    )
+    assert missing.status_code == 404
+
+    def page(resp, reference):
+        text = resp.content.decode().replace(reference, "")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+    assert page(response, case.reference) == page(missing, "FIEP-2099-9999")
+    # The same user does see a case of their own district: the 404 is the scope, not a typo.
+    mine = factories.FacilitationRequestFactory(district=own)
+    assert client.get(reverse("fiep_requests:case", args=[mine.reference])).status_code == 200
 
 
 @pytest.mark.django_db
@@ -47,6 +69,26 @@ def test_403_page_shows_request_id_and_no_trace(client):
     client.force_login(factories.UserFactory())
     response = client.get(reverse("staff-home"), headers={"X-Request-ID": REQUEST_ID})
     _assert_generic(response, 403)
+
+
+@pytest.mark.django_db
+def test_403_is_logged_at_info_without_traceback(client, caplog):
+    client.force_login(factories.UserFactory())
+    with caplog.at_level(logging.DEBUG, logger="django.request"):
+        assert client.get(reverse("staff-home")).status_code == 403
+    forbidden = [r for r in caplog.records if r.name == "django.request"]
+    assert len(forbidden) == 1
+    assert forbidden[0].levelno == logging.INFO
+    assert forbidden[0].exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_404_logging_is_left_as_django_does_it(client, caplog):
+    with caplog.at_level(logging.DEBUG, logger="django.request"):
+        assert client.get("/no-such-page/").status_code == 404
+    not_found = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.levelno for r in not_found] == [logging.WARNING]
 
 
 @pytest.mark.django_db

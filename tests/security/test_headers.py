@@ -40,6 +40,9 @@ PREFERENCE = [
 CACHEABLE = {
     "home": "public program information",
     "faq": "public program information",
+    "fiep_requests:materials": "public program information",
+    "fiep_requests:procedures": "public program information",
+    "fiep_requests:material-download": "printable public form and flyer, no data",
     "login": "log-in form",
     "logout": "logged-out page",
     "password_reset": "form asking for an e-mail address",
