@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -84,6 +84,10 @@ def notify(
     ``dedupe_key``: calling twice sends once) and, after the surrounding transaction
     commits, queues the ``fiep.outbox_send`` task. ``attachments`` are
     ``(filename, mimetype, text)`` triples (calendar files).
+
+    Insert-or-ignore: two concurrent retries that both find no row both try to insert;
+    the unique ``dedupe_key`` lets one win, and the other's insert fails only inside its
+    own savepoint, so its surrounding change still commits and it returns the winner's row.
     """
     if language not in Language.values:
         language = Language.ENGLISH
@@ -91,23 +95,30 @@ def notify(
     if existing is not None:
         return existing
     subject, text, html = render_message(event=event, language=language, context=context)
-    message = OutboxMessage.objects.create(
-        event=Event(event).value,
-        dedupe_key=dedupe_key,
-        recipient_email=to_email,
-        recipient_name=to_name,
-        language=language,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        attachments=[
+    fields = {
+        "event": Event(event).value,
+        "dedupe_key": dedupe_key,
+        "recipient_email": to_email,
+        "recipient_name": to_name,
+        "language": language,
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "attachments": [
             {"filename": name, "mimetype": mimetype, "content": content}
             for name, mimetype, content in attachments
         ],
-        case_reference=case_reference,
-        content_type=ContentType.objects.get_for_model(related) if related is not None else None,
-        object_id=str(related.pk) if related is not None else "",
-    )
+        "case_reference": case_reference,
+        "content_type": ContentType.objects.get_for_model(related) if related is not None else None,
+        "object_id": str(related.pk) if related is not None else "",
+    }
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(**fields)
+    except IntegrityError:
+        # A concurrent retry inserted the same key first (and has committed: PostgreSQL
+        # made this insert wait for it); its row is the message and it queues the send.
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: _queue_send(message.pk), robust=True)
     return message
 

@@ -23,7 +23,7 @@ from .enums import (  # noqa: F401  (re-exported: the enums' home is enums.py)
 
 
 class Requester(models.TextChoices):
-    """Who asked. Reports group adult students with parents (``requester_group``)."""
+    """Who asked. Reports group adult students with parents (``reports.metrics.requesters``)."""
 
     PARENT = "parent", _("Parent or guardian")
     ADULT_STUDENT = "adult_student", _("Adult student")
@@ -257,11 +257,6 @@ class FacilitationRequest(models.Model):
     @property
     def student_name(self):
         return f"{self.student_first_name} {self.student_last_name}".strip()
-
-    @property
-    def requester_group(self):
-        """``parent``, ``district`` or ``joint`` as the reports count them."""
-        return "parent" if self.requested_by == Requester.ADULT_STUDENT else self.requested_by
 
 
 class StatusChange(models.Model):

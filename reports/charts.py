@@ -104,8 +104,9 @@ def year_label(label, today=None):
 
 
 def trend_charts(report):
-    """The dashboard's and the PDF's charts for the report's school years."""
-    years = report.by_school_year
+    """The dashboard's and the PDF's charts: the report's school years and the earlier
+    ones on record (``report.trend``)."""
+    years = report.trend
     labels = [year_label(y["school_year"]) for y in years]
     charts = [
         _single("meetings", _("Meetings held"), labels, [y["meetings_held"] for y in years]),

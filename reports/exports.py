@@ -25,6 +25,25 @@ def _value(value):
     return value
 
 
+def _year_row(row):
+    """One ``by_school_year`` entry (spec keys first, extras after)."""
+    return {
+        "school_year": row["school_year"],
+        "meetings_held": row["meetings_held"],
+        "districts": row["districts"],
+        "consensus_rate": row["consensus_rate"].value,
+        "child_complaints": row["child_complaints"],
+        "allegations": row["allegations"],
+        "requests_received": row["requests_received"],
+        "outcome_recorded": row["outcome_recorded"],
+        "evaluations_completed": row["evaluations_completed"],
+        "very_satisfied_rate": row["very_satisfied_rate"].value,
+        "recommend_rate": row["recommend_rate"].value,
+        "mediations": row["mediations"],
+        "due_process": row["due_process"],
+    }
+
+
 def report_document(report):
     """The ``fiep-annual-report/1`` document as a dict (spec keys first, extras after)."""
     m, e = report.meetings, report.evaluations
@@ -67,24 +86,8 @@ def report_document(report):
             "response_rate": e["response_rate"].value,
             "invitations_sent": e["invitations_sent"],
         },
-        "by_school_year": [
-            {
-                "school_year": row["school_year"],
-                "meetings_held": row["meetings_held"],
-                "districts": row["districts"],
-                "consensus_rate": row["consensus_rate"].value,
-                "child_complaints": row["child_complaints"],
-                "allegations": row["allegations"],
-                "requests_received": row["requests_received"],
-                "outcome_recorded": row["outcome_recorded"],
-                "evaluations_completed": row["evaluations_completed"],
-                "very_satisfied_rate": row["very_satisfied_rate"].value,
-                "recommend_rate": row["recommend_rate"].value,
-                "mediations": row["mediations"],
-                "due_process": row["due_process"],
-            }
-            for row in report.by_school_year
-        ],
+        "by_school_year": [_year_row(row) for row in report.by_school_year],
+        "earlier_school_years": [_year_row(row) for row in report.earlier_years],
         "suppression_threshold": report.threshold,
         "breakdowns": {
             name: [

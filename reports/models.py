@@ -1,6 +1,9 @@
 """Report runs, dispute-resolution statistics and history imports."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +62,13 @@ class ReportRun(models.Model):
     #: A public version leaves out per-facilitator results (the internal one keeps them).
     public = models.BooleanField(_("public version"), default=False)
     file = models.FileField(upload_to="reports/", blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("Printed after the cover of the PDF.")
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Printed at the end of the PDF."))
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -88,3 +98,81 @@ class HistoryImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     files = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
+
+
+class SpotlightSentence(models.TextChoices):
+    """The headline sentences of the one-page spotlight (``reports.spotlight``)."""
+
+    CONSENSUS = "consensus", _("Consensus on some to all issues")
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    RECOMMEND = "recommend", _("Would recommend")
+    DISTRICTS = "districts", _("Districts holding FIEPs")
+    COMPLAINTS = "complaints", _("Child complaints and allegations")
+
+
+#: The figures each spotlight sentence can name, as ``{placeholder}`` in its wording.
+SPOTLIGHT_PLACEHOLDERS = {
+    SpotlightSentence.CONSENSUS: ["consensus", "recorded", "percent"],
+    SpotlightSentence.VERY_SATISFIED: ["completed", "percent"],
+    SpotlightSentence.RECOMMEND: ["percent"],
+    SpotlightSentence.DISTRICTS: ["first", "first_year", "last", "last_year", "change"],
+    SpotlightSentence.COMPLAINTS: [
+        "first",
+        "first_year",
+        "last",
+        "last_year",
+        "change",
+        "first_allegations",
+        "last_allegations",
+        "allegations_change",
+    ],
+}
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+class SpotlightWording(models.Model):
+    """An administrator's own wording of one spotlight sentence in one language; the
+    figures go in as ``{placeholders}``. Without one, the built-in wording is used."""
+
+    sentence = models.CharField(_("sentence"), max_length=20, choices=SpotlightSentence.choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    text = models.TextField(
+        _("wording"),
+        help_text=_(
+            "The figures as placeholders in braces. Consensus: {consensus}, {recorded}, "
+            "{percent}. Very satisfied: {completed}, {percent}. Would recommend: {percent}. "
+            "Districts: {first}, {first_year}, {last}, {last_year}, {change}. Complaints: "
+            "the same and {first_allegations}, {last_allegations}, {allegations_change}."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("spotlight wording")
+        verbose_name_plural = _("spotlight wordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sentence", "language"], name="one_spotlight_wording_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_sentence_display()} ({self.language})"
+
+    def clean(self):
+        allowed = SPOTLIGHT_PLACEHOLDERS.get(self.sentence, [])
+        unknown = sorted(set(PLACEHOLDER_RE.findall(self.text or "")) - set(allowed))
+        if unknown:
+            raise ValidationError(
+                {
+                    "text": _("Unknown placeholders: %(unknown)s. Use: %(allowed)s.")
+                    % {
+                        "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                        "allowed": ", ".join(f"{{{name}}}" for name in allowed),
+                    }
+                }
+            )
+
+    def render(self, values):
+        """The wording with its placeholders replaced by ``values`` (names only: no
+        attribute access or formatting code reaches Python's ``format``)."""
+        return PLACEHOLDER_RE.sub(lambda m: str(values.get(m[1], m[0])), self.text)

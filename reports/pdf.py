@@ -30,9 +30,11 @@ def report_context(report):
     }
 
 
-def render_pdf_html(report, context=None):
+def render_pdf_html(report, context=None, *, introduction="", notes=""):
     context = {
         **(context or report_context(report)),
+        "introduction": introduction,
+        "notes": notes,
         "state_name": settings.FIEP_STATE_NAME,
         "agency_name": agency_name(),
         "generated_on": timezone.localdate(),
@@ -41,11 +43,12 @@ def render_pdf_html(report, context=None):
     return render_to_string("reports/pdf/annual_report.html", context)
 
 
-def export_pdf(report):
-    """``(filename, mimetype, bytes)`` of the PDF for ``report``."""
+def export_pdf(report, *, introduction="", notes=""):
+    """``(filename, mimetype, bytes)`` of the PDF for ``report``, with an administrator's
+    ``introduction`` (after the cover) and ``notes`` (at the end)."""
     from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
-    html = render_pdf_html(report)
+    html = render_pdf_html(report, introduction=introduction, notes=notes)
     data = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))], pdf_variant="pdf/ua-1"
     )

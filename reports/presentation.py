@@ -38,6 +38,19 @@ def count_text(value):
     return number_format(value, force_grouping=True)
 
 
+def change_text(change):
+    """A year-over-year change (``reports.metrics.values.change``): ``+5 (+20%)``,
+    ``-20 (-17%)``, ``0 (0%)``, or ``—`` without both years (or from zero: ``+5``)."""
+    if not change:
+        return DASH
+    difference = change["difference"]
+    sign = "+" if difference > 0 else ""
+    percent = change["rate"].percent
+    if percent is None:
+        return f"{sign}{difference}"
+    return f"{sign}{difference} ({sign}{percent}%)"
+
+
 def number_text(value):
     if value is None:
         return DASH
@@ -52,6 +65,8 @@ class Headline:
     label: str
     value: str
     detail: str
+    #: The list of the records this figure counts, filtered the same way (staff only).
+    url: str = ""
 
 
 def _rate_detail(rate, of_what):

@@ -2,7 +2,7 @@
 
 import rules
 
-from fiep.rules import is_program_staff
+from fiep.rules import is_administrator, is_program_staff
 
 from .history import rules as history_rules  # noqa: F401  (registers its permissions)
 
@@ -11,3 +11,5 @@ rules.add_perm("reports.view_dashboard", is_program_staff)
 rules.add_perm("reports.export_report", is_program_staff)
 rules.add_perm("reports.generate_report", is_program_staff)
 rules.add_perm("reports.download_report", is_program_staff)
+#: An introduction and notes printed in a report run's PDF: administrators.
+rules.add_perm("reports.annotate_report", is_administrator)

@@ -10,7 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fiep.broker import enqueue_with_options
 from fiep.exceptions import ServiceError
@@ -23,12 +23,22 @@ from .models import ReportFormat, ReportRun, ReportStatus
 logger = logging.getLogger(__name__)
 
 
-def render_report(report, fmt):
-    """``(filename, mimetype, bytes)`` of ``report`` in ``fmt`` (pdf, json or csv)."""
+#: The one-page spotlight PDF (``reports.spotlight``), made on demand, not archived.
+SPOTLIGHT = "spotlight"
+
+
+def render_report(report, fmt, *, introduction="", notes=""):
+    """``(filename, mimetype, bytes)`` of ``report`` in ``fmt`` (pdf, json, csv or
+    spotlight); PDFs are in the active language, the annual PDF with an administrator's
+    ``introduction`` and ``notes``."""
+    if fmt == SPOTLIGHT:
+        from .spotlight import export_spotlight  # noqa: PLC0415  (WeasyPrint only for PDFs)
+
+        return export_spotlight(report)
     if fmt == ReportFormat.PDF:
         from .pdf import export_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
-        return export_pdf(report)
+        return export_pdf(report, introduction=introduction, notes=notes)
     if fmt == ReportFormat.JSON:
         return export_json(report)
     if fmt == ReportFormat.CSV:
@@ -36,8 +46,20 @@ def render_report(report, fmt):
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-def report_run_request(*, requested_by, start, end, fmt=ReportFormat.PDF, public=False):
-    """Queue a report for ``start``..``end``; ``public`` leaves out per-facilitator results.
+def report_run_request(
+    *,
+    requested_by,
+    start,
+    end,
+    fmt=ReportFormat.PDF,
+    public=False,
+    language="",
+    introduction="",
+    notes="",
+):
+    """Queue a report for ``start``..``end``, in ``language`` (default: the site's), with
+    an ``introduction`` and ``notes`` stored on the run, so that the archived PDF can be
+    made again exactly; ``public`` leaves out per-facilitator results.
 
     Side effects: creates a ReportRun (queued); after commit, enqueues the
     ``reports.report_generate`` task (robustly: a broker outage leaves the run queued,
@@ -48,7 +70,14 @@ def report_run_request(*, requested_by, start, end, fmt=ReportFormat.PDF, public
         raise ServiceError(problem)
     with transaction.atomic():
         run = ReportRun.objects.create(
-            requested_by=requested_by, start=start, end=end, format=fmt, public=public
+            requested_by=requested_by,
+            start=start,
+            end=end,
+            format=fmt,
+            public=public,
+            language=language,
+            introduction=introduction,
+            notes=notes,
         )
 
         transaction.on_commit(lambda: report_run_enqueue(run_id=run.pk), robust=True)
@@ -141,7 +170,10 @@ def report_run_generate(*, run_id):
         report = metrics.compute(run.start, run.end)
         if run.public:
             report = public_version(report)
-        filename, _mimetype, data = render_report(report, run.format)
+        with translation.override(run.language or settings.LANGUAGE_CODE):
+            filename, _mimetype, data = render_report(
+                report, run.format, introduction=run.introduction, notes=run.notes
+            )
     except (Exception, SoftTimeLimitExceeded) as exc:
         logger.exception("report run %s failed", run.pk)
         run.status = ReportStatus.FAILED

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("export/<str:fmt>/", dashboard.export, name="export"),
+    path("spotlight/", dashboard.spotlight, name="spotlight-download"),
     path("runs/", runs.run_list, name="runs"),
     path("runs/new/", runs.run_create, name="run-create"),
     path("runs/<int:pk>/", runs.run_detail, name="run"),

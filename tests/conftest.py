@@ -46,6 +46,30 @@ def _default_language_after_each_test():
 
 
 @pytest.fixture
+def query_guard(django_assert_num_queries):
+    """THE query-count guard of the suite (docs/conventions.md, "Query-count tests").
+
+    ``query_guard(expected, run, add=add)`` calls ``add(1)`` and ``run()``, then
+    ``add(many - 1)`` and ``run()`` again; each ``run()`` must make exactly ``expected``
+    queries, so a list that issues one more query per row fails with its SQL printed.
+    ``add(n)`` creates ``n`` more of the items ``run()`` lists. One uncounted ``run()``
+    first warms per-process caches (content types) and the session. Returns the last result.
+    """
+
+    def guard(expected, run, *, add, many=3):
+        assert many >= 3, "compare 1 item with 3 or more"
+        add(1)
+        run()  # warm up: the first request of a session may write it
+        with django_assert_num_queries(expected, info="with 1 item"):
+            run()
+        add(many - 1)
+        with django_assert_num_queries(expected, info=f"with {many} items"):
+            return run()
+
+    return guard
+
+
+@pytest.fixture
 def district(db):
     return factories.DistrictFactory()
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from reports.presentation import cell_text, number_text, percent_text
+from reports.presentation import cell_text, change_text, number_text, percent_text
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ def number(value):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else mapping[key]
+
+
+@register.filter
+def change(value):
+    """A year-over-year change: ``+5 (+20%)``, ``-20 (-17%)`` or ``—``."""
+    return change_text(value)

@@ -2,9 +2,11 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,12 +16,23 @@ from reports.exports import export_breakdown_csv, export_csv, export_json
 from reports.forms import PeriodForm, parse_period
 from reports.models import ReportRun
 from reports.pdf import report_context
+from reports.spotlight import export_spotlight
 
 
 def file_response(filename, mimetype, data):
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _link_records(headlines, start, end):
+    """Point the headline counts at the lists of the records they count, filtered the
+    same way: requests received → the inbox filtered by the day they were received."""
+    inbox = reverse("fiep_requests:inbox")
+    period = urlencode({"received_after": start.isoformat(), "received_before": end.isoformat()})
+    for headline in headlines:
+        if headline.name == "requests_received":
+            headline.url = f"{inbox}?{period}"
 
 
 @never_cache
@@ -37,6 +50,8 @@ def dashboard(request):
         report = metrics.compute(start, end)
         query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
         context.update(report_context(report))
+        if request.user.has_perm("fiep_requests.view_inbox"):
+            _link_records(context["headlines"], start, end)
         context.update(
             query=query,
             breakdown_names=list(report.breakdowns),
@@ -66,3 +81,20 @@ def export(request, fmt):
             raise Http404
         return file_response(*export_breakdown_csv(report, breakdown))
     return file_response(*export_csv(report))
+
+
+@never_cache
+@login_required
+@require_GET
+@permission_required("reports.export_report", raise_exception=True)
+def spotlight(request):
+    """The one-page spotlight PDF of the period in ``?start=&end=``, in ``?language=``
+    (English or Spanish; default the page's language)."""
+    period = parse_period(request.GET)
+    if period is None:
+        return HttpResponseBadRequest("start and end must be dates, start before end")
+    languages = [code for code, _name in settings.LANGUAGES]
+    language = request.GET.get("language") or request.LANGUAGE_CODE
+    if language not in languages:
+        raise Http404
+    return file_response(*export_spotlight(metrics.compute(*period), language))

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,12 +29,17 @@ def run_create(request):
     fmt = request.POST.get("format", ReportFormat.PDF)
     if period is None or fmt not in ReportFormat.values:
         return HttpResponseBadRequest("start and end must be dates, start before end")
+    # An introduction and notes only from administrators; the PDF in the page's language.
+    annotate = request.user.has_perm("reports.annotate_report")
     run = report_run_request(
         requested_by=request.user,
         start=period[0],
         end=period[1],
         fmt=fmt,
         public=request.POST.get("public") == "on",
+        language=get_language() or "",
+        introduction=request.POST.get("introduction", "").strip() if annotate else "",
+        notes=request.POST.get("notes", "").strip() if annotate else "",
     )
     # No flash here: the run's page itself says whether it is waiting, running or ready
     # (a flash "being generated" beside "ready" contradicts it when the task is quick).

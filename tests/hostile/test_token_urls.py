@@ -22,6 +22,7 @@ TOKEN_URLS = [
     "/evaluations/self/{}/",
     "/evaluations/follow-up/{}/",
     "/meetings/feed/{}.ics",
+    "/accounts/mfa/enrol/{}/",
 ]
 
 pytestmark = pytest.mark.django_db

@@ -70,14 +70,18 @@ def test_json_by_school_year_nulls_where_no_statistics(history):
     assert years[1]["consensus_rate"] == 0.0
 
 
-def test_json_breakdowns_are_suppressed(history):
+def test_json_breakdowns_are_suppressed(history, settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 3
     rows = {r["key"]: r for r in report_document(two_years())["breakdowns"]["district"]}
-    assert rows["200-001"]["meetings_held"] == "<10"
+    assert rows["200-001"]["meetings_held"] == 4
+    assert rows["200-001"]["consensus"] == "<3"
     assert rows["200-001"]["consensus_rate"] is None
     assert rows["100-001"]["meetings_held"] == 12
+    assert rows["100-001"]["consensus"] == "<3"  # complementary: 12 - 10 would reveal B
 
 
-def test_csv_has_the_same_figures_and_breakdowns(history):
+def test_csv_has_the_same_figures_and_breakdowns(history, settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 3
     filename, mimetype, data = export_csv(two_years())
     assert filename.endswith(".csv") and mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(data.decode())))
@@ -86,12 +90,24 @@ def test_csv_has_the_same_figures_and_breakdowns(history):
     assert figures[("meetings", "consensus_rate")] == repr(12 / 14)
     assert figures[("school_year 2017-2018", "child_complaints")] == ""
     assert ["breakdown", "district"] in rows
-    assert any(r[:3] == ["200-001", "Beta R-II (200-001)", "<10"] for r in rows)
+    beta = next(r for r in rows if r[:2] == ["200-001", "Beta R-II (200-001)"])
+    assert beta[2] == "4" and "<3" in beta
 
 
-def test_breakdown_csv(history):
+def test_breakdown_csv(history, settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 3
     filename, _, data = export_breakdown_csv(two_years(), "region")
     assert filename.endswith("-region.csv")
     rows = list(csv.reader(io.StringIO(data.decode())))
     assert rows[0][:3] == ["key", "label", "meetings_held"]
     assert [r[1] for r in rows[1:]] == ["North", "South"]
+
+
+def test_json_lists_earlier_school_years_on_record_apart_from_the_period(history):
+    from reports.exports import report_document
+
+    document = report_document(metrics.compute(D(2016, 7, 1), D(2017, 6, 30)))
+    assert [r["school_year"] for r in document["by_school_year"]] == ["2016-2017"]
+    assert [r["school_year"] for r in document["earlier_school_years"]] == ["2015-2016"]
+    assert document["earlier_school_years"][0]["child_complaints"] == 120
+    assert validate_document(document) == []

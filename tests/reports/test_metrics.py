@@ -116,17 +116,17 @@ def test_zero_denominators_are_none(db):
     assert report.meetings["median_days_to_meeting"] is None
 
 
-def test_breakdown_suppresses_small_cells_and_their_rates(history):
+def test_breakdown_suppresses_small_cells_and_their_rates(history, settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 2
     rows = {r["key"]: r for r in year_2016().breakdowns["district"].rows}
     a, b = rows["100-001"], rows["200-001"]
-    assert a["meetings_held"] == 12
-    assert a["outcome_recorded"] == 11
-    assert a["consensus"] == 10
+    assert (a["meetings_held"], a["outcome_recorded"], a["consensus"]) == (12, 11, 10)
     assert a["consensus_rate"] == Rate(10, 11)
-    assert b["meetings_held"] == Suppressed(10)
-    assert str(b["meetings_held"]) == "<10"
-    assert b["consensus_rate"].suppressed
-    assert b["consensus_rate"].value is None
+    assert (b["meetings_held"], b["consensus_rate"]) == (3, Rate(2, 2))
+    assert b["very_satisfied"] == Suppressed(2)  # 1
+    assert str(b["very_satisfied"]) == "<2"
+    assert b["very_satisfied_rate"].suppressed
+    assert b["very_satisfied_rate"].value is None
 
 
 def test_rate_suppressed_when_only_its_numerator_is_small(history):
@@ -153,7 +153,8 @@ def test_statewide_totals_are_never_suppressed(history):
     assert report.by_school_year[0]["meetings_held"] == 1
 
 
-def test_facilitator_and_requester_breakdowns(history):
+def test_facilitator_and_requester_breakdowns(history, settings):
+    settings.FIEP_SUPPRESSION_THRESHOLD = 2
     report = year_2016()
     facilitators = {r["key"]: r for r in report.breakdowns["facilitator"].rows}
     assert facilitators[history.f1.pk]["label"] == "Fay One"
@@ -161,28 +162,25 @@ def test_facilitator_and_requester_breakdowns(history):
     requester = {r["key"]: r for r in report.breakdowns["requester"].rows}
     assert list(requester) == ["parent", "district", "joint"]
     assert requester["parent"]["requests_received"] == 10
-    assert requester["district"]["meetings_held"] == Suppressed(10)  # 2 + 3
+    assert requester["district"]["meetings_held"] == 5  # 2 + 3
 
 
-def test_imported_records_count_like_others(history):
+def test_imported_records_count_like_others(history, settings):
     # every request of district A is imported; they are all in the figures above
+    settings.FIEP_SUPPRESSION_THRESHOLD = 2
     assert year_2016().breakdowns["district"].rows[0]["meetings_held"] == 12
 
 
-def test_query_count_does_not_grow_with_data(db):
+def test_query_count_is_19_for_1_or_10_001_meetings(db, query_guard):
     from tests.reports.bulk import bulk_history
 
-    bulk_history(1)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as one:
-        metrics.compute(D(2016, 7, 1), D(2018, 6, 30))
-    bulk_history(10_000)
-    with CaptureQueriesContext(connection) as many:
-        report = metrics.compute(D(2016, 7, 1), D(2018, 6, 30))
+    report = query_guard(
+        19,
+        lambda: metrics.compute(D(2016, 7, 1), D(2018, 6, 30)),
+        add=bulk_history,
+        many=10_001,
+    )
     assert report.meetings["held"] == 10_001
-    assert len(one) == len(many)
 
 
 def test_whole_percents_round_half_up():
@@ -202,9 +200,10 @@ def test_template_filters_show_dash_and_suppression():
     assert cell(12) == "12"
 
 
-def test_meetings_without_facilitator_are_not_recorded_in_breakdown(history):
+def test_meetings_without_facilitator_are_not_recorded_in_breakdown(history, settings):
     from meetings.models import Meeting
 
+    settings.FIEP_SUPPRESSION_THRESHOLD = 2
     Meeting.objects.filter(facilitator=history.f2).update(facilitator=None)
     rows = {r["key"]: r for r in year_2016().breakdowns["facilitator"].rows}
     assert str(rows[None]["label"]) == "Not recorded"
@@ -223,3 +222,132 @@ def test_requests_belong_to_the_year_they_were_received(db):
         "district": 0,
         "joint": 0,
     }
+
+
+def test_trend_adds_earlier_school_years_on_record_with_the_change(history):
+    report = year_2016()
+    assert [r["school_year"] for r in report.by_school_year] == ["2016-2017"]
+    # 2015-2016 is on record through its dispute statistics only
+    assert [r["school_year"] for r in report.trend] == ["2015-2016", "2016-2017"]
+    earlier, current = report.trend
+    assert earlier["meetings_held"] == 0
+    assert earlier["meetings_held_change"] is None
+    assert current["meetings_held_change"]["difference"] == 15
+    assert current["child_complaints_change"]["difference"] == -20
+    assert current["districts_change"]["difference"] == 2
+
+
+def test_earlier_years_count_whole_years_outside_the_period(history):
+    # the period starts on the day after the June 30 meeting: 2016-2017 is earlier for the
+    # part before the period, but a year of the period is never listed as earlier
+    report = metrics.compute(D(2017, 7, 1), D(2018, 6, 30))
+    assert [r["school_year"] for r in report.trend] == ["2015-2016", "2016-2017", "2017-2018"]
+    assert report.trend[1]["meetings_held"] == 15
+    assert report.trend[2]["meetings_held"] == 1
+    assert report.trend[2]["meetings_held_change"]["difference"] == -14
+
+
+def test_trend_shows_at_most_ten_school_years(db):
+    from tests import factories
+
+    for year in range(2000, 2017):
+        factories.DisputeStatisticsFactory(start_year=year, child_complaints=year - 1900)
+    trend = metrics.compute(D(2015, 7, 1), D(2017, 6, 30)).trend
+    assert len(trend) == 10
+    assert (trend[0]["school_year"], trend[-1]["school_year"]) == ("2007-2008", "2016-2017")
+    assert trend[0]["child_complaints_change"] is None
+    assert trend[1]["child_complaints_change"]["difference"] == 1
+
+
+def test_trend_leaves_out_empty_years_before_the_first_on_record(db):
+    from tests import factories
+
+    factories.DisputeStatisticsFactory(start_year=2012)
+    trend = metrics.compute(D(2016, 7, 1), D(2017, 6, 30)).trend
+    assert [r["school_year"] for r in trend] == [
+        "2012-2013",
+        "2013-2014",
+        "2014-2015",
+        "2015-2016",
+        "2016-2017",
+    ]
+
+
+def test_complementary_suppression_hides_the_next_smallest_cell(history, settings):
+    # district B's single very-satisfied answer is the only suppressed cell of its
+    # column: the statewide total (16) minus A's 15 would give it away, so A's is hidden
+    settings.FIEP_SUPPRESSION_THRESHOLD = 2
+    rows = {r["key"]: r for r in year_2016().breakdowns["district"].rows}
+    assert rows["200-001"]["very_satisfied"] == Suppressed(2)
+    assert rows["100-001"]["very_satisfied"] == Suppressed(2)
+    assert rows["100-001"]["very_satisfied_rate"].suppressed
+    assert rows["100-001"]["satisfaction_answered"] == 19  # its own column: nothing small
+
+
+def test_rows_whose_every_cell_is_suppressed_are_left_out(history):
+    # at the default threshold district B is all "<10"; then A alone would reveal B
+    # (total minus A), so A is suppressed cell by cell and no row is left to print
+    assert year_2016().breakdowns["district"].rows == []
+
+
+def small_districts_and_bulk(count, meetings_each):
+    from tests import factories
+    from tests.reports.bulk import bulk_history
+
+    bulk_history(60)  # 5 districts of 12 held meetings, one evaluation each
+    region = factories.RegionFactory(name="Small region")
+    for i in range(count):
+        district = factories.DistrictFactory(code=f"700-{i:03d}", name=f"Small {i}", region=region)
+        for _ in range(meetings_each):
+            factories.MeetingFactory(
+                request=factories.FacilitationRequestFactory(district=district),
+                status="held",
+                held_on=D(2016, 9, 1),
+                consensus="all",
+            )
+
+
+def test_districts_below_the_threshold_are_grouped_into_one_row(db):
+    small_districts_and_bulk(3, 4)
+    rows = metrics.compute(D(2016, 7, 1), D(2018, 6, 30)).breakdowns["district"].rows
+    assert [r["key"] for r in rows][-1] == "other"
+    assert str(rows[-1]["label"]) == "3 other districts"
+    assert rows[-1]["meetings_held"] == 12  # 3 × 4: shown, no district named
+    assert not any(str(r["label"]).startswith("Small") for r in rows)
+    assert len(rows) == 6
+
+
+def test_one_small_district_is_left_out_and_another_cell_hidden(db):
+    small_districts_and_bulk(1, 4)
+    rows = metrics.compute(D(2016, 7, 1), D(2018, 6, 30)).breakdowns["district"].rows
+    keys = [r["key"] for r in rows]
+    # every cell of the small district is "<10": no row, and no "1 other district" either
+    assert "other" not in keys and "700-000" not in keys
+    # its 4 meetings are the total minus the shown rows unless one more is hidden
+    assert sum(isinstance(r["meetings_held"], Suppressed) for r in rows) == 1
+    assert len(rows) == 5
+
+
+def test_no_column_has_exactly_one_suppressed_cell(db):
+    """The complementary-suppression guarantee, over every breakdown: with the statewide
+    totals published, a column with a single hidden cell would reveal it."""
+    small_districts_and_bulk(3, 4)
+    report = metrics.compute(D(2016, 7, 1), D(2018, 6, 30))
+    totals = {
+        "meetings_held": report.meetings["held"],
+        "evaluations_completed": report.evaluations["completed"],
+    }
+    checked = 0
+    for breakdown in report.breakdowns.values():
+        for column in breakdown.columns:
+            cells = [r[column] for r in breakdown.rows]
+            hidden = [c for c in cells if isinstance(c, Suppressed)]
+            assert len(hidden) != 1, (breakdown.name, column)
+            if column in totals and not hidden:
+                assert sum(cells) == totals[column]
+            checked += 1
+    assert checked > 30
+    rows = {r["key"]: r for r in report.breakdowns["district"].rows}
+    # the "other" row has no evaluations (0, hidden): the smallest district's are hidden too
+    assert rows["other"]["evaluations_completed"] == Suppressed(10)
+    assert sum(isinstance(r["evaluations_completed"], Suppressed) for r in rows.values()) == 2

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from fiep.models import Role
@@ -99,19 +100,13 @@ def test_downloads_are_permission_checked(client, staff, db, settings):
     assert client.post(reverse("reports:run-create"), PERIOD).status_code == 403
 
 
-def test_archive_lists_runs_with_constant_queries(staff_client, staff):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_archive_lists_runs_with_constant_queries(staff_client, staff, query_guard):
+    def add(n):
+        ReportRun.objects.bulk_create(
+            ReportRun(requested_by=staff, start="2016-07-01", end="2017-06-30") for _ in range(n)
+        )
 
-    ReportRun.objects.create(requested_by=staff, start="2016-07-01", end="2017-06-30")
-    with CaptureQueriesContext(connection) as one:
-        staff_client.get(reverse("reports:runs"))
-    ReportRun.objects.bulk_create(
-        ReportRun(requested_by=staff, start="2016-07-01", end="2017-06-30") for _ in range(30)
-    )
-    with CaptureQueriesContext(connection) as many:
-        response = staff_client.get(reverse("reports:runs"))
-    assert len(one) == len(many)
+    response = query_guard(8, lambda: staff_client.get(reverse("reports:runs")), add=add, many=31)
     assert response.content.decode().count("2016-07-01 – 2017-06-30") == 25
 
 
@@ -161,3 +156,55 @@ def test_public_report_run_leaves_out_per_facilitator_results(
     assert "By district" in text
     page = staff_client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert ("Public (no per-facilitator results)" in page) is (public == "on")
+
+
+def _run_pdf_text(client, run):
+    import io
+
+    from pypdf import PdfReader
+
+    download = client.get(reverse("reports:run-download", args=[run.pk]))
+    data = b"".join(download.streaming_content)
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_administrator_adds_an_introduction_and_notes_stored_with_the_run(
+    admin_client_, history, django_capture_on_commit_callbacks
+):
+    texts = {"introduction": "Prepared for the Joint Committee on Education.", "notes": "Draft"}
+    dashboard = admin_client_.get(reverse("reports:dashboard")).content.decode()
+    assert 'name="introduction"' in dashboard
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_.post(reverse("reports:run-create"), {**PERIOD, **texts})
+    run = ReportRun.objects.get()
+    assert (run.introduction, run.notes, run.language) == (texts["introduction"], "Draft", "en")
+    text = _run_pdf_text(admin_client_, run)
+    assert "Introduction Prepared for the Joint Committee on Education." in text
+    assert text.rstrip(" 0123456789/").endswith("Notes Draft")
+    # made again from the archived run: the same texts, in the run's language
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportStatus.FAILED)
+    with translation.override("es"):
+        report_run_generate(run_id=run.pk)
+    run.refresh_from_db()
+    assert "Introduction Prepared for the Joint Committee" in _run_pdf_text(admin_client_, run)
+
+
+def test_office_staff_cannot_add_an_introduction(
+    staff_client, history, django_capture_on_commit_callbacks
+):
+    assert (
+        'name="introduction"' not in staff_client.get(reverse("reports:dashboard")).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("reports:run-create"), {**PERIOD, "introduction": "Mine"})
+    run = ReportRun.objects.get()
+    assert run.introduction == ""
+    assert "Mine" not in _run_pdf_text(staff_client, run)
+
+
+def test_spanish_run_prints_in_spanish(staff_client, history, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("reports:run-create"), PERIOD, HTTP_ACCEPT_LANGUAGE="es")
+    run = ReportRun.objects.get()
+    assert run.language == "es"
+    assert "Definiciones" in _run_pdf_text(staff_client, run)

@@ -287,6 +287,9 @@ MATRIX = {
         kwargs=lambda w, r: {"fmt": "csv"},
         query="?start=2024-07-01&end=2025-06-30",
     ),
+    "reports:spotlight-download": Entry(
+        "GET", STAFF_ONLY, query="?start=2024-07-01&end=2025-06-30&language=es"
+    ),
     "reports:runs": Entry("GET", STAFF_ONLY),
     "reports:run-create": Entry("POST", STAFF_ONLY),
     "reports:run": Entry("GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.run.pk}),

@@ -4,12 +4,14 @@ import datetime
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from fiep.schoolyear import school_year_from_label
 from reports import metrics
 from reports.models import ReportFormat
-from reports.services import render_report
+from reports.services import SPOTLIGHT, render_report
 
 
 def _date(value):
@@ -23,17 +25,26 @@ class Command(BaseCommand):
     help = (
         "Write the program report for an inclusive period: "
         "--start YYYY-MM-DD --end YYYY-MM-DD (or --school-year 2017-2018) "
-        "--format pdf|json|csv --output PATH|- (- is standard output)."
+        "--format pdf|json|csv|spotlight --output PATH|- (- is standard output); "
+        "spotlight is the one-page summary, --language en|es."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--start", help="first day, YYYY-MM-DD")
         parser.add_argument("--end", help="last day (inclusive), YYYY-MM-DD")
         parser.add_argument("--school-year", help="shorthand for one school year, e.g. 2017-2018")
-        parser.add_argument("--format", choices=ReportFormat.values, default=ReportFormat.JSON)
+        parser.add_argument(
+            "--format", choices=[*ReportFormat.values, SPOTLIGHT], default=ReportFormat.JSON
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of the PDFs (default: the site language)",
+        )
         parser.add_argument("--output", default="-", help="file to write, or - for stdout")
 
-    def handle(self, start, end, school_year, format, output, **options):
+    def handle(self, start, end, school_year, format, output, language, **options):
         if school_year:
             if start or end:
                 raise CommandError("give either --school-year or --start/--end, not both")
@@ -49,7 +60,8 @@ class Command(BaseCommand):
             if last < first:
                 raise CommandError("--end is before --start")
         report = metrics.compute(first, last)
-        filename, _mimetype, data = render_report(report, format)
+        with translation.override(language):
+            filename, _mimetype, data = render_report(report, format)
         if output == "-":
             self.stdout.flush()
             stream = getattr(self.stdout, "_out", sys.stdout)

@@ -1,0 +1,39 @@
+"""The program metrics: every figure of ``shared/spec/metrics.md``, computed in one place.
+
+One module per figure family, plain functions:
+
+| module | figures |
+|---|---|
+| ``periods`` | what belongs to a period (meetings held, their evaluations, requests received) |
+| ``requesters`` | requests received; THE requester-group rule (adult students count as parents) |
+| ``meetings`` | meetings held, outcomes, consensus rates, districts, median days to meeting |
+| ``evaluations`` | evaluations completed, satisfaction, would recommend, response rate |
+| ``trends`` | the same per school year, with dispute statistics and their change |
+| ``breakdowns`` | by region, district, facilitator, who asked, respondent role — suppressed |
+| ``values`` | ``Rate``, ``Suppressed``, the median, the year-over-year change |
+| ``report`` | ``compute(start, end)`` → ``Report``: all of the above |
+
+Everything is aggregated in the database (``aggregate``/``annotate`` with
+``Count(filter=Q)`` and conditional expressions): ``compute`` makes the same 19 queries
+whatever the amount of data, and no query returns more rows than there are groups
+(districts, facilitators, school years…) — except the median, which reads at most two rows.
+"""
+
+from .breakdowns import COLUMN_LABELS, Breakdown
+from .report import Report, compute, compute_school_year
+from .requesters import REQUESTER_GROUP_LABELS, REQUESTER_GROUP_MEMBERS, REQUESTER_GROUPS
+from .values import Rate, Suppressed, suppression_threshold
+
+__all__ = [
+    "COLUMN_LABELS",
+    "REQUESTER_GROUPS",
+    "REQUESTER_GROUP_LABELS",
+    "REQUESTER_GROUP_MEMBERS",
+    "Breakdown",
+    "Rate",
+    "Report",
+    "Suppressed",
+    "compute",
+    "compute_school_year",
+    "suppression_threshold",
+]

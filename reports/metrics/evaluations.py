@@ -1,0 +1,74 @@
+"""Evaluation figures: completed evaluations, satisfaction, would-recommend, response rate."""
+
+from django.db.models import Count, Q
+
+from evaluations.models import EvaluationInvitation, Satisfaction
+from meetings.models import MeetingStatus
+
+from .periods import period_evaluations
+from .values import Rate
+
+
+def evaluation_counts():
+    """Aggregations over evaluations: completed, each satisfaction answer, recommend."""
+    counts = {"completed": Count("id")}
+    for value in Satisfaction.values:
+        counts[value] = Count("id", filter=Q(satisfaction=value))
+    counts["recommend_answered"] = Count("id", filter=Q(would_recommend__isnull=False))
+    counts["would_recommend"] = Count("id", filter=Q(would_recommend=True))
+    return counts
+
+
+def empty_evaluation_row():
+    row = dict.fromkeys(Satisfaction.values, 0)
+    row.update(completed=0, recommend_answered=0, would_recommend=0)
+    return row
+
+
+def evaluation_row_figures(row):
+    """Evaluation counts from one row aggregated with :func:`evaluation_counts`."""
+    answered = sum(row[v] for v in Satisfaction.values)
+    return {
+        "completed": row["completed"],
+        "satisfaction_answered": answered,
+        **{v: row[v] for v in Satisfaction.values},
+        "satisfied_or_better": row[Satisfaction.VERY_SATISFIED] + row[Satisfaction.SATISFIED],
+        "recommend_answered": row["recommend_answered"],
+        "would_recommend": row["would_recommend"],
+    }
+
+
+def evaluation_rates(figures):
+    """The very satisfied and the would-recommend rates of one set of evaluation counts."""
+    return {
+        "very_satisfied_rate": Rate(
+            figures[Satisfaction.VERY_SATISFIED], figures["satisfaction_answered"]
+        ),
+        "recommend_rate": Rate(figures["would_recommend"], figures["recommend_answered"]),
+    }
+
+
+def evaluation_figures(start, end):
+    """Evaluations of meetings held in the period, the satisfaction and recommendation
+    rates, and the response rate where invitations were sent (2 queries)."""
+    invitations = EvaluationInvitation.objects.filter(
+        meeting__status=MeetingStatus.HELD,
+        meeting__held_on__gte=start,
+        meeting__held_on__lte=end,
+    )
+    row = period_evaluations(start, end).aggregate(
+        **evaluation_counts(),
+        completed_invited=Count("id", filter=Q(meeting_id__in=invitations.values("meeting_id"))),
+    )
+    sent = invitations.count()
+    figures = evaluation_row_figures(row)
+    rates = evaluation_rates(figures)
+    figures["very_satisfied_rate"] = rates["very_satisfied_rate"]
+    figures["satisfied_or_better_rate"] = Rate(
+        figures["satisfied_or_better"], figures["satisfaction_answered"]
+    )
+    figures["recommend_rate"] = rates["recommend_rate"]
+    figures["invitations_sent"] = sent
+    figures["completed_invited"] = row["completed_invited"]
+    figures["response_rate"] = Rate(row["completed_invited"], sent)
+    return figures
