@@ -20,6 +20,7 @@ from fiep_requests.models import FacilitationRequest, RequestStatus
 from fiep_requests.services import request_transition
 from meetings.models import Consensus, Meeting, MeetingStatus, Participant, ParticipantRole
 
+from . import services
 from .models import (
     Agreement,
     AgreementsHeld,
@@ -317,3 +318,35 @@ def seed(stdout):
         f"{counts['online']} online and {counts['paper']} paper evaluations, "
         f"{counts['follow_ups']} follow-ups."
     )
+
+
+def live_links():
+    """``[(label, url)]``: an unused, unexpired survey link for the demo walk.
+
+    Demo invitations age (they expire after FIEP_EVALUATION_EXPIRY_DAYS) or get used; when
+    none is live, a demo participant is added to the latest held meeting and invited, as
+    staff would (:func:`evaluations.services.participant_add`).
+    """
+    now = timezone.now()
+    live = EvaluationInvitation.objects.filter(used_at__isnull=True, expires_at__gt=now)
+    invitation = live.order_by("-expires_at").first()
+    if invitation is None:
+        meeting = (
+            Meeting.objects.filter(status=MeetingStatus.HELD, imported=False)
+            .order_by("-starts_at")
+            .first()
+        )
+        staff = User.objects.filter(username="staff").first()
+        if meeting is None or staff is None:
+            return []
+        number = meeting.participants.count() + 1
+        invitation = services.participant_add(
+            meeting=meeting,
+            by=staff,
+            role=ParticipantRole.PARENT,
+            email=f"demo-walk-{number}@example.org",
+            name=f"Demo participant {number}",
+        )
+    return [
+        (f"Survey, {invitation.meeting.request.reference}", services.survey_url(invitation.token))
+    ]

@@ -15,7 +15,7 @@ from .services import assignment_suggestions
 
 
 def _who(user):
-    return str(user) if user is not None else ""
+    return user.display_name if user is not None else ""
 
 
 def timeline_entries(case):

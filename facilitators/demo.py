@@ -141,7 +141,9 @@ def _roster(today):
                 "vendor_number": f"V-{2026}{index:03d}",
                 "hourly_rate": Decimal("75.00") if status == "active" else Decimal("65.00"),
                 "mileage_rate": Decimal("0.655"),
-                "max_open_cases": 3 if status == "trial" else 5,
+                # The demo facilitator carries the demo's many open cases and still has
+                # room for the one a demo walk assigns her.
+                "max_open_cases": 12 if last == "Facilitator" else 3 if status == "trial" else 5,
             },
             regions=[_region(name) for name in regions],
             languages=[services.language_get_or_create(name=n) for n in languages],

@@ -84,6 +84,11 @@ class User(AbstractUser):
         _("confidentiality training completed"), null=True, blank=True
     )
 
+    @property
+    def display_name(self):
+        """The person's name as shown in timelines and change history (else the username)."""
+        return self.get_full_name() or self.username
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")

@@ -61,7 +61,8 @@ def render_message(*, event, language, context):
     with translation.override(language):
         subject = " ".join(render_to_string(f"{folder}/subject.txt", base).split())
         text = render_to_string(f"{folder}/body.txt", base)
-        html = render_to_string(f"{folder}/body.html", base)
+        # The subject is also the HTML part's <title> (emails/base.html), never empty.
+        html = render_to_string(f"{folder}/body.html", {**base, "subject": subject})
     return subject, text, html
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("faq/", views.faq, name="faq"),
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("staff/outbox/undelivered/", outbox_views.undelivered, name="outbox-undelivered"),
     path("staff/access-log/", access_views.access_log_search, name="access-log"),
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),

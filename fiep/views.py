@@ -11,8 +11,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.db.models import Min
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -224,3 +225,10 @@ def error_500(request):
     return render(
         request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500
     )
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers on pages without a ``<link rel="icon">``
+    (the error pages): the site's icon instead of a 404."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

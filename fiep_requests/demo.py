@@ -6,6 +6,7 @@ Running it twice adds nothing (rows are keyed by their submission token ``demo-N
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from .models import (
     RequestStatus,
     StatusChange,
 )
-from .services import tracking_number_next
+from .services import consent_url, tracking_number_next
 
 S = RequestStatus
 # (days ago received, district code, requester, student, parent, statuses after submitted,
@@ -321,3 +322,14 @@ def seed(stdout):
     stdout.write(
         f"Requests: {created} demo requests created ({FacilitationRequest.objects.count()} in all)."
     )
+
+
+def live_links():
+    """``[(label, url)]``: the consent links of demo cases still waiting and not expired."""
+    fresh_after = timezone.now() - datetime.timedelta(days=settings.FIEP_CONSENT_EXPIRY_DAYS)
+    waiting = FacilitationRequest.objects.filter(
+        status=RequestStatus.AWAITING_CONSENT,
+        consent_state=ConsentState.PENDING,
+        consent_requested_at__gt=fresh_after,
+    ).order_by("-consent_requested_at")[:2]
+    return [(f"Consent (other party), {case.reference}", consent_url(case)) for case in waiting]

@@ -158,7 +158,7 @@ def case_timeline(case):
                 at=change.at,
                 kind="status",
                 text=text,
-                by=str(change.by) if change.by else "",
+                by=change.by.display_name if change.by else "",
                 detail=change.reason,
             )
         )
@@ -184,7 +184,7 @@ def case_timeline(case):
                 at=note.at,
                 kind="note",
                 text=_("Internal note"),
-                by=str(note.author),
+                by=note.author.display_name if note.author else "",
                 detail=note.text,
             )
         )

@@ -13,7 +13,7 @@ from .selectors import schedulable_requests
 
 
 def _who(user):
-    return (user.get_full_name() or user.username) if user is not None else ""
+    return user.display_name if user is not None else ""
 
 
 def timeline_entries(case):

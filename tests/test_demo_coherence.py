@@ -9,13 +9,13 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Evaluation, EvaluationInvitation
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
-from facilitators.selectors import LIVE_STATUSES, facilitator_cases
+from facilitators.selectors import LIVE_STATUSES, facilitator_cases, roster
 from fiep.models import OutboxMessage, User
 from fiep_requests.models import FacilitationRequest, RequestStatus, StatusChange
 from meetings.models import ClaimStatus, Meeting, MeetingChange, MeetingStatus, PaymentClaim
@@ -185,3 +185,42 @@ def test_demo_second_run_changes_nothing():
     after = {model.__name__: model.objects.count() for model in COUNTED}
     assert after == before
     assert datetime.date.today().year >= 2026
+
+
+def test_demo_facilitator_has_room_for_a_new_case():
+    fiona = next(f for f in roster() if f.user and f.user.username == "facilitator")
+    assert fiona.open_cases >= 3  # she carries the demo's cases ...
+    assert fiona.open_cases < fiona.max_open_cases  # ... and can still be offered one
+
+
+def _demo_links():
+    out = io.StringIO()
+    call_command("demo_links", force=True, stdout=out)
+    return dict(
+        line.strip().rsplit(": ", 1) for line in out.getvalue().splitlines() if "http" in line
+    )
+
+
+def test_demo_links_are_live_for_the_walk(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    links = _demo_links()
+    consent = [url for label, url in links.items() if label.startswith("Consent")]
+    survey = [url for label, url in links.items() if label.startswith("Survey")]
+    assert consent and len(survey) == 1
+    for url in consent + survey:
+        assert url.startswith("http://127.0.0.1:8123/")
+        response = client.get(url.removeprefix(settings.SITE_URL))
+        assert response.status_code == 200, url
+    assert 'name="answer"' in client.get(consent[0].removeprefix(settings.SITE_URL)).text
+    # Once the survey link is used, the next run offers a new live one.
+    token = survey[0].rstrip("/").rsplit("/", 1)[1]
+    EvaluationInvitation.objects.filter(token=token).update(used_at=timezone.now())
+    (again,) = [url for label, url in _demo_links().items() if label.startswith("Survey")]
+    assert again != survey[0]
+    assert client.get(again.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_demo_links_refused_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_links", stdout=io.StringIO())

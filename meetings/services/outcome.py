@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,7 +42,7 @@ def outcome_unavailable(meeting):
     """Why the outcome of ``meeting`` cannot be recorded yet or any more, or ``None``.
 
     Read before the form is shown, so nobody fills it in for nothing. "Not yet" is decided
-    on the state's wall clock: the outcome opens on the meeting's local date.
+    on the state's wall clock: the outcome opens at the meeting's start time.
     """
     if meeting.status == MeetingStatus.CANCELLED:
         return _("A cancelled meeting has no outcome.")
@@ -50,13 +50,17 @@ def outcome_unavailable(meeting):
         return _("The outcome of this meeting is already recorded.")
     if meeting.starts_at is None:
         return _("The meeting has no date.")
-    day = timezone.localdate(meeting.starts_at, local_zone())
-    if day > local_today():
-        return _(
-            "This meeting is on %(date)s. The outcome can be recorded on or after the day "
-            "of the meeting."
-        ) % {"date": date_format(day, "DATE_FORMAT")}
+    if meeting.starts_at > timezone.now():
+        return _not_started(meeting)
     return None
+
+
+def _not_started(meeting):
+    starts = timezone.localtime(meeting.starts_at, local_zone())
+    return _(
+        "This meeting starts on %(date)s at %(time)s. The outcome can be recorded "
+        "once the meeting has started."
+    ) % {"date": date_format(starts, "DATE_FORMAT"), "time": time_format(starts)}
 
 
 def _validate_outcome(
@@ -74,8 +78,9 @@ def _validate_outcome(
         )
     if meeting.starts_at is None:
         errors.append(_("The meeting has no date."))
-    elif timezone.localdate(meeting.starts_at, local_zone()) > local_today():
-        errors.append(_("The outcome can be recorded on or after the day of the meeting."))
+    elif meeting.starts_at > timezone.now():
+        # On the state's wall clock: not before the meeting's start time, even on its day.
+        errors.append(_not_started(meeting))
     if held not in HeldResult.values:
         errors.append(_("Say whether the meeting was held."))
     if held == HeldResult.HELD:
@@ -116,8 +121,9 @@ def outcome_record(
     """Record what happened at the meeting.
 
     ``held`` is a :class:`HeldResult`; ``attendees_by_role`` maps a participant role to the
-    number present; ``issues`` is ``[(text, resolved)]``. Refused before the day of the
-    meeting, for a cancelled meeting, and a second time.
+    number present; ``issues`` is ``[(text, resolved)]``. Refused before the meeting's start
+    time (on the state's wall clock, so the surveys never go out before the meeting), for a
+    cancelled meeting, and a second time.
 
     Side effects: the Meeting's outcome fields (``held_on`` = the meeting's local date when
     held), OutcomeIssue rows, participants' ``attended`` by role, a MeetingChange; the

@@ -1,5 +1,8 @@
 """axe on every page: a crawler logs in per role and runs axe on every page it can reach.
 
+On every page it also checks that no id is used twice and that every ``<time datetime>``
+value is valid HTML (``_markup_problems``).
+
 The database is filled with the demo data (``manage.py seed_demo``), so pages show
 realistic rows. For each role the crawler starts at the staff home, follows every
 same-site link (breadth first, one page per URL name so a list of 40 cases costs one
@@ -49,11 +52,33 @@ SKIP_NAME_PARTS = ("export", "csv", "download", "paper-form", "delete", "mfa")
 SKIP_NAMESPACES = {"admin"}
 
 
+# Markup axe does not check: ids used twice, <time datetime> values HTML does not allow
+# (a valid date, or date-time with at most 3 digits of fraction and an optional offset).
+MARKUP_CHECK = r"""() => {
+  const counts = {};
+  for (const el of document.querySelectorAll("[id]")) counts[el.id] = (counts[el.id] || 0) + 1;
+  const valid = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+  return {
+    duplicates: Object.keys(counts).filter((id) => counts[id] > 1),
+    times: [...document.querySelectorAll("time[datetime]")]
+      .map((t) => t.getAttribute("datetime"))
+      .filter((value) => !valid.test(value)),
+  };
+}"""
+
+
+def _markup_problems(page, label):
+    found = page.evaluate(MARKUP_CHECK)
+    return [f"{label}: duplicate id {value!r}" for value in found["duplicates"]] + [
+        f"{label}: invalid <time datetime> {value!r}" for value in found["times"]
+    ]
+
+
 def _axe_problems(page, label):
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    return [
+    return _markup_problems(page, label) + [
         f"{label}: {v['id']} ({v['impact']}): {v['help']} at "
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in results.response["violations"]

@@ -7,6 +7,7 @@ services pass (names, tracking number, dates, links, a staff message, a reason).
 
 import datetime
 import re
+from html import escape
 
 import pytest
 from django.conf import settings
@@ -89,3 +90,13 @@ def test_email_in_spanish_has_no_english_sentence(event):
     assert left == {}
     assert 'lang="es"' in spanish[2]
     assert english[0] != spanish[0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("event", Event.values)
+def test_email_html_has_the_subject_as_its_title(event, language):
+    subject, _text, html = render_message(event=event, language=language, context=CONTEXT)
+    (title,) = re.findall(r"<title>(.*?)</title>", html, flags=re.DOTALL)
+    assert title.strip()
+    if event == Event.REQUEST_RECEIVED:  # no title of its own: the subject is the title
+        assert " ".join(title.split()) == " ".join(escape(subject).split())

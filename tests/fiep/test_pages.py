@@ -199,3 +199,20 @@ def test_500_page_shows_request_id_and_nothing_else(rf):
     assert response.status_code == 500
     assert "0123456789abcdef" in text
     assert "Traceback" not in text
+
+
+def test_every_page_links_a_favicon_that_exists(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    for url in ["/", "/faq/", reverse("login")]:
+        text = client.get(url).content.decode()
+        (href,) = re.findall(r'<link rel="icon" href="([^"]+)"', text)
+        assert href == static("favicon.svg")
+    icon = finders.find("favicon.svg")
+    assert icon and open(icon).read().startswith("<svg")  # noqa: SIM115
+    # Browsers ask for /favicon.ico where a page links none (the standalone error pages).
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg")
+    assert client.get("/favicon.icon").status_code == 404

@@ -122,3 +122,44 @@ def test_case_page_hides_changes_from_liaison(client):
     content = client.get(case_url(case)).content.decode()
     assert "Changes to the request" not in content
     assert "Changes to the facilitator assignment" not in content
+
+
+def test_change_rows_name_people_and_show_the_state_clock(settings):
+    settings.TIME_ZONE = "America/Chicago"
+    start = timezone.now() - datetime.timedelta(days=3)
+    meeting = MeetingFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    fiona = staff_user(first_name="Fiona", last_name="Facilitator", username="fiona")
+    nameless = staff_user(username="clerk7", first_name="", last_name="")
+    meeting.outcome_recorded_by = fiona
+    # 16:00 UTC on 8 November 2026 is 10:00 in Chicago (CST, UTC-6).
+    meeting.outcome_recorded_at = datetime.datetime(
+        2026, 11, 8, 16, 0, 0, 123456, tzinfo=datetime.UTC
+    )
+    meeting.actual_start = datetime.time(10, 5)
+    meeting._history_user = nameless
+    meeting.save()
+    (changed,) = [
+        row
+        for row in change_rows(Meeting.history.filter(id=meeting.pk), "Meeting")
+        if row.kind == "changed"
+    ]
+    fields = {label: new for label, _old, new in changed.fields}
+    assert fields["outcome recorded by"] == "Fiona Facilitator"
+    assert fields["outcome recorded at"] == "2026-11-08 10:00"
+    assert fields["actual start"] == "10:05"
+    assert changed.by == "clerk7"  # no name on the account: the username, never "#id"
+    assert not any(value.startswith("#") for value in fields.values())
+
+
+def test_case_timeline_names_the_person_and_dates_are_valid_html(staff_client):
+    import re
+
+    case = FacilitationRequestFactory(status="under_review")
+    dana = staff_user(first_name="Dana", last_name="Reviewer", username="dreviewer")
+    request_transition(request=case, to_status="approved", by=dana)
+    content = staff_client.get(case_url(case)).content.decode()
+    assert "Dana Reviewer" in content
+    values = re.findall(r'<time datetime="([^"]*)"', content)
+    assert values
+    for value in values:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?", value), value

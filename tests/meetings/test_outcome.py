@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from evaluations.models import EvaluationInvitation
 from fiep.exceptions import ServiceError
 from fiep.models import OutboxMessage
 from fiep_requests.models import RequestStatus
@@ -100,8 +102,50 @@ def test_outcome_refused_before_the_meeting_day(facilitator):
     meeting = factories.MeetingFactory(
         facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
     )
-    with pytest.raises(ServiceError, match="on or after the day"):
+    with pytest.raises(ServiceError, match="once the meeting has started"):
         _record(meeting)
+
+
+@pytest.fixture
+def meeting_at_ten_today(facilitator):
+    start = in_days(0, hour=10)
+    meeting = factories.MeetingFactory(
+        facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    factories.ParticipantFactory(meeting=meeting, role="parent", email="p@example.org")
+    return meeting
+
+
+def _clock_at(monkeypatch, moment):
+    """Django's clock reads ``moment`` (an aware datetime)."""
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+
+
+def test_outcome_refused_a_minute_before_the_start_on_the_same_day(
+    meeting_at_ten_today, monkeypatch, django_capture_on_commit_callbacks
+):
+    meeting = meeting_at_ten_today
+    _clock_at(monkeypatch, meeting.starts_at - datetime.timedelta(minutes=1))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ServiceError, match="once the meeting has started") as refused,
+    ):
+        _record(meeting)
+    assert "10:00" in str(refused.value) or "10 a.m." in str(refused.value)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    assert meeting.outcome_recorded_at is None
+    assert not EvaluationInvitation.objects.filter(meeting=meeting).exists()
+
+
+def test_outcome_allowed_at_the_start_time_and_surveys_go_out(
+    meeting_at_ten_today, monkeypatch, django_capture_on_commit_callbacks
+):
+    meeting = meeting_at_ten_today
+    _clock_at(monkeypatch, meeting.starts_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _record(meeting).status == MeetingStatus.HELD
+    assert EvaluationInvitation.objects.filter(meeting=meeting).exists()
 
 
 def test_outcome_allowed_on_the_meeting_day(facilitator, django_capture_on_commit_callbacks):

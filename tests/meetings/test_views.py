@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fiep.models import AccessLog, Role
 from fiep_requests.models import RequestStatus
@@ -133,7 +134,7 @@ def test_outcome_view_shows_validation_error_before_meeting(client, upcoming):
     data.update({"i-TOTAL_FORMS": "0", "i-INITIAL_FORMS": "0"})
     response = client.post(reverse("meetings:outcome", args=[upcoming.pk]), data)
     assert response.status_code == 200
-    assert "on or after the day of the meeting" in response.content.decode()
+    assert "once the meeting has started" in response.content.decode()
 
 
 def test_outcome_form_for_future_meeting_says_so_before_the_form(client, upcoming):
@@ -141,22 +142,26 @@ def test_outcome_form_for_future_meeting_says_so_before_the_form(client, upcomin
     response = client.get(reverse("meetings:outcome", args=[upcoming.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "on or after the day of the meeting" in page
+    assert "once the meeting has started" in page
     assert 'name="held"' not in page
-    assert response.context["unavailable"].startswith("This meeting is on ")
+    assert response.context["unavailable"].startswith("This meeting starts on ")
 
 
-def test_outcome_form_opens_on_the_state_wall_clock_day(client, facilitator, settings):
-    # 23:00 today in the state's zone is already tomorrow in UTC: the form still opens.
-    settings.TIME_ZONE = "America/Chicago"
-    start = in_days(0, hour=23)
-    meeting = factories.MeetingFactory(
-        facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+def test_outcome_form_opens_at_the_start_time_not_before(client, facilitator):
+    now = timezone.now()
+    soon, started = (
+        factories.MeetingFactory(
+            facilitator=facilitator, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+        )
+        for start in (now + datetime.timedelta(minutes=2), now - datetime.timedelta(minutes=1))
     )
     client.force_login(facilitator.user)
-    page = client.get(reverse("meetings:outcome", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("meetings:outcome", args=[soon.pk])).content.decode()
+    assert 'name="held"' not in page
+    assert "once the meeting has started" in page
+    page = client.get(reverse("meetings:outcome", args=[started.pk])).content.decode()
     assert 'name="held"' in page
-    assert "on or after the day of the meeting" not in page
+    assert "once the meeting has started" not in page
 
 
 def test_outcome_form_for_recorded_outcome_says_so(client, past_meeting):

@@ -129,6 +129,7 @@ MATRIX = {
     "home": Entry("GET", PUBLIC),
     "faq": Entry("GET", PUBLIC),
     "health": Entry("GET", PUBLIC),
+    "favicon": Entry("GET", PUBLIC),
     "staff-home": Entry("GET", ANY_ROLE),
     "access-log": Entry("GET", ADMIN_ONLY),
     "access-record-print": Entry("GET", STAFF_ONLY, query="?case={w.scheduled.request.reference}"),
