@@ -58,7 +58,8 @@ def outcome_unavailable(meeting):
 def _not_started(meeting):
     starts = timezone.localtime(meeting.starts_at, local_zone())
     return _(
-        "This meeting starts on %(date)s at %(time)s. The outcome can be recorded "
+        # The time ends the clause, never the sentence: "p.m." would meet a second period.
+        "This meeting starts at %(time)s on %(date)s; the outcome can be recorded "
         "once the meeting has started."
     ) % {"date": date_format(starts, "DATE_FORMAT"), "time": time_format(starts)}
 

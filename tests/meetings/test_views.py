@@ -144,7 +144,7 @@ def test_outcome_form_for_future_meeting_says_so_before_the_form(client, upcomin
     assert response.status_code == 200
     assert "once the meeting has started" in page
     assert 'name="held"' not in page
-    assert response.context["unavailable"].startswith("This meeting starts on ")
+    assert response.context["unavailable"].startswith("This meeting starts at ")
 
 
 def test_outcome_form_opens_at_the_start_time_not_before(client, facilitator):

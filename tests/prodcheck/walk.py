@@ -318,8 +318,11 @@ class Walk:
         )
         page.get_by_role("link", name=re.compile("Schedule")).first.click()
         check(self.h1() == "Schedule the meeting", f"not the schedule page: {self.h1()!r}")
-        # A few minutes from now, in the site's time zone (chosen so that it is still today).
-        start = self._site_now() + datetime.timedelta(minutes=10)
+        # The next whole minute at least 20 s away, in the site's time zone (chosen so that
+        # it is still today): the outcome can only be recorded once the meeting has started,
+        # so the walk waits for that minute after scheduling.
+        now = self._site_now()
+        start = (now + datetime.timedelta(seconds=20 + 60)).replace(second=0, microsecond=0)
         end = start + datetime.timedelta(minutes=90)
         check(start.date() == end.date(), "the meeting would run past midnight in the site's zone")
         page.get_by_label(re.compile(r"^Date( \(required\))?$")).fill(start.date().isoformat())
@@ -332,6 +335,9 @@ class Walk:
             "The meeting is scheduled" in self.status_text(),
             f"scheduling failed: {self.status_text()!r} {page.url}",
         )
+        wait = (start - self._site_now()).total_seconds() + 2
+        if wait > 0:
+            time.sleep(wait)
         page.get_by_role("link", name="Record the outcome").first.click()
         page.get_by_label("Was the meeting held?").select_option("held")
         page.get_by_label("Actual start").fill(start.strftime("%H:%M"))
