@@ -367,7 +367,11 @@ class Walk:
         self.page = page = self.new_page()
         page.goto(link)
         check(self.h1() == "How did the meeting go?", f"survey page: {self.h1()!r}")
-        page.locator("input[name=respondent_role]").first.check()
+        # The invitation knows the participant's role: the survey does not ask it again.
+        check(
+            page.locator("input[name=respondent_role]").count() == 0,
+            "the survey asks the role the invitation already knows",
+        )
         page.get_by_label("Very satisfied").first.check()
         page.get_by_role("button", name="Send my answers").click()
         check(self.h1() == "Thank you", f"survey not taken: {self.h1()!r}")
