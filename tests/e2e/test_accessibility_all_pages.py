@@ -102,6 +102,10 @@ def _url_key(path):
 def _english_problems(page, label):
     """English left on a Spanish page: whole msgids, zone ids and day-first dates."""
     text = page.locator("body").inner_text()
+    # Content marked translate="no" stays as written in any language (the office's postal
+    # address, for the post office).
+    for kept in page.locator('[translate="no"]').all_inner_texts():
+        text = text.replace(kept, " ")
     return [
         f"{label}: {kind}: {', '.join(items[:8])}"
         for kind, items in spanish.problems(text, phrases_only=True).items()
