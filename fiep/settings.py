@@ -485,6 +485,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO (stylesheets parsed at start-up included).
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
         # The development server's request lines go through the same (redacting) handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Django's own handlers (console in DEBUG, mail to ADMINS) would write request
