@@ -9,12 +9,13 @@ import io
 import logging
 import os
 import socket
+import time
 import uuid
 
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -180,6 +181,20 @@ def heartbeat_record(*, name, ok=True, detail=""):
     )
 
 
+def _record_try(mine, lease_ends, **fields):
+    """Write the result of an SMTP conversation to the claimed row. If the database went
+    away meanwhile, keep trying while the lease holds: a result that is never written
+    would let another sender take the row over and send the message a second time."""
+    while True:
+        try:
+            return mine.update(**fields)
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > lease_ends - 10:
+                raise
+            connection.close()  # reconnect on the next try
+            time.sleep(1)
+
+
 def outbox_deliver(*, message_id):
     """Send one outbox message by e-mail, at most once per claim.
 
@@ -201,6 +216,7 @@ def outbox_deliver(*, message_id):
     mine = OutboxMessage.objects.filter(
         pk=message.pk, status=OutboxStatus.SENDING, claimed_by=worker
     )
+    lease_ends = time.monotonic() + settings.FIEP_OUTBOX_LEASE_SECONDS
     try:
         _email_of(message).send()
     except Exception as exc:  # noqa: BLE001  (SMTP, OS, or backend errors: keep any cause)
@@ -211,7 +227,9 @@ def outbox_deliver(*, message_id):
             next_at = timezone.now() + datetime.timedelta(seconds=delays[message.attempts - 1])
         else:
             status, next_at = OutboxStatus.FAILED, None
-        mine.update(
+        _record_try(
+            mine,
+            lease_ends,
             status=status,
             last_error=error,
             next_attempt_at=next_at,
@@ -223,7 +241,9 @@ def outbox_deliver(*, message_id):
             "outbox message %s try %s failed (%s): %s", message.pk, message.attempts, status, error
         )
         return False
-    updated = mine.update(
+    updated = _record_try(
+        mine,
+        lease_ends,
         status=OutboxStatus.SENT,
         sent_at=timezone.now(),
         last_error="",
