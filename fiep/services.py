@@ -189,7 +189,7 @@ def _record_try(mine, lease_ends, **fields):
         try:
             return mine.update(**fields)
         except (OperationalError, InterfaceError):
-            if time.monotonic() > lease_ends - 10:
+            if time.monotonic() > lease_ends - 2:
                 raise
             connection.close()  # reconnect on the next try
             time.sleep(1)
