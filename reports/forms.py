@@ -115,14 +115,22 @@ class PeriodForm(forms.Form):
         return self.cleaned_data["start"], self.cleaned_data["end"]
 
 
+def parse_dates(params):
+    """``(start, end)`` from ``start``/``end`` parameters, or None when they are not dates
+    (the period itself is not checked: see :func:`parse_period`)."""
+    try:
+        return (
+            datetime.date.fromisoformat(params.get("start", "")),
+            datetime.date.fromisoformat(params.get("end", "")),
+        )
+    except ValueError:
+        return None
+
+
 def parse_period(params):
     """``(start, end)`` from ``start``/``end`` query parameters (exports, archive), or
     None when they are not dates or not a valid period (:func:`period_problem`)."""
-    try:
-        start = datetime.date.fromisoformat(params.get("start", ""))
-        end = datetime.date.fromisoformat(params.get("end", ""))
-    except ValueError:
+    dates = parse_dates(params)
+    if dates is None or period_problem(*dates):
         return None
-    if period_problem(start, end):
-        return None
-    return start, end
+    return dates

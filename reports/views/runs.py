@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fiep.calls import call_service
+from reports.forms import parse_dates
 from reports.models import ReportFormat, ReportRun, ReportStatus
 from reports.services import report_run_request
 
@@ -30,10 +31,8 @@ def run_create(request):
     fmt = request.POST.get("format", ReportFormat.PDF)
     if fmt not in ReportFormat.values:
         return HttpResponseBadRequest("unknown report format")
-    try:
-        start = datetime.date.fromisoformat(request.POST.get("start", ""))
-        end = datetime.date.fromisoformat(request.POST.get("end", ""))
-    except ValueError:
+    dates = parse_dates(request.POST)
+    if dates is None:
         messages.error(request, _("Enter the start and end of the period as dates."))
         return redirect("reports:dashboard")
     # An introduction and notes only from administrators; the PDF in the page's language.
@@ -44,8 +43,8 @@ def run_create(request):
         request,
         report_run_request,
         requested_by=request.user,
-        start=start,
-        end=end,
+        start=dates[0],
+        end=dates[1],
         fmt=fmt,
         public=request.POST.get("public") == "on",
         language=get_language() or "",
