@@ -77,6 +77,21 @@ def _rate_detail(rate, of_what):
     }
 
 
+#: The label of each headline figure (the dashboard, the PDF, the records lists).
+HEADLINE_LABELS = {
+    "consensus_rate": gettext_lazy("Consensus on some to all issues"),
+    "full_consensus_rate": gettext_lazy("Consensus on all issues"),
+    "very_satisfied_rate": gettext_lazy("Very satisfied"),
+    "satisfied_or_better_rate": gettext_lazy("Satisfied or very satisfied"),
+    "recommend_rate": gettext_lazy("Would recommend a facilitated IEP meeting"),
+    "meetings_held": gettext_lazy("Meetings held"),
+    "requests_received": gettext_lazy("Requests received"),
+    "districts": gettext_lazy("Districts holding FIEPs"),
+    "evaluations_completed": gettext_lazy("Evaluations completed"),
+    "median_days_to_meeting": gettext_lazy("Median days to meeting"),
+}
+
+
 def headline_figures(report):
     """The headline figures of a report, each with its value and the counts beside it."""
     m, e, r = report.meetings, report.evaluations, report.requests
@@ -84,57 +99,57 @@ def headline_figures(report):
     return [
         Headline(
             "consensus_rate",
-            _("Consensus on some to all issues"),
+            HEADLINE_LABELS["consensus_rate"],
             percent_text(m["consensus_rate"]),
             _rate_detail(m["consensus_rate"], _("meetings with a recorded outcome")),
         ),
         Headline(
             "full_consensus_rate",
-            _("Consensus on all issues"),
+            HEADLINE_LABELS["full_consensus_rate"],
             percent_text(m["full_consensus_rate"]),
             _rate_detail(m["full_consensus_rate"], _("meetings with a recorded outcome")),
         ),
         Headline(
             "very_satisfied_rate",
-            _("Very satisfied"),
+            HEADLINE_LABELS["very_satisfied_rate"],
             percent_text(e["very_satisfied_rate"]),
             _rate_detail(e["very_satisfied_rate"], _("evaluations that answered")),
         ),
         Headline(
             "satisfied_or_better_rate",
-            _("Satisfied or very satisfied"),
+            HEADLINE_LABELS["satisfied_or_better_rate"],
             percent_text(e["satisfied_or_better_rate"]),
             _rate_detail(e["satisfied_or_better_rate"], _("evaluations that answered")),
         ),
         Headline(
             "recommend_rate",
-            _("Would recommend a facilitated IEP meeting"),
+            HEADLINE_LABELS["recommend_rate"],
             percent_text(e["recommend_rate"]),
             _rate_detail(e["recommend_rate"], _("evaluations that answered")),
         ),
         Headline(
             "meetings_held",
-            _("Meetings held"),
+            HEADLINE_LABELS["meetings_held"],
             str(m["held"]),
             _("%(recorded)s with a recorded outcome, %(not_recorded)s without")
             % {"recorded": m["outcome_recorded"], "not_recorded": m["outcome_not_recorded"]},
         ),
         Headline(
             "requests_received",
-            _("Requests received"),
+            HEADLINE_LABELS["requests_received"],
             str(r["received"]),
             _("%(parent)s by parents, %(district)s by districts, %(joint)s jointly")
             % r["by_requester"],
         ),
         Headline(
             "districts",
-            _("Districts holding FIEPs"),
+            HEADLINE_LABELS["districts"],
             str(m["districts"]),
             _("distinct districts with at least one meeting held"),
         ),
         Headline(
             "evaluations_completed",
-            _("Evaluations completed"),
+            HEADLINE_LABELS["evaluations_completed"],
             count_text(e["completed"]),
             # Completed evaluations include paper and imported ones; the invitations are
             # the online links only, so the two numbers are said separately.
@@ -157,7 +172,7 @@ def headline_figures(report):
         ),
         Headline(
             "median_days_to_meeting",
-            _("Median days to meeting"),
+            HEADLINE_LABELS["median_days_to_meeting"],
             number_text(m["median_days_to_meeting"]),
             _("from both parties' agreement to the meeting"),
         ),

@@ -132,6 +132,10 @@ MATRIX = {
     "favicon": Entry("GET", PUBLIC),
     "staff-home": Entry("GET", ANY_ROLE),
     "access-log": Entry("GET", ADMIN_ONLY),
+    "branding-settings": Entry("GET", ADMIN_ONLY),
+    "branding-css": Entry("GET", PUBLIC),
+    # No logo is set in the world: 404 for everybody (tests/fiep/test_branding.py sets one).
+    "branding-logo": Entry("GET", dict.fromkeys(PLAIN_ROLES, N)),
     "access-record-print": Entry("GET", STAFF_ONLY, query="?case={w.scheduled.request.reference}"),
     "people-with-access": Entry("GET", STAFF_ONLY),
     "outbox-undelivered": Entry("GET", STAFF_ONLY),
@@ -289,6 +293,12 @@ MATRIX = {
     ),
     "reports:spotlight-download": Entry(
         "GET", STAFF_ONLY, query="?start=2024-07-01&end=2025-06-30&language=es"
+    ),
+    "reports:records": Entry(
+        "GET",
+        STAFF_ONLY,
+        kwargs=lambda w, r: {"figure": "meetings_held"},
+        query="?start=2024-07-01&end=2025-06-30",
     ),
     "reports:runs": Entry("GET", STAFF_ONLY),
     "reports:run-create": Entry("POST", STAFF_ONLY),
