@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from fiep.branding import agency_name, current_branding
 
 from .charts import trend_charts
-from .presentation import DEFINITIONS, headline_figures, suppression_note
+from .presentation import DEFINITIONS, about_figures, headline_figures, suppression_note
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "pdf.css"
 
@@ -27,6 +27,7 @@ def report_context(report):
         "breakdowns": list(report.breakdowns.values()),
         "definitions": DEFINITIONS,
         "suppression_note": suppression_note(report.threshold),
+        "about": about_figures(report),
     }
 
 

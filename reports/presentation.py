@@ -2,9 +2,11 @@
 suppressed cells, counts beside rates. The dashboard and the PDF both use
 :func:`headline_figures`, so they show the same numbers in the same words."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -256,6 +258,50 @@ DEFINITIONS = [
         gettext_lazy("Per school year, from the dispute-resolution statistics."),
     ),
 ]
+
+
+def period_notes(report):
+    """The period and the school-year convention, in sentences ("About these figures"),
+    from ``shared/spec/metrics.md`` ("Periods") and the FIEP_SCHOOL_YEAR_START_MONTH
+    setting."""
+    month = settings.FIEP_SCHOOL_YEAR_START_MONTH
+    first = datetime.date(2016, month, 1)
+    last = datetime.date(2017, month, 1) - datetime.timedelta(days=1)  # 12-31 for January
+    return [
+        _("This report covers %(start)s to %(end)s, both days included (school years %(years)s).")
+        % {
+            "start": date_format(report.start, "DATE_FORMAT"),
+            "end": date_format(report.end, "DATE_FORMAT"),
+            "years": ", ".join(report.school_year_labels),
+        },
+        _(
+            "A school year runs from %(first)s to %(last)s and is labelled with its two "
+            "calendar years, like %(label)s."
+        )
+        % {
+            "first": date_format(first, "MONTH_DAY_FORMAT"),
+            "last": date_format(last, "MONTH_DAY_FORMAT"),
+            "label": "2016-2017" if month > 1 else "2016",
+        },
+        _(
+            "A meeting belongs to the period that contains the day it was held; an "
+            "evaluation belongs to the period of the meeting it evaluates; a request "
+            "belongs to the period that contains the day it was received."
+        ),
+        _(
+            "Pages and PDFs show rates as whole percents (83 of 86 is 97%); a rate whose "
+            'denominator is 0 is shown as "—". The exports keep full precision.'
+        ),
+    ]
+
+
+def about_figures(report):
+    """Everything the "About these figures" section says, for the dashboard and the PDF."""
+    return {
+        "period_notes": period_notes(report),
+        "definitions": DEFINITIONS,
+        "suppression_note": suppression_note(report.threshold),
+    }
 
 
 def suppression_note(threshold):
