@@ -174,7 +174,9 @@ def test_settings_refuse_light_accent_bad_hex_missing_alt_and_svg(client, admini
         assert response.status_code == 200, bad
         assert 'id="id_primary_colour_error"' in response.content.decode(), bad
     response = post(client, logo=upload(png()), logo_alt_en="", logo_alt_es=" ")
-    assert response.content.decode().count("Describe the logo for people") == 2
+    html = response.content.decode()
+    assert "Describe the logo for people who cannot see it." in html
+    assert 'id="id_logo_alt_en_error"' in html and 'id="id_logo_alt_es_error"' in html
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
     response = post(client, logo=upload(svg, "logo.png", "image/png"))
     assert "SVG logos are not accepted" in response.content.decode()
