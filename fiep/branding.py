@@ -173,7 +173,7 @@ def _load():
     if row is None:
         return {}
     return {
-        "version": int(row.updated_at.timestamp()),
+        "version": int(row.updated_at.timestamp() * 1_000_000),
         "logo": bytes(row.logo or b""),
         "logo_width": row.logo_width,
         "logo_height": row.logo_height,
@@ -255,7 +255,8 @@ class CurrentBranding:
     @property
     def page_css(self):
         """The stylesheet of ``/branding.css``: the header in the primary colour with the
-        text colour that reads on it, links and the brand in the accent colour."""
+        text colour that reads on it; the page heading (and the brand on a white header) in
+        the accent colour."""
         rules = []
         if self.primary:
             rules.append(
@@ -272,7 +273,7 @@ class CurrentBranding:
         if self.accent:
             rules.append(
                 f":root {{ --fiep-accent: {self.accent}; }}\n"
-                f"main a:not(.btn) {{ color: {self.accent}; }}"
+                f"main h1 {{ color: {self.accent}; }}"
             )
         return "\n".join(rules) + "\n"
 

@@ -49,8 +49,8 @@ class BrandingForm(forms.Form):
 
     Colours are ``#rrggbb``. The primary colour is the header's background: the text on
     it is white or black, whichever reads better (always at least 4.5:1, WCAG AA), and the
-    page says which. The accent colour is the links' and headings' colour on the white
-    page, so it must reach 4.5:1 against white: a lighter one is refused with the darker
+    page says which. The accent colour is the page heading's colour on the white page, so
+    it must reach 4.5:1 against white: a lighter one is refused with the darker
     shade that would do. A logo needs its text alternative in English and Spanish.
     """
 
@@ -80,7 +80,7 @@ class BrandingForm(forms.Form):
         help_text=_("Like #0b4f8a. Empty: the standard white header."),
     )
     accent_colour = forms.CharField(
-        label=_("Accent colour (links and headings)"),
+        label=_("Accent colour (page headings)"),
         max_length=7,
         required=False,
         help_text=_("Like #0b4f8a; must be dark enough to read on white (4.5:1)."),
