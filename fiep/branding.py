@@ -272,8 +272,7 @@ class CurrentBranding:
             )
         if self.accent:
             rules.append(
-                f":root {{ --fiep-accent: {self.accent}; }}\n"
-                f"main h1 {{ color: {self.accent}; }}"
+                f":root {{ --fiep-accent: {self.accent}; }}\nmain h1 {{ color: {self.accent}; }}"
             )
         return "\n".join(rules) + "\n"
 
