@@ -25,7 +25,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, lazy
@@ -169,7 +169,11 @@ def _load():
     """The saved branding as a plain dict (one query), or {} when none is saved."""
     from .models import Branding  # noqa: PLC0415 - models load after the app registry
 
-    row = Branding.objects.filter(pk=1).first()
+    try:
+        row = Branding.objects.filter(pk=1).first()
+    except DatabaseError:  # the database down (error pages) or not migrated yet
+        logger.warning("branding: database unavailable, standard header shown")
+        return {}
     if row is None:
         return {}
     return {
