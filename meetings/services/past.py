@@ -3,6 +3,7 @@ history kept on paper): the meeting and its outcome in one step, without invitat
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +47,7 @@ def _validate_past_times(case, starts_at, ends_at, now):
     if timezone.localdate(starts_at, local_zone()) < received:
         raise ServiceError(
             _("The meeting cannot be before the request was received (%(date)s).")
-            % {"date": received.strftime("%Y-%m-%d")},
+            % {"date": date_format(received, "DATE_FORMAT")},
             field="day",
             code="before_request",
         )
@@ -104,7 +105,8 @@ def meeting_record_past(
         if locked.status != RequestStatus.ASSIGNED:
             raise ServiceError(
                 _(
-                    "Only a case with an assigned facilitator and no meeting can take a past meeting."
+                    "A past meeting can be recorded only for a case with an assigned "
+                    "facilitator and no meeting yet."
                 )
             )
         facilitator = _accepted_facilitator(locked)
