@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
@@ -180,9 +180,23 @@ def visible_date_polls(user):
     return DatePoll.objects.filter(request__in=schedulable_requests(user)).select_related("request")
 
 
+def live_date_polls():
+    """Open date polls proposed while the case's current facilitator held it: a poll from
+    before a reassignment (the case went back to "approved" and on to another
+    facilitator) no longer counts, and its links say it is closed."""
+    accepted_since = Assignment.objects.filter(
+        request_id=OuterRef("request_id"), status=AssignmentStatus.ACCEPTED
+    ).values("assigned_at")[:1]
+    return DatePoll.objects.filter(
+        state=DatePollState.OPEN,
+        request__status=RequestStatus.ASSIGNED,
+        created_at__gte=Subquery(accepted_since),
+    )
+
+
 def open_date_poll(case):
-    """The case's open date poll, or None."""
-    return DatePoll.objects.filter(request=case, state=DatePollState.OPEN).first()
+    """The case's live open date poll (``live_date_polls``), or None."""
+    return live_date_polls().filter(request=case).first()
 
 
 @dataclass

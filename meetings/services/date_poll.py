@@ -28,6 +28,7 @@ from ..models import (
     MeetingStatus,
     ParticipantRole,
 )
+from ..selectors import live_date_polls
 from .common import FORMAT_LABELS, case_participants
 from .scheduling import _accepted_facilitator, meeting_schedule
 
@@ -40,9 +41,12 @@ def date_poll_url(token):
 
 
 def date_poll_is_open(poll):
-    """True while the parties' links take answers: the poll is the case's open one and
-    the case still waits for its meeting to be scheduled."""
-    return poll.state == DatePollState.OPEN and poll.request.status == RequestStatus.ASSIGNED
+    """True while the parties' links take answers: the poll is the case's open one, the
+    case still waits for its meeting to be scheduled, and the facilitator who proposed
+    it (or since whose acceptance it was proposed) still holds the case."""
+    if poll.state != DatePollState.OPEN or poll.request.status != RequestStatus.ASSIGNED:
+        return False
+    return live_date_polls().filter(pk=poll.pk).exists()
 
 
 def _validate_times(times, now):

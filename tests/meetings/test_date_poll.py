@@ -438,8 +438,8 @@ def test_find_date_page_query_count(client, staff, query_guard):
 
 
 #: The party with its poll and case, the access log, the options, the party's answers,
-#: the facilitator: fixed whatever else is stored.
-QUERIES_ANSWER = 5
+#: the facilitator, whether the poll is still live: fixed whatever else is stored.
+QUERIES_ANSWER = 6
 
 
 def test_answer_page_query_count(client, staff, query_guard):
@@ -468,3 +468,28 @@ def test_identifying_data_purge_deletes_the_polls(case, staff):
     assert not DatePoll.objects.filter(pk=poll.pk).exists()
     assert not DatePollParty.objects.exists()
     assert timezone.now()  # nothing else to check: the links now answer 404
+
+
+def test_poll_of_a_replaced_facilitator_closes_for_the_parties_and_the_table(
+    client, case, facilitator
+):
+    poll = _propose(case, facilitator.user)
+    party = poll.parties.get(role="administrator")
+    case.assignments.update(status=AssignmentStatus.REPLACED)
+    newcomer = factories.AssignmentFactory(
+        request=case,
+        status=AssignmentStatus.ACCEPTED,
+        facilitator=factories.FacilitatorFactory(with_user=True),
+    )
+    html = client.get(_answer_url(party)).content.decode()
+    assert "This poll is closed" in html
+    assert 'name="option_' not in html
+    client.post(_answer_url(party), _answers_for(poll, "yes", "yes", "yes"))
+    assert not DatePollAnswer.objects.exists()
+    # The new facilitator starts afresh: no stale table, and may propose anew.
+    client.force_login(newcomer.facilitator.user)
+    page = client.get(reverse("meetings:find-date", args=[case.pk])).content.decode()
+    assert "No times have been proposed yet." in page
+    assert _propose(case, newcomer.facilitator.user).state == DatePollState.OPEN
+    poll.refresh_from_db()
+    assert poll.state == DatePollState.REPLACED
