@@ -7,6 +7,7 @@ import secrets
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -493,3 +494,44 @@ def test_poll_of_a_replaced_facilitator_closes_for_the_parties_and_the_table(
     assert _propose(case, newcomer.facilitator.user).state == DatePollState.OPEN
     poll.refresh_from_db()
     assert poll.state == DatePollState.REPLACED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_make_one_meeting_and_one_set_of_invitations():
+    """Staff and the facilitator click "Schedule at this time" on two rows at once."""
+    import threading
+
+    from django.db import connections
+
+    assignment = factories.AssignmentFactory(
+        facilitator=factories.FacilitatorFactory(with_user=True)
+    )
+    staff = factories.staff_user()
+    poll = _propose(assignment.request, staff)
+    options = list(poll.options.order_by("starts_at"))
+    results = []
+
+    def click(option, user):
+        try:
+            services.date_poll_schedule(poll=poll, option=option, by=user)
+            results.append("ok")
+        except ServiceError:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=click, args=(options[0], staff)),
+        threading.Thread(target=click, args=(options[1], assignment.facilitator.user)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "refused"]
+    assert Meeting.objects.filter(request=assignment.request).count() == 1
+    invited = OutboxMessage.objects.filter(event=Event.MEETING_SCHEDULED)
+    assert invited.count() == 3  # parent, district contact, facilitator: once each
+    poll.refresh_from_db()
+    assert poll.state == DatePollState.SCHEDULED
