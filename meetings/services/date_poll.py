@@ -26,7 +26,6 @@ from ..models import (
     DatePollState,
     Meeting,
     MeetingStatus,
-    ParticipantRole,
 )
 from ..selectors import live_date_polls
 from .common import FORMAT_LABELS, case_participants
@@ -213,12 +212,6 @@ def date_poll_schedule(*, poll, option, by):
         )
         if not date_poll_is_open(locked):
             raise ServiceError(_("This poll is closed; propose new times or schedule directly."))
-        participants = case_participants(locked.request)
-        by_role = {p.role: p for p in locked.parties.all()}
-        for participant in participants:
-            party = by_role.get(participant["role"])
-            if party is not None and participant["role"] == ParticipantRole.PARENT:
-                participant["language"] = party.language
         return meeting_schedule(
             request=locked.request,
             by=by,
@@ -226,5 +219,5 @@ def date_poll_schedule(*, poll, option, by):
             ends_at=option.ends_at,
             format=locked.format,
             location=locked.location,
-            participants=participants,
+            participants=case_participants(locked.request),
         )
