@@ -23,6 +23,7 @@ TOKEN_URLS = [
     "/evaluations/self/{}/",
     "/evaluations/follow-up/{}/",
     "/meetings/feed/{}.ics",
+    "/meetings/dates/answer/{}/",
     "/accounts/mfa/enrol/{}/",
 ]
 

@@ -259,6 +259,18 @@ MATRIX = {
         "GET", token(), kwargs=tok(lambda w: w.feed.token, lambda w: w.invitation.token)
     ),
     "meetings:schedule": Entry("GET", MEETING, kwargs=lambda w, r: {"request_id": w.assigned.pk}),
+    "meetings:record-past": Entry(
+        "GET", MEETING, kwargs=lambda w, r: {"request_id": w.assigned.pk}
+    ),
+    "meetings:find-date": Entry("GET", MEETING, kwargs=lambda w, r: {"request_id": w.assigned.pk}),
+    "meetings:date-poll-schedule": Entry(
+        "POST",
+        MEETING,
+        kwargs=lambda w, r: {"pk": w.date_poll.pk, "option_id": w.date_option.pk},
+    ),
+    "meetings:date-poll-answer": Entry(
+        "GET", token(), kwargs=tok(lambda w: w.date_party.token, lambda w: w.invitation.token)
+    ),
     "meetings:detail": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
     "meetings:reschedule": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
     "meetings:cancel": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
