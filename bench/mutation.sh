@@ -32,7 +32,7 @@ PYTEST="$ROOT/.venv/bin/python -m pytest -x -q -p no:cacheprovider -p no:randoml
 # group: "targets (module:function,...)" | "tests"
 declare -A TARGETS TESTS
 TARGETS[access]="meetings/rules.py fiep_requests/rules.py:has_accepted_case fiep/models.py:has_perm"
-TESTS[access]="tests/security/test_live_assignment.py tests/facilitators/test_views.py tests/security/test_access_matrix.py -k 'live or offered or my_case or meetings or fiep_requests or evaluations'"
+TESTS[access]="tests/security/test_access_predicates.py tests/security/test_live_assignment.py tests/facilitators/test_views.py tests/security/test_access_matrix.py -k 'predicates or live or offered or my_case or meetings or fiep_requests or evaluations'"
 TARGETS[scoping]="meetings/selectors.py:live_case_ids,visible_meetings,facilitator_meetings,visible_time_entries,schedulable_requests,feed_meetings fiep_requests/selectors.py:visible_requests,openable_requests,related_requests,private_link_retired"
 TESTS[scoping]="tests/security/test_live_assignment.py tests/security/test_private_links.py tests/security/test_access_matrix.py"
 TARGETS[tokens]="evaluations/selectors.py:invitation_for_token,self_evaluation_for_token,follow_up_for_token fiep/mfa.py:_token_hash,enrolment_link_for,enrolment_link_in_session,may_enrol,enrolment_link_use meetings/views/calendar.py:feed fiep_requests/selectors.py:private_link_retired"
