@@ -162,14 +162,25 @@ def test_the_case_page_rule_for_facilitators(world):
 
 def test_only_the_author_or_staff_may_delete_a_time_entry(world):
     """Not another facilitator, whether their account is older or newer than the
-    author's (an ``==`` turned into ``<=`` or ``>=`` would let one of them)."""
+    author's (an ``==`` turned into ``<=`` or ``>=`` would let one of them). The author's
+    id is above 256, where ``is`` and ``==`` differ for ints (CPython caches the small
+    ones), as real ids are."""
     _case, meeting, users = world
-    older, author, newer = _facilitator(), _facilitator(), _facilitator()
+    older = _facilitator()
+    author = _facilitator(user__id=4321)
+    newer = _facilitator(user__id=5000)
     assert older.user.pk < author.user.pk < newer.user.pk
     entry = TimeEntry.objects.create(
         meeting=meeting, facilitator=author, worked_on=datetime.date(2026, 11, 2), kind="meeting"
     )
-    everybody = {**users, "author": author.user, "older": older.user, "newer": newer.user}
+    entry = TimeEntry.objects.get(pk=entry.pk)  # ids read from the database, as in a view
+    fresh = type(author.user).objects.get
+    everybody = {
+        **users,
+        "author": fresh(pk=author.user.pk),
+        "older": fresh(pk=older.user.pk),
+        "newer": fresh(pk=newer.user.pk),
+    }
     granted = {n for n, u in everybody.items() if u.has_perm("meetings.delete_time_entry", entry)}
     assert granted == {"staff", "admin", "superuser", "author"}
 
