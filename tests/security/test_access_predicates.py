@@ -122,6 +122,14 @@ def test_a_staff_member_who_also_facilitates_has_both_roles_rights(world):
         obj = case if perm == "meetings.schedule_meeting" else meeting
         assert dual.has_perm(perm, obj) is ("dual" in who), perm
     assert dual.has_perm("fiep_requests.view_case", case)
+    own = TimeEntry.objects.create(
+        meeting=meeting,
+        facilitator=meeting.facilitator,
+        worked_on=datetime.date(2026, 11, 2),
+        kind="meeting",
+    )
+    assert meeting.facilitator.user_id == dual.pk
+    assert dual.has_perm("meetings.delete_time_entry", own)  # staff and the author
 
 
 def test_an_offered_facilitator_holds_nothing_until_accepting(world):
