@@ -216,10 +216,20 @@ class ClaimStatus(models.TextChoices):
 
 
 class PaymentClaim(models.Model):
-    """A facilitator's monthly claim, built from their time entries at their rates."""
+    """A facilitator's monthly claim, built from their time entries at their rates.
+
+    ``supplement`` 0 is the month's original claim; 1, 2 … are supplemental claims for
+    time logged for that month after the claims before were submitted or approved. A time
+    entry is in at most one claim: it holds one ``claim`` foreign key.
+    """
 
     facilitator = models.ForeignKey(Facilitator, on_delete=models.PROTECT, related_name="claims")
     month = models.DateField(_("month"), help_text="the first day of the month claimed")
+    supplement = models.PositiveSmallIntegerField(
+        _("supplement"),
+        default=0,
+        help_text="0: the month's original claim; 1, 2 …: supplemental claims for late time",
+    )
     status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
     hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     miles = models.DecimalField(max_digits=9, decimal_places=1, default=0)
@@ -236,12 +246,24 @@ class PaymentClaim(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-month", "facilitator"]
+        ordering = ["-month", "facilitator", "supplement"]
         constraints = [
             models.UniqueConstraint(
-                fields=["facilitator", "month"], name="one_claim_per_facilitator_month"
-            )
+                fields=["facilitator", "month", "supplement"],
+                name="one_claim_per_facilitator_month_supplement",
+            ),
+            # At most one claim of a month is open (draft or returned) at a time: late time
+            # goes into it, never into a second open claim.
+            models.UniqueConstraint(
+                fields=["facilitator", "month"],
+                condition=Q(status__in=["draft", "returned"]),
+                name="one_open_claim_per_facilitator_month",
+            ),
         ]
+
+    @property
+    def is_supplemental(self):
+        return self.supplement > 0
 
 
 class MeetingChangeKind(models.TextChoices):
