@@ -180,7 +180,9 @@ def paginate(request, queryset, *, per_page):
         )
         has_previous, has_next = len(rows) > per_page, True
         rows = rows[:per_page][::-1]
-    else:
+        if not has_previous and len(rows) < per_page:
+            before = None  # walking back reached the start: show the full first page
+    if before is None and not last:
         base = ordered.filter(_after(fields, after, reverse=False)) if after else ordered
         rows = list(base[: per_page + 1])
         has_next, has_previous = len(rows) > per_page, after is not None
