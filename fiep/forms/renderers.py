@@ -12,7 +12,7 @@ type, and ``is-invalid`` when the field has errors; Django adds ``aria-invalid``
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -71,33 +71,29 @@ def _attrs(attrs):
         if value is False:
             continue
         if value is True:
-            parts.append(format_html(" {}", name))
+            parts.append(" " + conditional_escape(name))
         else:
-            parts.append(format_html(' {}="{}"', name, str(value)))
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
     return "".join(parts)
 
 
 def render_select(widget):
     """Django's ``select.html`` and ``select_option.html``, in Python: the same markup,
     without one template include per option (a list page's filter with 500 districts
-    spent most of its time there)."""
-    out = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
+    spent most of its time there). Every name, value and label is escaped as the
+    templates escape them (``conditional_escape``)."""
+    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(format_html('\n  <optgroup label="{}">', group_name))
+            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in group_choices:
-            out.append(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option["value"]),
-                    mark_safe(_attrs(option["attrs"])),  # noqa: S308 - escaped by _attrs
-                    option["label"],
-                )
-            )
+            value = conditional_escape(str(option["value"]))
+            label = conditional_escape(option["label"])
+            out.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n')
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
-    return mark_safe("".join(out))  # noqa: S308 - every value is escaped by format_html
+    return mark_safe("".join(out))  # noqa: S308 - every name, value and label is escaped
 
 
 class FormRenderer(TemplatesSetting):
