@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -24,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, NullIf
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,28 +200,63 @@ def tracking_totals(*, start=None, end=None, facilitator=None):
     return _with_counts(meetings).aggregate(**_totals_aggregates())
 
 
+def _start_year(held_on):
+    """The school year (its first calendar year) of the date at ``held_on``."""
+    month = settings.FIEP_SCHOOL_YEAR_START_MONTH
+    return Case(
+        When(GreaterThanOrEqual(ExtractMonth(held_on), month), then=ExtractYear(held_on)),
+        default=ExtractYear(held_on) - 1,
+        output_field=IntegerField(),
+    )
+
+
 def tracking_by_school_year(*, start=None, end=None):
     """The same figures per school year (by the date the meeting was held), newest first;
     only the meetings held in ``start``..``end`` when given (the tracking page passes its
-    period, so it never aggregates every year unless that is the period asked for)."""
+    period, so it never aggregates every year unless that is the period asked for).
+
+    One query: an inner select gives each meeting's school year and its two counts (an
+    index look-up each), the outer one adds them up by school year. Grouping the meetings
+    directly would make the database repeat the count subqueries for every figure that
+    names them; joining the evaluations would read the whole table."""
     month = settings.FIEP_SCHOOL_YEAR_START_MONTH
-    start_year = Case(
-        When(held_month__gte=month, then=F("held_year")),
-        default=F("held_year") - 1,
-        output_field=IntegerField(),
-    )
-    rows = (
+    inner = (
         _with_counts(_held_meetings(start=start, end=end).order_by())
-        .annotate(held_year=ExtractYear("held_on"), held_month=ExtractMonth("held_on"))
-        .annotate(start_year=start_year)
-        .values("start_year")
-        .annotate(**_totals_aggregates())
-        .order_by("-start_year")
+        .annotate(start_year=_start_year("held_on"))
+        .values_list("start_year", "_invitations", "_responses")
     )
+    sql, params = inner.query.sql_with_params()
+    year, sent, done = (
+        "t." + connection.ops.quote_name(name)
+        for name in ("start_year", "_invitations", "_responses")
+    )
+    invited = f"CASE WHEN {sent} > 0 THEN {{}} ELSE 0 END"
+    outer = (
+        f"SELECT {year}, COUNT(*), SUM({invited.format('1')}), SUM({sent}), "  # noqa: S608
+        f"SUM({done}), SUM({invited.format(done)}) FROM ({sql}) t "
+        f"GROUP BY {year} ORDER BY {year} DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        fetched = cursor.fetchall()
     result = []
-    for row in rows:
-        row["school_year"] = SchoolYear(row["start_year"], month)
-        result.append(row)
+    for row in fetched:
+        # PostgreSQL's SUM of integers is a numeric (Decimal): back to whole numbers
+        year, meetings, meetings_invited, sent, responses, responses_invited = (
+            int(value or 0) for value in row
+        )
+        result.append(
+            {
+                "start_year": year,
+                "school_year": SchoolYear(year, month),
+                "meetings": meetings,
+                "meetings_invited": meetings_invited,
+                "invitations_sent": sent,
+                "responses": responses,
+                "responses_invited": responses_invited,
+                "response_rate": responses_invited / sent if sent else None,
+            }
+        )
     return result
 
 
