@@ -1,6 +1,7 @@
 """Pages for the people asking, without login: the form, the status and consent pages."""
 
 from django.conf import settings
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -21,6 +22,12 @@ from ..selectors import private_link_retired
 #: The confirmation page's case: a signed cookie of this browser (no session row to write
 #: on the public form's busiest path). Signed with the site's key: it cannot be forged.
 SUBMITTED_COOKIE = "fiep_requests_submitted"
+
+
+def submitted_cookie_value(pk):
+    """The signed value the confirmation page accepts for request ``pk`` (as
+    ``set_signed_cookie`` writes it; tests and the access matrix use it)."""
+    return signing.get_cookie_signer(salt=SUBMITTED_COOKIE + SUBMITTED_COOKIE).sign(str(pk))
 
 
 @never_cache
