@@ -17,7 +17,7 @@ from fiep_requests.history import change_rows
 
 from .. import services
 from ..forms import ClaimBuildForm, ClaimReturnForm
-from ..models import ClaimStatus
+from ..models import ClaimStatus, PaymentClaim
 from ..selectors import unclaimed_months, user_facilitator, visible_claims
 
 PAGE_SIZE = 50
@@ -51,7 +51,9 @@ def claims(request):
     if status in ClaimStatus.values:
         rows = rows.filter(status=status)
     # Newest month first, then by facilitator (the model's order, spelt out for the pages).
-    rows = rows.order_by("-month", "facilitator__last_name", "facilitator__first_name", "pk")
+    rows = rows.order_by(
+        "-month", "facilitator__last_name", "facilitator__first_name", "supplement", "pk"
+    )
     page = paginate(request, rows, per_page=PAGE_SIZE)
     return render(
         request,
@@ -74,7 +76,7 @@ def _claim_action(action, claim, user, return_form):
         services.claim_submit(claim=claim, by=user)
         return _("The claim is submitted to the office.")
     if action == "rebuild":
-        services.claim_build(facilitator=claim.facilitator, month=claim.month, by=user)
+        services.claim_build(facilitator=claim.facilitator, month=claim.month, by=user, claim=claim)
         return _("The claim is refreshed.")
     if action == "approve":
         services.claim_approve(claim=claim, by=user)
@@ -102,6 +104,9 @@ def claim(request, pk):
         ok, message = call_service(request, _claim_action, action, claim, request.user, return_form)
         if ok:
             messages.success(request, message)
+        if not PaymentClaim.objects.filter(pk=claim.pk).exists():
+            # Returned into the month's earlier open claim (services._save_returned).
+            return redirect("meetings:claims")
         return redirect("meetings:claim", claim.pk)
     entries = claim.entries.select_related("meeting__request")
     return render(

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('facilitators', '0005_assignment_released'),
-        ('meetings', '0003_historicalmeeting_historicalpaymentclaim'),
+        ('meetings', '0005_past_meetings_and_date_polls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fiep', '0008_access_log_keyset_and_case_indexes'),
+        ('fiep', '0009_access_log_keyset_and_case_indexes'),
     ]
 
     operations = [
