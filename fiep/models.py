@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, DeviceManager
 from simple_history.models import HistoricalRecords
@@ -57,7 +58,12 @@ class District(models.Model):
         ordering = ["name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
-        indexes = [models.Index(fields=["region", "name"])]
+        indexes = [
+            models.Index(fields=["region", "name"]),
+            # Lists sorted by district (the inbox) walk the districts in name order and
+            # each district's requests by index, instead of sorting every request.
+            models.Index(fields=["name"], name="district_name"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.code})"
@@ -152,6 +158,11 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The log page's order (keyset pages) and its case search ignoring case.
+            models.Index(fields=["created_at", "id"], name="accesslog_created_id"),
+            models.Index(Upper("case_reference"), name="accesslog_case_upper"),
+        ]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
 

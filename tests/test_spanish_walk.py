@@ -164,9 +164,9 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     # The history on a day after the 12th, so a day-first date would show.
     StatusChange.objects.filter(request=case).update(at=_at(datetime.date(2026, 11, 20), 10))
     allowed = _data_values(case)
-    session = spanish_client.session
-    session["fiep_requests_submitted"] = case.pk
-    session.save()
+    from fiep_requests.views.public import SUBMITTED_COOKIE, submitted_cookie_value
+
+    spanish_client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(case.pk)
     pages = {
         "submitted": reverse("fiep_requests:submitted"),
         "status (awaiting the other party)": reverse(

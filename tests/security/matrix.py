@@ -126,14 +126,13 @@ def _with_logo(client, w, role):
 
 
 def _submitted_session(client, w, role):
+    # The confirmation page reads the submitter's signed cookie (no session row).
+    from fiep_requests.views.public import SUBMITTED_COOKIE, submitted_cookie_value
+
     if role == "requester":
-        session = client.session
-        session["fiep_requests_submitted"] = w.awaiting.pk
-        session.save()
+        client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(w.awaiting.pk)
     elif role == "requester_wrong_token":
-        session = client.session
-        session["fiep_requests_submitted"] = 0
-        session.save()
+        client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(0)
 
 
 def _reset_kwargs(w, role):
