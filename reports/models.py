@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -176,3 +177,28 @@ class SpotlightWording(models.Model):
         """The wording with its placeholders replaced by ``values`` (names only: no
         attribute access or formatting code reaches Python's ``format``)."""
         return PLACEHOLDER_RE.sub(lambda m: str(values.get(m[1], m[0])), self.text)
+
+
+class MetricsCache(models.Model):
+    """The stored counts of one closed school year (``reports.metrics.cache``): one row
+    per part of the year's counts (totals, district, facilitator, requester, role), for
+    one version of the metrics' definitions. Rows with ``part`` "invalidated" are the
+    time the year's counts were last invalidated (``start_year`` 0: every year)."""
+
+    start_year = models.PositiveIntegerField()
+    start_month = models.PositiveSmallIntegerField()
+    part = models.CharField(max_length=20)
+    version = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["start_year", "start_month", "part", "version"],
+                name="one_metrics_cache_row_per_year_part_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.start_year} {self.part} v{self.version}"

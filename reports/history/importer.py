@@ -16,6 +16,7 @@ from evaluations.models import Evaluation
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
 from fiep.models import District, Region
 from fiep_requests.models import FacilitationRequest
+from reports.metrics import cache as metrics_cache
 from reports.models import HistoryImport
 
 from .formats import FILE_ORDER, MAX_PROBLEMS, read_table
@@ -215,6 +216,7 @@ def history_import(*, files, imported_by=None, dry_run=False):
             result.record = HistoryImport.objects.create(
                 imported_by=imported_by, files=list(tables), summary=result.summary
             )
+            metrics_cache.invalidate()  # bulk writes send no signals: every year
     except IntegrityError as exc:
         # Another import or an edit changed the same records meanwhile.
         raise HistoryImportError(
