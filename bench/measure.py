@@ -1,0 +1,135 @@
+"""Measure every registered case against the database of ``DATABASE_URL`` (one process).
+
+Called by ``bench/run`` once per database; prints one JSON object per case on stdout.
+"""
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import pkgutil
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fiep.settings")
+os.environ["FIEP_MFA_REQUIRED"] = "false"  # the client signs in with force_login
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
+
+from bench import generate  # noqa: E402
+from bench.registry import CASES  # noqa: E402
+
+
+class Context:
+    """What a case needs: signed-in clients, the scale, a rollback helper."""
+
+    def __init__(self):
+        from django.contrib.auth.models import Group
+
+        from fiep.models import Role, User
+
+        manifest = generate.read_manifest() or {}
+        self.scale = manifest.get("scale")
+        self.counts = manifest.get("counts", {})
+        self.staff, _ = User.objects.get_or_create(
+            username="bench-office", defaults={"email": "bench-office@example.org"}
+        )
+        self.staff.groups.add(Group.objects.get_or_create(name=Role.OFFICE_STAFF.value)[0])
+        self.admin, _ = User.objects.get_or_create(
+            username="bench-admin", defaults={"email": "bench-admin@example.org"}
+        )
+        self.admin.groups.add(Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0])
+        self.client = Client()
+        self.client.force_login(self.staff)
+        self.admin_client = Client()
+        self.admin_client.force_login(self.admin)
+        self.anonymous = Client()
+        self.prepared = None
+        self._ip = 0
+
+    def get(self, url, client=None, **data):
+        response = (client or self.client).get(url, data)
+        if response.status_code != 200:
+            raise AssertionError(f"GET {url} {data}: status {response.status_code}")
+        return response
+
+    def next_ip(self):
+        """A different client address per call (rate limits count per address)."""
+        self._ip += 1
+        return f"10.{(self._ip >> 16) & 255}.{(self._ip >> 8) & 255}.{self._ip & 255}"
+
+    @contextlib.contextmanager
+    def rolled_back(self):
+        """Run a write and undo it, so a database measures the same on every run."""
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+
+def load_cases(only=None):
+    import bench.cases
+
+    for info in pkgutil.iter_modules(bench.cases.__path__):
+        importlib.import_module(f"bench.cases.{info.name}")
+    chosen = [c for c in CASES if not only or any(word in c.name for word in only)]
+    return sorted(chosen, key=lambda c: (c.order, c.group))
+
+
+def measure(ctx, item):
+    ctx.prepared = item.prepare(ctx) if item.prepare else None
+    item.run(ctx)  # warm-up
+    times = []
+    for _ in range(item.repeat):
+        began = time.perf_counter()
+        item.run(ctx)
+        times.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        item.run(ctx)
+    query_count = len(queries)
+    tracemalloc.start()
+    try:
+        item.run(ctx)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return {
+        "ms": statistics.median(times),
+        "queries": query_count,
+        "peak_mb": peak / 2**20,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*", help="only the cases whose name contains a word")
+    args = parser.parse_args()
+    setup_test_environment()
+    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
+        ctx = Context()
+        for item in load_cases(args.only):
+            row = {"name": item.name, "group": item.group}
+            try:
+                row.update(measure(ctx, item))
+            except Exception as error:  # noqa: BLE001 - a failing row is reported, not fatal
+                row["error"] = f"{type(error).__name__}: {error}"[:300]
+            print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
