@@ -1,6 +1,7 @@
 """Report runs, dispute-resolution statistics and history imports."""
 
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -202,3 +203,36 @@ class MetricsCache(models.Model):
 
     def __str__(self):
         return f"{self.start_year} {self.part} v{self.version}"
+
+
+class HistoryUpload(models.Model):
+    """Program-history files uploaded through the page, imported by the worker. The files
+    wait in a private folder (never served) and are deleted once the import ends."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    dry_run = models.BooleanField(default=False)
+    files = models.JSONField(default=list)
+    #: ``FILE:LINE: column COLUMN: …`` lines when the files have problems.
+    problems = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    record = models.ForeignKey(HistoryImport, on_delete=models.SET_NULL, null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def folder(self):
+        return Path(settings.MEDIA_ROOT) / "history-uploads" / str(self.pk)
+
+    @property
+    def finished(self):
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)

@@ -11,6 +11,11 @@ from django.db import connection
 BATCH = 500
 
 
+def use_copy():
+    """COPY on PostgreSQL; the ORM elsewhere."""
+    return connection.vendor == "postgresql"
+
+
 def _fields(model):
     return [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
 
@@ -28,7 +33,7 @@ def insert(model, objects):
     """Insert the unsaved instances ``objects`` (their ids are not set)."""
     if not objects:
         return
-    if connection.vendor != "postgresql":
+    if not use_copy():
         model.objects.bulk_create(objects, batch_size=BATCH)
         return
     fields = _fields(model)
@@ -49,7 +54,7 @@ def insert_values(model, rows, **defaults):
     models whose defaults need not differ per row (no random tokens)."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
+    if not use_copy():
         model.objects.bulk_create([model(**defaults, **row) for row in rows], batch_size=BATCH)
         return
     fields = _fields(model)

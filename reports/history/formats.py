@@ -74,8 +74,9 @@ RESPONDENT_ROLES = [
 SATISFACTION = ["very_satisfied", "satisfied", "dissatisfied", "very_dissatisfied"]
 YES_NO = ["yes", "no"]
 
-#: Largest accepted file (bytes); the upload form uses the same limit.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Largest file the upload page accepts (bytes). Django streams an upload larger than
+#: FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file; the worker reads it line by line.
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 #: How many problems are listed before "… and N more".
 MAX_PROBLEMS = 200

@@ -145,6 +145,11 @@ class ImportState:
         if self.progress is not None:
             self.progress(self.rows_done, self.rows_total)
 
+    def file_done(self, rows_before):
+        """A file is processed: progress is exactly the rows of the files so far."""
+        self.rows_done = rows_before
+        self.advance(0)
+
     def writing(self):
         """True while no problem was found: rows are written as they are checked (and
         everything is rolled back at the end if a later row has a problem)."""
@@ -228,6 +233,7 @@ def _load(tables, imported_by, dry_run, progress):
     loaders = []
     for table in tables.values():
         state.problems.extend(table.problems)
+    rows_before = 0
     for name, table in tables.items():
         loader = LOADERS[name]()
         if table.header_ok:
@@ -237,6 +243,8 @@ def _load(tables, imported_by, dry_run, progress):
             if state.writing():
                 loader.apply(state)
         loaders.append(loader)
+        rows_before += table.row_count
+        state.file_done(rows_before)
     if state.problems:
         raise _RolledBack(problems=state.problems)
     result = ImportResult(

@@ -13,7 +13,8 @@ What a segment holds (plain JSON, so it can be stored):
   and evaluation counts of the whole segment, the invitations sent, the histogram of days
   from agreement to meeting (``[[days, meetings], …]``: the exact median of any set of
   segments is read from the sum of their histograms);
-- ``district``, ``facilitator``, ``requester``, ``role``: ``[[key, *COUNTS], …]``, one row
+- ``district``, ``facilitator``, ``requester``, ``role``: keys and :data:`COUNTS` (packed,
+  :func:`packed`), one row
   per district id, facilitator id, requester group and respondent role. Regions are summed
   from the districts (by each district's region *now*), labels are read live, so a renamed
   district or a district moved to another region never leaves a stored year out of date.
@@ -23,7 +24,10 @@ district, facilitator and requester group together) and rolled up in Python over
 groups; only the respondent role needs a second, small grouping of evaluations.
 """
 
+import base64
 import datetime
+from array import array
+from operator import add
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
@@ -137,37 +141,57 @@ def segment_parts(start, end):
         }
     }
     for grouping, rows in groupings.items():
-        parts[grouping] = sorted(
-            ([key, *(row[c] for c in COUNTS)] for key, row in rows.items()),
-            key=lambda r: (r[0] is None, str(r[0])),
-        )
+        keys = sorted(rows, key=lambda k: (k is None, str(k)))
+        parts[grouping] = packed(keys, ([rows[k][c] for c in COUNTS] for k in keys))
     return parts
 
 
-def merged_parts(segments):
-    """The sum of several segments' parts (same shape as :func:`segment_parts`, with the
-    grouping rows as ``{key: {count: n}}`` dicts)."""
-    requests, totals, days, sent = {}, dict.fromkeys(COUNTS, 0), {}, 0
-    groupings = {name: {} for name in GROUPINGS}
+def packed(keys, rows):
+    """A grouping part as stored: its keys, and the counts of every row (in
+    :data:`COUNTS` order) as one base64 string of 64-bit integers — read back in a
+    fraction of the time the same numbers take as JSON lists."""
+    flat = array("q")
+    for row in rows:
+        flat.extend(row)
+    return {"keys": list(keys), "counts": base64.b64encode(flat.tobytes()).decode("ascii")}
+
+
+def unpacked(part):
+    """``[(key, counts), …]`` of a part made by :func:`packed`."""
+    flat = array("q")
+    flat.frombytes(base64.b64decode(part["counts"]))
+    width = len(COUNTS)
+    return [(key, flat[i * width : (i + 1) * width]) for i, key in enumerate(part["keys"])]
+
+
+def merged_parts(segments, *, groupings=True):
+    """The sum of several segments' parts: ``requests`` and ``totals`` (``{count: n}``),
+    ``days`` (``[(days, n), …]``), ``invitations_sent`` and, with ``groupings``, each
+    grouping as ``{key: {count: n}}``; without, only ``district`` (what the
+    districts-held figure needs)."""
+    requests, totals, days, sent = {}, [0] * len(COUNTS), {}, 0
+    wanted = GROUPINGS if groupings else ["district"]
+    summed = {name: {} for name in wanted}
     for parts in segments:
         total = parts["totals"]
         for name, value in total["requests"].items():
             requests[name] = requests.get(name, 0) + value
-        for name, value in zip(COUNTS, total["counts"], strict=True):
-            totals[name] += value
+        totals = list(map(add, totals, total["counts"]))
         for d, n in total["days"]:
             days[d] = days.get(d, 0) + n
         sent += total["invitations_sent"]
-        for grouping in GROUPINGS:
-            rows = groupings[grouping]
-            for key, *values in parts[grouping]:
-                target = rows.setdefault(key, dict.fromkeys(COUNTS, 0))
-                for name, value in zip(COUNTS, values, strict=True):
-                    target[name] += value
+        for grouping in wanted:
+            rows = summed[grouping]
+            for key, counts in unpacked(parts[grouping]):
+                row = rows.get(key)
+                rows[key] = counts if row is None else array("q", map(add, row, counts))
     return {
         "requests": requests,
-        "totals": totals,
+        "totals": dict(zip(COUNTS, totals, strict=True)),
         "days": sorted(days.items()),
         "invitations_sent": sent,
-        **groupings,
+        **{
+            grouping: {key: dict(zip(COUNTS, row, strict=True)) for key, row in rows.items()}
+            for grouping, rows in summed.items()
+        },
     }

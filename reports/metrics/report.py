@@ -69,7 +69,8 @@ def compute(start, end, *, use_stored=True):
     ]
     parts = segments_parts(segments, use_stored=use_stored)
     by_year = {
-        segment[0].start_year: merged_parts([p]) for segment, p in zip(segments, parts, strict=True)
+        segment[0].start_year: merged_parts([p], groupings=False)
+        for segment, p in zip(segments, parts, strict=True)
     }
     merged = merged_parts(parts[len(earlier_years) :])
     earlier, by_school_year = school_year_trends(earlier_years, period_years, by_year)
