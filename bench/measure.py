@@ -26,11 +26,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-)
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from bench import generate  # noqa: E402
 from bench.registry import CASES  # noqa: E402
@@ -118,17 +114,39 @@ def measure(ctx, item):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", help="only the cases whose name contains a word")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="print the case names as one JSON line, then measure each name read on stdin",
+    )
     args = parser.parse_args()
-    setup_test_environment()
-    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
+    with override_settings(
+        ROOT_URLCONF="bench.urls",
+        DEBUG=False,
+        ALLOWED_HOSTS=["testserver"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    ):
         ctx = Context()
-        for item in load_cases(args.only):
-            row = {"name": item.name, "group": item.group}
-            try:
-                row.update(measure(ctx, item))
-            except Exception as error:  # noqa: BLE001 - a failing row is reported, not fatal
-                row["error"] = f"{type(error).__name__}: {error}"[:300]
-            print(json.dumps(row), flush=True)
+        cases = load_cases(args.only)
+        if not args.serve:
+            for item in cases:
+                print(json.dumps(run_one(ctx, item)), flush=True)
+            return
+        by_name = {item.name: item for item in cases}
+        print(json.dumps([item.name for item in cases]), flush=True)
+        for line in sys.stdin:
+            name = line.strip()
+            if name:
+                print(json.dumps(run_one(ctx, by_name[name])), flush=True)
+
+
+def run_one(ctx, item):
+    row = {"name": item.name, "group": item.group}
+    try:
+        row.update(measure(ctx, item))
+    except Exception as error:  # noqa: BLE001 - a failing row is reported, not fatal
+        row["error"] = f"{type(error).__name__}: {error}"[:300]
+    return row
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -101,6 +102,9 @@ def _rate(numerator, denominator):
 def tracked_meetings(*, start=None, end=None, facilitator=None):
     """Held meetings (optionally held in ``start``..``end``) with ``invitations_sent``,
     ``responses`` and ``response_rate`` (None when no invitation was sent) annotated.
+
+    For a page of a long list, page :func:`held_meetings_list` and give the page's rows to
+    :func:`with_response_counts` instead: the counts are then made for those rows only.
     """
     meetings = _held_meetings(start=start, end=end, facilitator=facilitator)
     return (
@@ -120,20 +124,61 @@ def tracked_meetings(*, start=None, end=None, facilitator=None):
     )
 
 
+def held_meetings_list(*, start=None, end=None, facilitator=None):
+    """The held meetings of the tracking list, newest first, without counts."""
+    return (
+        _held_meetings(start=start, end=end, facilitator=facilitator)
+        .select_related("request", "facilitator")
+        .order_by("-held_on", "-id")
+    )
+
+
+def with_response_counts(meetings):
+    """Set ``invitations_sent``, ``responses`` and ``response_rate`` (as
+    :func:`tracked_meetings` does) on ``meetings``: one query over those meetings only."""
+    meetings = list(meetings)
+    counts = {}
+    if meetings:
+        rows = (
+            Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+            .annotate(
+                invitations_sent=_count_subquery(EvaluationInvitation),
+                responses=_count_subquery(Evaluation),
+            )
+            .order_by()
+            .values_list("pk", "invitations_sent", "responses")
+        )
+        counts = {pk: (sent, responses) for pk, sent, responses in rows}
+    for meeting in meetings:
+        sent, responses = counts.get(meeting.pk, (0, 0))
+        meeting.invitations_sent, meeting.responses = sent, responses
+        meeting.response_rate = responses / sent if sent else None
+    return meetings
+
+
 def _totals_aggregates():
-    # Joined counts: a meeting's invitation and evaluation rows multiply, so every count
-    # is distinct. "Invited" evaluations are those of meetings with an invitation.
-    invited = Q(invitations__isnull=False)
-    invited_responses = Count("evaluations", distinct=True, filter=invited)
-    invitations_sent = Count("invitations", distinct=True)
+    # Each meeting's invitations and evaluations are counted by a subquery on the meeting
+    # (an index look-up each), then summed: joining both tables at once would multiply
+    # their rows and need DISTINCT counts over the product. "Invited" evaluations are
+    # those of meetings with an invitation.
+    invited = Q(_invitations__gt=0)
+    invited_responses = Coalesce(Sum("_responses", filter=invited), Value(0))
+    invitations_sent = Coalesce(Sum("_invitations"), Value(0))
     return {
-        "meetings": Count("pk", distinct=True),
-        "meetings_invited": Count("pk", distinct=True, filter=invited),
+        "meetings": Count("pk"),
+        "meetings_invited": Count("pk", filter=invited),
         "invitations_sent": invitations_sent,
-        "responses": Count("evaluations", distinct=True),
+        "responses": Coalesce(Sum("_responses"), Value(0)),
         "responses_invited": invited_responses,
         "response_rate": _rate(invited_responses, invitations_sent),
     }
+
+
+def _with_counts(meetings):
+    return meetings.annotate(
+        _invitations=_count_subquery(EvaluationInvitation),
+        _responses=_count_subquery(Evaluation),
+    )
 
 
 def _held_meetings(*, start=None, end=None, facilitator=None):
@@ -150,11 +195,13 @@ def _held_meetings(*, start=None, end=None, facilitator=None):
 def tracking_totals(*, start=None, end=None, facilitator=None):
     """One period's figures: meetings, invitations sent, responses, response rate."""
     meetings = _held_meetings(start=start, end=end, facilitator=facilitator).order_by()
-    return meetings.aggregate(**_totals_aggregates())
+    return _with_counts(meetings).aggregate(**_totals_aggregates())
 
 
-def tracking_by_school_year():
-    """The same figures per school year (by the date the meeting was held), newest first."""
+def tracking_by_school_year(*, start=None, end=None):
+    """The same figures per school year (by the date the meeting was held), newest first;
+    only the meetings held in ``start``..``end`` when given (the tracking page passes its
+    period, so it never aggregates every year unless that is the period asked for)."""
     month = settings.FIEP_SCHOOL_YEAR_START_MONTH
     start_year = Case(
         When(held_month__gte=month, then=F("held_year")),
@@ -162,8 +209,7 @@ def tracking_by_school_year():
         output_field=IntegerField(),
     )
     rows = (
-        _held_meetings()
-        .order_by()
+        _with_counts(_held_meetings(start=start, end=end).order_by())
         .annotate(held_year=ExtractYear("held_on"), held_month=ExtractMonth("held_on"))
         .annotate(start_year=start_year)
         .values("start_year")
@@ -175,6 +221,16 @@ def tracking_by_school_year():
         row["school_year"] = SchoolYear(row["start_year"], month)
         result.append(row)
     return result
+
+
+def totals_of_years(rows):
+    """:func:`tracking_totals` of a period from its :func:`tracking_by_school_year` rows
+    (the counts add up; the rate is recomputed), without reading the meetings again."""
+    keys = ["meetings", "meetings_invited", "invitations_sent", "responses", "responses_invited"]
+    totals = {key: sum(row[key] or 0 for row in rows) for key in keys}
+    sent = totals["invitations_sent"]
+    totals["response_rate"] = totals["responses_invited"] / sent if sent else None
+    return totals
 
 
 def current_school_year():

@@ -1,7 +1,6 @@
 """The record of access (34 CFR 300.614) and the list of people with access (300.623(d))."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from .filters import AccessLogFilter
 from .models import AccessAction, AccessLog, Role, User
+from .paging import paginate, query_without_paging
 from .services import access_log_record
 
 
@@ -21,13 +21,11 @@ def access_log_search(request):
     """Administrators search the whole access log."""
     queryset = AccessLog.objects.select_related("user").order_by("-created_at", "-id")
     filterset = AccessLogFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, filterset.qs, per_page=50)
     return render(
         request,
         "fiep/access_log.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query_without_paging(request)},
     )
 
 

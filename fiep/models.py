@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, DeviceManager
 
@@ -151,6 +152,11 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The log page's order (keyset pages) and its case search ignoring case.
+            models.Index(fields=["created_at", "id"], name="accesslog_created_id"),
+            models.Index(Upper("case_reference"), name="accesslog_case_upper"),
+        ]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
 

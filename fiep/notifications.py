@@ -94,8 +94,65 @@ def notify(
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
+    fields = _message_fields(
+        event=event,
+        to_email=to_email,
+        language=language,
+        context=context,
+        dedupe_key=dedupe_key,
+        to_name=to_name,
+        case_reference=case_reference,
+        related=related,
+        attachments=attachments,
+    )
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(**fields)
+    except IntegrityError:
+        # A concurrent retry inserted the same key first (and has committed: PostgreSQL
+        # made this insert wait for it); its row is the message and it queues the send.
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: _queue_send(message.pk), robust=True)
+    return message
+
+
+def notify_new(messages):
+    """Queue several messages whose ``dedupe_key`` cannot exist yet (the first messages
+    of a record created in the same transaction): one insert for all, no look-up.
+
+    ``messages`` are dicts of :func:`notify`'s keyword arguments. Side effects as
+    :func:`notify`'s; a key that does exist after all fails the surrounding transaction
+    (IntegrityError) instead of being skipped. Returns the OutboxMessages.
+    """
+    rows = []
+    for kwargs in messages:
+        if kwargs.get("language") not in Language.values:
+            kwargs = {**kwargs, "language": Language.ENGLISH}
+        rows.append(OutboxMessage(**_message_fields(**kwargs)))
+    if not rows:
+        return []
+    created = OutboxMessage.objects.bulk_create(rows)
+    for message in created:
+        if message.pk is None:  # a database that does not return ids: find them
+            message.pk = OutboxMessage.objects.get(dedupe_key=message.dedupe_key).pk
+        transaction.on_commit(lambda pk=message.pk: _queue_send(pk), robust=True)
+    return created
+
+
+def _message_fields(
+    *,
+    event,
+    to_email,
+    language,
+    context,
+    dedupe_key,
+    to_name="",
+    case_reference="",
+    related=None,
+    attachments=(),
+):
     subject, text, html = render_message(event=event, language=language, context=context)
-    fields = {
+    return {
         "event": Event(event).value,
         "dedupe_key": dedupe_key,
         "recipient_email": to_email,
@@ -112,15 +169,6 @@ def notify(
         "content_type": ContentType.objects.get_for_model(related) if related is not None else None,
         "object_id": str(related.pk) if related is not None else "",
     }
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(**fields)
-    except IntegrityError:
-        # A concurrent retry inserted the same key first (and has committed: PostgreSQL
-        # made this insert wait for it); its row is the message and it queues the send.
-        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: _queue_send(message.pk), robust=True)
-    return message
 
 
 def _queue_send(message_id):

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .models import OutboxMessage, OutboxStatus
+from .paging import paginate, query_without_paging
 from .services import outbox_resend
 
 
@@ -39,7 +39,8 @@ def undelivered(request):
             % {"count": count},
         )
         return redirect("outbox-undelivered")
-    page = Paginator(
+    page = paginate(
+        request,
         failed.only(
             "pk",
             "event",
@@ -50,10 +51,14 @@ def undelivered(request):
             "created_at",
             "case_reference",
         ),
-        50,
-    ).get_page(request.GET.get("page"))
+        per_page=50,
+    )
     return render(
         request,
         "fiep/outbox_undelivered.html",
-        {"page": page, "title": _("Messages not delivered")},
+        {
+            "page": page,
+            "query": query_without_paging(request),
+            "title": _("Messages not delivered"),
+        },
     )

@@ -20,12 +20,16 @@ def _facilitator_choices():
     if not apps.is_installed("facilitators"):
         return []
     model = apps.get_model("facilitators", "Facilitator")
-    return [
-        (f.pk, f"{f.last_name}, {f.first_name}")
-        for f in model.objects.order_by("last_name", "first_name").only(
-            "pk", "first_name", "last_name"
-        )
-    ]
+    rows = model.objects.order_by("last_name", "first_name").values_list(
+        "pk", "first_name", "last_name"
+    )
+    return [(pk, f"{last}, {first}") for pk, first, last in rows]
+
+
+def _district_choices():
+    # Plain rows, not model instances: a large state has hundreds of districts.
+    rows = District.objects.order_by("name").values_list("pk", "name", "code")
+    return [(str(pk), f"{name} ({code})") for pk, name, code in rows]
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -41,8 +45,8 @@ class RequestFilter(django_filters.FilterSet):
         field_name="district__region",
         queryset=Region.objects.all(),
     )
-    district = django_filters.ModelChoiceFilter(
-        empty_label=ANY, label=_("District"), queryset=District.objects.order_by("name")
+    district = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("District"), field_name="district_id", choices=[]
     )
     requested_by = django_filters.ChoiceFilter(
         empty_label=ANY, label=_("Requested by"), choices=Requester.choices
@@ -89,6 +93,7 @@ class RequestFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["facilitator"].extra["choices"] = _facilitator_choices()
+        self.filters["district"].extra["choices"] = _district_choices()
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -270,6 +270,11 @@ class RequestForm(forms.ModelForm):
         )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
+    def _get_validation_exclusions(self):
+        # The district field has already found the (active) district: the model's own
+        # foreign-key check would look it up a second time.
+        return super()._get_validation_exclusions() | {"district"}
+
     def full_clean(self):
         super().full_clean()
         if self.is_bound and "submission_token" in self.errors:

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,21 +46,34 @@ def visible_requests(user):
 
 
 def inbox_requests(user):
-    """``visible_requests`` with what the inbox shows, in a fixed number of queries."""
-    return (
-        visible_requests(user)
-        .select_related("district__region")
-        .annotate(
-            facilitator_last_name=Max(
-                "assignments__facilitator__last_name",
-                filter=Q(assignments__status__in=LIVE_ASSIGNMENT),
-            ),
-            facilitator_first_name=Max(
-                "assignments__facilitator__first_name",
-                filter=Q(assignments__status__in=LIVE_ASSIGNMENT),
-            ),
+    """``visible_requests`` with what the inbox shows; after paging, give the rows shown to
+    :func:`with_facilitator_names` (one query, whatever the number of requests)."""
+    return visible_requests(user).select_related("district__region")
+
+
+def with_facilitator_names(cases):
+    """Set ``facilitator_first_name`` / ``facilitator_last_name`` (of the live assignment;
+    the greatest of each when there are several, as before) on ``cases``, in one query over
+    those cases only. Returns ``cases``."""
+    cases = list(cases)
+    names = {}
+    if cases:
+        rows = (
+            FacilitationRequest.objects.filter(
+                pk__in=[case.pk for case in cases], assignments__status__in=LIVE_ASSIGNMENT
+            )
+            .order_by()
+            .values("pk")
+            .annotate(
+                first=Max("assignments__facilitator__first_name"),
+                last=Max("assignments__facilitator__last_name"),
+            )
+            .values_list("pk", "first", "last")
         )
-    )
+        names = {pk: (first, last) for pk, first, last in rows}
+    for case in cases:
+        case.facilitator_first_name, case.facilitator_last_name = names.get(case.pk, (None, None))
+    return cases
 
 
 def inbox_counts(user):

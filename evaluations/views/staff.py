@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fiep.access import get_object_for
 from fiep.calls import call_service
 from fiep.models import AccessAction, Language
+from fiep.paging import paginate, query_without_paging
 from fiep.services import access_log_record
 from meetings.models import MeetingStatus
 from meetings.selectors import visible_meetings
@@ -58,8 +58,11 @@ def _period(request):
 @permission_required("evaluations.view_tracking", raise_exception=True)
 def tracking(request):
     form, start, end = _period(request)
-    meetings = selectors.tracked_meetings(start=start, end=end)
-    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.held_meetings_list(start=start, end=end), per_page=50)
+    page.object_list = selectors.with_response_counts(page.object_list)
+    # One pass over the period's meetings gives both the table by school year and the
+    # period's totals.
+    by_year = selectors.tracking_by_school_year(start=start, end=end)
     return render(
         request,
         "evaluations/tracking.html",
@@ -67,19 +70,13 @@ def tracking(request):
             "form": form,
             "start": start,
             "end": end,
-            "totals": selectors.tracking_totals(start=start, end=end),
-            "by_year": selectors.tracking_by_school_year(),
+            "totals": selectors.totals_of_years(by_year),
+            "by_year": by_year,
             "follow_ups": selectors.follow_up_totals(start=start, end=end),
             "page_obj": page,
-            "query": _query_without_page(request),
+            "query": query_without_paging(request),
         },
     )
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @never_cache

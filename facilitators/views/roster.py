@@ -12,11 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fiep import csvexport
 from fiep.calls import call_service
+from fiep.paging import paginate, query_without_paging
 
 from .. import selectors, services
 from ..filters import RosterFilter
 from ..forms import ConflictForm, FacilitatorForm, TrainingForm, UnavailabilityForm
 from ..models import Conflict, Facilitator, Unavailability
+
+PAGE_SIZE = 50
 
 
 def _filtered_roster(request):
@@ -30,13 +33,21 @@ def _filtered_roster(request):
 def roster_list(request):
     roster_filter = _filtered_roster(request)
     today = timezone.localdate()
-    rows = list(roster_filter.qs)
-    for f in rows:
+    page = paginate(
+        request, roster_filter.qs.order_by("last_name", "first_name", "pk"), per_page=PAGE_SIZE
+    )
+    for f in page:
         f.training_overdue = selectors.training_overdue(f, today)
     return render(
         request,
         "facilitators/roster_list.html",
-        {"filter": roster_filter, "facilitators": rows, "today": today},
+        {
+            "filter": roster_filter,
+            "facilitators": page,
+            "page": page,
+            "query": query_without_paging(request),
+            "today": today,
+        },
     )
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from fiep.models import Language
-from fiep.notifications import Event, notify
+from fiep.notifications import Event, notify, notify_new
 
 from ..models import (
     Requester,
@@ -69,12 +69,28 @@ def _notify(case, event, party, *, key="", **context):
     """Queue ``event`` to ``party`` unless the party has no e-mail address."""
     if not party or not party["email"]:
         return None
-    return notify(
-        event=event,
-        to_email=party["email"],
-        to_name=party["name"],
-        language=party["language"],
-        context={
+    return notify(**_message(case, event, party, key=key, context=context))
+
+
+def _notify_new(case, messages):
+    """Queue ``[(event, party, context)]`` for a case created in this transaction (one
+    insert: none of its messages can exist yet). Parties without e-mail are skipped."""
+    return notify_new(
+        [
+            _message(case, event, party, key="", context=context)
+            for event, party, context in messages
+            if party and party["email"]
+        ]
+    )
+
+
+def _message(case, event, party, *, key, context):
+    return {
+        "event": event,
+        "to_email": party["email"],
+        "to_name": party["name"],
+        "language": party["language"],
+        "context": {
             "name": party["name"],
             "reference": case.reference,
             "student_name": case.student_name,
@@ -83,10 +99,10 @@ def _notify(case, event, party, *, key="", **context):
             "is_requester": party in requester_parties(case),
             **context,
         },
-        dedupe_key=f"{Event(event).value}:{case.reference}:{party['role']}{key}",
-        case_reference=case.reference,
-        related=case,
-    )
+        "dedupe_key": f"{Event(event).value}:{case.reference}:{party['role']}{key}",
+        "case_reference": case.reference,
+        "related": case,
+    }
 
 
 # --- Submission ----------------------------------------------------------------------

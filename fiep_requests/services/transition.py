@@ -9,7 +9,7 @@ from fiep.i18n import in_site_language
 from ..enums import TRANSITIONS, RequestStatus
 from ..models import FacilitationRequest, StatusChange
 
-__all__ = ["ServiceError", "TransitionRefused", "request_transition"]
+__all__ = ["ServiceError", "TransitionRefused", "request_create_through", "request_transition"]
 
 
 class TransitionRefused(ServiceError):
@@ -51,3 +51,35 @@ def request_transition(*, request, to_status, by=None, reason="", reason_params=
         )
     request.status = locked.status
     return locked
+
+
+def request_create_through(*, values, steps):
+    """Create a request that goes through ``steps`` at once: ``[(status, reason), …]``,
+    the first being its status on arrival (from nothing), each next one allowed by
+    ``TRANSITIONS`` from the one before. The request is written once, in its last status,
+    with one StatusChange row per step (one query for all of them), so a public submission
+    records the same history as a creation followed by ``request_transition`` calls
+    without re-reading and re-writing the new row. ``reason`` is rendered in the site's
+    language, as ``request_transition`` does. Returns the request.
+    """
+    statuses = [RequestStatus(status) for status, _reason in steps]
+    for before, after in zip(statuses, statuses[1:], strict=False):
+        if after not in TRANSITIONS[before]:
+            raise TransitionRefused(
+                _("A request that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": before.label, "to": after.label},
+                code="transition_refused",
+            )
+    request = FacilitationRequest.objects.create(**values, status=statuses[-1])
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                request=request,
+                from_status=statuses[i - 1] if i else "",
+                to_status=status,
+                reason=in_site_language(reason) if reason else "",
+            )
+            for i, (status, (_status, reason)) in enumerate(zip(statuses, steps, strict=True))
+        ]
+    )
+    return request

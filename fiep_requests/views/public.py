@@ -18,7 +18,9 @@ from ..models import FacilitationRequest, Requester
 from ..rules import awaits_consent_answer, can_be_withdrawn
 from ..selectors import private_link_retired
 
-SESSION_KEY = "fiep_requests_submitted"
+#: The confirmation page's case: a signed cookie of this browser (no session row to write
+#: on the public form's busiest path). Signed with the site's key: it cannot be forged.
+SUBMITTED_COOKIE = "fiep_requests_submitted"
 
 
 @never_cache
@@ -50,16 +52,27 @@ def request_new(request):
                 ip=client_ip(request),
                 submission_token=form.cleaned_data.get("submission_token") or None,
             )
-            request.session[SESSION_KEY] = case.pk
-            return redirect("fiep_requests:submitted")
+            response = redirect("fiep_requests:submitted")
+            response.set_signed_cookie(
+                SUBMITTED_COOKIE,
+                str(case.pk),
+                salt=SUBMITTED_COOKIE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return render(request, "fiep_requests/request_new.html", {"form": form})
 
 
 @never_cache
 def request_submitted(request):
     """The confirmation page: tracking number and the private status link."""
-    # nosemgrep: unscoped-object-lookup-in-view  (the id comes from the submitter's own session)
-    case = get_object_or_404(FacilitationRequest, pk=request.session.get(SESSION_KEY, 0))
+    pk = request.get_signed_cookie(
+        SUBMITTED_COOKIE, default="0", salt=SUBMITTED_COOKIE, max_age=settings.SESSION_COOKIE_AGE
+    )
+    # nosemgrep: unscoped-object-lookup-in-view  (the id is the submitter's signed cookie)
+    case = get_object_or_404(FacilitationRequest, pk=int(pk) if pk.isdigit() else 0)
     return render(
         request,
         "fiep_requests/request_submitted.html",

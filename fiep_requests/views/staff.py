@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from fiep import csvexport
 from fiep.access import get_object_for
 from fiep.calls import call_service
 from fiep.models import AccessAction
+from fiep.paging import paginate, query_without_paging
 from fiep.services import access_log_record
 
 from .. import retention
@@ -30,6 +30,7 @@ from ..selectors import (
     related_requests,
     review_warnings,
     visible_requests,
+    with_facilitator_names,
 )
 
 PAGE_SIZE = 25
@@ -50,16 +51,15 @@ def _filtered(request):
 def inbox(request):
     """Requests the user may see, filtered and sorted by the URL's query string."""
     filterset, queryset = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, queryset, per_page=PAGE_SIZE)
+    page.object_list = with_facilitator_names(page.object_list)
     return render(
         request,
         "fiep_requests/inbox.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_paging(request),
             "can_review": request.user.has_perm("fiep_requests.review_request"),
         },
     )
@@ -72,7 +72,7 @@ def inbox(request):
 def inbox_export(request):
     """The filtered inbox as CSV: only the inbox's columns, one access-log row per case."""
     _, queryset = _filtered(request)
-    rows = list(queryset)
+    rows = with_facilitator_names(queryset)
     for case in rows:
         access_log_record(
             user=request.user,
@@ -230,9 +230,13 @@ def case_action(request, reference, action):
 def destruction_certificates(request):
     """The destruction certificates, newest first (office staff and administrators)."""
     queryset = DestructionCertificate.objects.select_related("performed_by")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=PAGE_SIZE)
     return render(
         request,
         "fiep_requests/destruction_certificates.html",
-        {"page": page, "retention_years": retention.retention_years()},
+        {
+            "page": page,
+            "query": query_without_paging(request),
+            "retention_years": retention.retention_years(),
+        },
     )

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fiep.access import get_object_for
 from fiep.calls import call_service
 from fiep.exceptions import ServiceError
+from fiep.paging import paginate, query_without_paging
 from fiep_requests.history import change_rows
 
 from .. import services
 from ..forms import ClaimBuildForm, ClaimReturnForm
 from ..models import ClaimStatus
 from ..selectors import unclaimed_months, user_facilitator, visible_claims
+
+PAGE_SIZE = 50
 
 
 @never_cache
@@ -47,11 +50,16 @@ def claims(request):
     status = request.GET.get("status", "")
     if status in ClaimStatus.values:
         rows = rows.filter(status=status)
+    # Newest month first, then by facilitator (the model's order, spelt out for the pages).
+    rows = rows.order_by("-month", "facilitator__last_name", "facilitator__first_name", "pk")
+    page = paginate(request, rows, per_page=PAGE_SIZE)
     return render(
         request,
         "meetings/claims.html",
         {
-            "claims": rows,
+            "claims": page,
+            "page": page,
+            "query": query_without_paging(request),
             "form": form,
             "reviewer": reviewer,
             "statuses": ClaimStatus.choices,

@@ -5,7 +5,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fiep.calls import call_service
+from fiep.paging import paginate, query_without_paging
 from reports.forms import parse_dates
 from reports.models import ReportFormat, ReportRun, ReportStatus
 from reports.services import report_run_request
@@ -102,5 +102,7 @@ def run_download(request, pk):
 @permission_required("reports.download_report", raise_exception=True)
 def run_list(request):
     runs = ReportRun.objects.select_related("requested_by")
-    page = Paginator(runs, 25).get_page(request.GET.get("page"))
-    return render(request, "reports/run_list.html", {"page": page})
+    page = paginate(request, runs, per_page=25)
+    return render(
+        request, "reports/run_list.html", {"page": page, "query": query_without_paging(request)}
+    )

@@ -81,6 +81,41 @@ def test_tracking_by_school_year_groups_by_start_month():
     assert rows[1]["response_rate"] == pytest.approx(1.0)
 
 
+def test_by_school_year_within_a_period_and_totals_from_its_rows():
+    """The tracking page reads the period once: the rows by school year of that period
+    only, and the period's totals added up from them (the same as tracking_totals)."""
+    _meeting(datetime.date(2025, 3, 1), invitations=3, responses=1, paper=1)
+    _meeting(datetime.date(2025, 9, 1), invitations=0, responses=0, paper=2)
+    _meeting(datetime.date(2026, 7, 1), invitations=4, responses=4)
+    _meeting(datetime.date(2024, 1, 1), invitations=9, responses=9)  # outside the period
+    start, end = datetime.date(2024, 7, 1), datetime.date(2026, 12, 31)
+    rows = selectors.tracking_by_school_year(start=start, end=end)
+    assert [r["school_year"].label for r in rows] == ["2026-2027", "2025-2026", "2024-2025"]
+    totals = selectors.totals_of_years(rows)
+    expected = selectors.tracking_totals(start=start, end=end)
+    assert totals == pytest.approx(expected)
+    assert (totals["meetings"], totals["meetings_invited"]) == (3, 2)
+    assert (totals["invitations_sent"], totals["responses"]) == (7, 8)
+    # the paper form of an invited meeting counts; the paper-only meeting is left out
+    assert totals["response_rate"] == pytest.approx(6 / 7)
+    assert selectors.totals_of_years([])["response_rate"] is None
+
+
+def test_with_response_counts_sets_what_tracked_meetings_annotates():
+    a = _meeting(datetime.date(2026, 9, 1), invitations=4, responses=3)
+    b = _meeting(datetime.date(2026, 9, 2), invitations=0, responses=0, paper=2)
+    listed = selectors.with_response_counts(selectors.held_meetings_list())
+    annotated = {m.pk: m for m in selectors.tracked_meetings()}
+    assert [m.pk for m in listed] == [b.pk, a.pk]
+    for meeting in listed:
+        other = annotated[meeting.pk]
+        assert (meeting.invitations_sent, meeting.responses) == (
+            other.invitations_sent,
+            other.responses,
+        )
+        assert meeting.response_rate == other.response_rate
+
+
 PAST_HALF = datetime.date(2024, 10, 1)  # 2024-2025, first half: ended and published
 
 

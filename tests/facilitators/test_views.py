@@ -113,7 +113,7 @@ def test_roster_query_count_same_for_1_and_50(staff_client, query_guard):
     def run():
         assert staff_client.get(reverse("facilitators:roster")).status_code == 200
 
-    query_guard(11, run, add=add, many=50)
+    query_guard(12, run, add=add, many=50)
 
 
 def test_facilitator_edit_creates_entry(staff_client, db):

@@ -255,3 +255,59 @@ def test_status_page_in_requester_language_unless_chosen(client):
     assert "En revisión" in client.get(url).content.decode()
     client.cookies["django_language"] = "en"
     assert "Under review" in client.get(url).content.decode()
+
+
+# --- issue 16: the submit's queries and the confirmation cookie ---------------------------
+
+
+@pytest.mark.parametrize("requested_by", ["parent", "district", "joint"])
+def test_request_form_post_makes_at_most_12_queries(
+    client, a_district, django_assert_max_num_queries, requested_by
+):
+    """Session, rate limit, district, history, messages… at most 12 queries per submit,
+    with a submission token (a browser always sends one)."""
+    data = form_data(a_district, requested_by=requested_by, submission_token="tok-q")
+    with django_assert_max_num_queries(12):
+        response = client.post(NEW, data)
+    assert response.status_code == 302
+    case = FacilitationRequest.objects.get()
+    # the same history as before: submitted, then the first waiting status
+    steps = list(case.status_changes.order_by("at", "id").values_list("from_status", "to_status"))
+    expected = "under_review" if requested_by == "joint" else "awaiting_consent"
+    assert steps == [("", "submitted"), ("submitted", expected)]
+    assert case.status == expected
+    events = sorted(OutboxMessage.objects.values_list("event", flat=True))
+    if requested_by == "joint":
+        assert events == ["request_received", "request_received"]
+        assert case.agreed_on is not None and case.consent_requested_at is None
+    else:
+        assert events == ["consent_requested", "request_received"]
+        assert case.consent_requested_at is not None and case.agreed_on is None
+
+
+def test_tracking_numbers_follow_each_other(client, a_district):
+    for _ in range(3):
+        client.post(NEW, form_data(a_district))
+    references = sorted(FacilitationRequest.objects.values_list("reference", flat=True))
+    year = references[0].split("-")[1]
+    assert references == [f"FIEP-{year}-000{i}" for i in (1, 2, 3)]
+
+
+def test_submitted_page_reads_only_its_own_signed_cookie(client, a_district):
+    from fiep_requests.views.public import SUBMITTED_COOKIE
+
+    client.post(NEW, form_data(a_district))
+    case = FacilitationRequest.objects.get()
+    submitted = reverse("fiep_requests:submitted")
+    assert case.reference in client.get(submitted).content.decode()
+    # a cookie naming another case, not signed by the site: refused
+    other = FacilitationRequestFactory(reference="OTHER-0001")
+    client.cookies[SUBMITTED_COOKIE] = str(other.pk)
+    assert client.get(submitted).status_code == 404
+    # a signed value one character off: refused too
+    good = client.cookies[SUBMITTED_COOKIE].value
+    client.cookies[SUBMITTED_COOKIE] = good[:-1] + ("A" if good[-1] != "A" else "B")
+    assert client.get(submitted).status_code == 404
+    # a fresh browser has no cookie at all
+    client.cookies.clear()
+    assert client.get(submitted).status_code == 404

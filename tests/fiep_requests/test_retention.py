@@ -367,7 +367,7 @@ def _certificate(n):
 
 
 def test_certificates_page_query_count_same_for_1_and_20_rows(staff_client, query_guard):
-    query_guard(8, lambda: staff_client.get(CERTIFICATES), add=_certificate, many=20)
+    query_guard(7, lambda: staff_client.get(CERTIFICATES), add=_certificate, many=20)
 
 
 def test_meeting_history_keeps_no_identifying_columns():

@@ -107,7 +107,7 @@ def test_inbox_query_count_same_for_1_and_50_rows(staff_client, query_guard):
     def run():
         assert staff_client.get(INBOX).status_code == 200
 
-    query_guard(11, run, add=add, many=50)
+    query_guard(12, run, add=add, many=50)
 
 
 def test_inbox_export_csv_columns_and_access_log(staff_client):
@@ -301,7 +301,7 @@ def test_inbox_query_count_same_for_liaison_1_and_50_rows(client, query_guard):
         assert client.get(INBOX).status_code == 200
 
     query_guard(
-        13,
+        14,
         run,
         add=lambda n: FacilitationRequestFactory.create_batch(n, district=district),
         many=50,
