@@ -185,6 +185,13 @@ class Assignment(models.Model):
                 name="one_live_assignment_per_request",
             )
         ]
+        # The roster's "last assigned" and "recent assignments" per facilitator, read
+        # from the index alone.
+        indexes = [
+            models.Index(
+                fields=["facilitator", "assigned_at", "status"], name="assignment_fac_assigned"
+            )
+        ]
 
     def __str__(self):
         return f"{self.request} → {self.facilitator} ({self.status})"

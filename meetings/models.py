@@ -237,6 +237,8 @@ class PaymentClaim(models.Model):
 
     class Meta:
         ordering = ["-month", "facilitator"]
+        # The claims page's order (newest month first, keyset pages) starts from this index.
+        indexes = [models.Index(fields=["month"], name="paymentclaim_month")]
         constraints = [
             models.UniqueConstraint(
                 fields=["facilitator", "month"], name="one_claim_per_facilitator_month"

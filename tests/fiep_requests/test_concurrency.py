@@ -109,3 +109,29 @@ def test_concurrent_retention_purges_certify_each_case_once():
     ]
     assert sorted(certified) == sorted(case.reference for case in cases)
     assert sum(c.case_count for c in DestructionCertificate.objects.all()) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_queues_its_messages_after_commit_and_never_on_rollback(monkeypatch):
+    """The submit's messages are written in one insert (notify_new) and queued for
+    sending only once the transaction commits; a rolled-back submit queues nothing."""
+    from django.db import transaction
+
+    from fiep import notifications
+    from fiep.models import OutboxMessage
+
+    queued = []
+    monkeypatch.setattr(notifications, "_queue_send", queued.append)
+    district = DistrictFactory()
+    with transaction.atomic():
+        case = services.request_submit(data=submit_data(district), ip=None, submission_token=None)
+        assert queued == []
+    ids = OutboxMessage.objects.filter(case_reference=case.reference).values_list("pk", flat=True)
+    assert sorted(queued) == sorted(ids) and len(queued) == 2
+
+    queued.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.request_submit(data=submit_data(district), ip=None, submission_token=None)
+        raise RuntimeError("the caller fails after the submit")
+    assert queued == []
+    assert FacilitationRequest.objects.count() == 1
