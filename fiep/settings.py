@@ -402,6 +402,8 @@ FIEP_HEALTH_DEADLINE_SECONDS = _value("FIEP_HEALTH_DEADLINE_SECONDS", env.float,
 # Report runs: the task's time limit; a run still "queued" after FIEP_REPORT_QUEUE_TIMEOUT
 # seconds or "running" for FIEP_REPORT_STALE_SECONDS (the time limit + 60 s: its worker
 # died) is marked failed by the sweeper.
+# The worker's time limit for importing uploaded program-history files (seconds).
+FIEP_HISTORY_IMPORT_TIME_LIMIT = _value("FIEP_HISTORY_IMPORT_TIME_LIMIT", env.int, 3600)
 FIEP_REPORT_TIME_LIMIT = _value("FIEP_REPORT_TIME_LIMIT", env.int, 600)
 FIEP_REPORT_QUEUE_TIMEOUT = _value("FIEP_REPORT_QUEUE_TIMEOUT", env.int, 1800)
 FIEP_REPORT_STALE_SECONDS = _value(

@@ -14,8 +14,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Models and permissions the panels use need the app registry.
         from . import (  # noqa: PLC0415 - app registry
+            invalidation,
             panels,
             tasks,  # noqa: F401  (registers the task services queue by name)
         )
 
+        invalidation.connect()
         staff_home_panels.connect_ordered(panels.staff_panels, order=50, dispatch_uid="reports")

@@ -1,11 +1,13 @@
 """Report runs, dispute-resolution statistics and history imports."""
 
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -176,3 +178,61 @@ class SpotlightWording(models.Model):
         """The wording with its placeholders replaced by ``values`` (names only: no
         attribute access or formatting code reaches Python's ``format``)."""
         return PLACEHOLDER_RE.sub(lambda m: str(values.get(m[1], m[0])), self.text)
+
+
+class MetricsCache(models.Model):
+    """The stored counts of one closed school year (``reports.metrics.cache``): one row
+    per part of the year's counts (totals, district, facilitator, requester, role), for
+    one version of the metrics' definitions. Rows with ``part`` "invalidated" are the
+    time the year's counts were last invalidated (``start_year`` 0: every year)."""
+
+    start_year = models.PositiveIntegerField()
+    start_month = models.PositiveSmallIntegerField()
+    part = models.CharField(max_length=20)
+    version = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["start_year", "start_month", "part", "version"],
+                name="one_metrics_cache_row_per_year_part_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.start_year} {self.part} v{self.version}"
+
+
+class HistoryUpload(models.Model):
+    """Program-history files uploaded through the page, imported by the worker. The files
+    wait in a private folder (never served) and are deleted once the import ends."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    dry_run = models.BooleanField(default=False)
+    files = models.JSONField(default=list)
+    #: ``FILE:LINE: column COLUMN: …`` lines when the files have problems.
+    problems = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    record = models.ForeignKey(HistoryImport, on_delete=models.SET_NULL, null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def folder(self):
+        return Path(settings.MEDIA_ROOT) / "history-uploads" / str(self.pk)
+
+    @property
+    def finished(self):
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)

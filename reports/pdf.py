@@ -4,9 +4,11 @@ suppressed breakdowns, the definitions of every figure and a note on suppression
 aggregated figures: no student-level data."""
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -31,6 +33,13 @@ def report_context(report):
     }
 
 
+def appendix_url(report):
+    """The address of the CSV appendix (the full breakdowns) of ``report``'s period; a
+    breakdown is chosen with ``&breakdown=NAME``."""
+    query = urlencode({"start": report.start.isoformat(), "end": report.end.isoformat()})
+    return f"{settings.SITE_URL}{reverse('reports:export', args=['csv'])}?{query}"
+
+
 def render_pdf_html(report, context=None, *, introduction="", notes=""):
     context = {
         **(context or report_context(report)),
@@ -42,6 +51,7 @@ def render_pdf_html(report, context=None, *, introduction="", notes=""):
         "language": get_language() or settings.LANGUAGE_CODE,
         # The administrators' logo and colours (includes/pdf_branding.html).
         "FIEP_BRANDING": current_branding(),
+        "appendix_url": appendix_url(report),
     }
     return render_to_string("reports/pdf/annual_report.html", context)
 

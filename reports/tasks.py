@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from . import services
+from .history import services as history_services
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +22,9 @@ def report_generate(run_id):
 def runs_sweep():
     """Fail runs whose worker died or that never started; queue again those waiting."""
     return services.report_runs_sweep()
+
+
+@shared_task(name="reports.history_import_upload")
+def history_import_upload(upload_id):
+    """Import the files of HistoryUpload ``upload_id`` (see history.services)."""
+    history_services.history_upload_run(upload_id=upload_id)

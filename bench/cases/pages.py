@@ -35,10 +35,14 @@ def case_page(ctx):
     target=Target(vs=HAND_SQL, vs_max=1.5),
 )
 def metrics_orm(ctx):
+    """The same figures through the metrics package: the counts of the period as one
+    segment (which also counts every breakdown in the same scans), then the figures."""
     from reports.metrics.evaluations import evaluation_figures
     from reports.metrics.meetings import meeting_figures
+    from reports.metrics.parts import merged_parts, segment_parts
 
-    return meeting_figures(*ALL_YEARS), evaluation_figures(*ALL_YEARS)
+    merged = merged_parts([segment_parts(*ALL_YEARS)])
+    return meeting_figures(merged), evaluation_figures(merged)
 
 
 MEETINGS_SQL = """

@@ -52,10 +52,11 @@ class HistoryUploadForm(forms.Form):
         self.fields["files"].widget.attrs["accept"] = ".csv,text/csv"
 
     def clean_files(self):
-        """Known names only, each once, within the size limit. Returns {name: bytes}.
+        """Known names only, each once, within the size limit. Returns {name: uploaded
+        file} (Django keeps a large one in a temporary file, not in memory).
 
-        Only the base name is looked at and the bytes are read into memory: an uploaded
-        file is never written to a path the user chose, nor kept.
+        Only the base name is looked at: an uploaded file is never written to a path the
+        user chose; it is kept only until the worker has imported it.
         """
         uploads = self.cleaned_data["files"]
         files, errors = {}, []
@@ -74,7 +75,7 @@ class HistoryUploadForm(forms.Form):
                     % {"name": name, "size": filesizeformat(MAX_FILE_BYTES)}
                 )
             else:
-                files[name] = upload.read()
+                files[name] = upload
         if errors:
             raise forms.ValidationError(errors)
         return files

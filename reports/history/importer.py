@@ -7,15 +7,15 @@ Entry point: :func:`history_import`. The format is the public contract in
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evaluations.models import Evaluation
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
 from fiep.models import District, Region
 from fiep_requests.models import FacilitationRequest
+from reports.metrics import cache as metrics_cache
 from reports.models import HistoryImport
 
 from .formats import FILE_ORDER, MAX_PROBLEMS, read_table
@@ -91,31 +91,30 @@ class ImportState:
         self.load_regions()
         self.new_region_names = set()
 
-        codes = set()
-        for name, column in (("districts.csv", "code"), ("meetings.csv", "district_code")):
-            if name in tables:
-                codes |= {r.cells[column] for r in tables[name].rows if r.cells.get(column)}
-        self.districts = {d.code: d for d in District.objects.filter(code__in=codes)}
+        def keys(name, column):
+            table = tables.get(name)
+            return table.keys.get(column, set()) if table is not None else set()
+
+        codes = keys("districts.csv", "code") | keys("meetings.csv", "district_code")
+        self.districts = {
+            d.code: d for chunk in chunked(codes) for d in District.objects.filter(code__in=chunk)
+        }
         self.district_codes = set(self.districts)
 
-        emails = set()
-        if "facilitators.csv" in tables:
-            emails |= FacilitatorLoader.keys(tables["facilitators.csv"])
-        if "meetings.csv" in tables:
-            emails |= MeetingLoader.facilitator_keys(tables["meetings.csv"])
+        emails = {e.lower() for e in keys("facilitators.csv", "email")}
+        emails |= {e.lower() for e in keys("meetings.csv", "facilitator_email")}
         self.facilitators = {
             f.email.lower(): f
+            for chunk in chunked(emails)
             for f in Facilitator.objects.annotate(key=Lower("email"))
-            .filter(key__in=emails)
+            .filter(key__in=chunk)
             .prefetch_related("regions", "languages")
         }
         self.facilitator_emails = set(self.facilitators)
 
-        references = set()
-        if "meetings.csv" in tables:
-            references |= MeetingLoader.keys(tables["meetings.csv"])
-        if "evaluations.csv" in tables:
-            references |= EvaluationLoader.keys(tables["evaluations.csv"])
+        references = keys("meetings.csv", "reference") | keys(
+            "evaluations.csv", "meeting_reference"
+        )
         self.requests = {
             r.reference: r
             for chunk in chunked(references)
@@ -134,18 +133,27 @@ class ImportState:
                 status=AssignmentStatus.ACCEPTED,
             )
         }
-        self.evaluations = {}
-        if "evaluations.csv" in tables:
-            for evaluation in (
-                evaluation
-                for chunk in chunked(references)
-                for evaluation in Evaluation.objects.filter(meeting__request__reference__in=chunk)
-                .annotate(reference=F("meeting__request__reference"))
-                .only("meeting_id", "response_id", "source", *EvaluationLoader.fields)
-            ):
-                self.evaluations[(evaluation.reference, evaluation.response_id)] = evaluation
         self.meeting_status = {}  # reference → status given in meetings.csv
-        self.meetings = {}  # reference → Meeting, filled while writing
+        self.meeting_ids = {}  # reference → id of its meeting, filled while writing
+        self.request_ids = {}  # reference → id of a request created by this import
+        self.progress = None  # called with (rows done, rows in all files)
+        self.rows_done = 0
+        self.rows_total = sum(t.row_count for t in tables.values())
+
+    def advance(self, rows):
+        self.rows_done += rows
+        if self.progress is not None:
+            self.progress(self.rows_done, self.rows_total)
+
+    def file_done(self, rows_before):
+        """A file is processed: progress is exactly the rows of the files so far."""
+        self.rows_done = rows_before
+        self.advance(0)
+
+    def writing(self):
+        """True while no problem was found: rows are written as they are checked (and
+        everything is rolled back at the end if a later row has a problem)."""
+        return not self.problems
 
     def load_regions(self):
         regions = list(Region.objects.all())
@@ -171,53 +179,81 @@ def format_problems(problems, limit=MAX_PROBLEMS):
     return lines
 
 
-def history_import(*, files, imported_by=None, dry_run=False):
+def history_import(*, files, imported_by=None, dry_run=False, progress=None):
     """Check and load program-history files; everything or nothing.
 
-    ``files`` maps a file name (one of ``FILE_ORDER``) to its bytes. Files load in the
+    ``files`` maps a file name (one of ``FILE_ORDER``) to its content: bytes, a path or a
+    binary file. Files are read line by line, never whole into memory, and load in the
     contract's order, whatever the order given. Raises :class:`HistoryImportError` listing
     every problem (``FILE:LINE: column COLUMN: …``) when any row of any file is wrong;
-    then nothing is written. With ``dry_run`` only the checks run and the summary says
-    what would change.
+    then nothing is written. With ``dry_run`` the summary says what would change and
+    nothing is kept. ``progress(done, total)`` is called as rows are processed.
 
-    Side effects (not on a dry run), in one transaction: creates or updates regions,
+    Each file is read once for its shape and keys, then again while its rows are checked
+    and, in chunks, written (PostgreSQL COPY for new rows, ``reports.history.bulk``) — all
+    inside one transaction, rolled back when any problem is found or on a dry run.
+
+    Side effects (not on a dry run), in that one transaction: creates or updates regions,
     districts, facilitators (with their regions and languages), facilitation requests
     (``imported=True``, with one status-history row), their meetings and accepted
     assignments, evaluations (source "imported"), dispute-resolution statistics, and one
-    :class:`reports.models.HistoryImport` record. No signals are sent and no e-mail is
-    queued: history is a record of the past, not a workflow.
+    :class:`reports.models.HistoryImport` record; the stored report counts of every year
+    are invalidated. No signals are sent and no e-mail is queued: history is a record of
+    the past, not a workflow.
     """
     unknown = sorted(set(files) - set(FILE_ORDER))
     if unknown:
         raise ValueError(f"not a history file: {', '.join(unknown)}")
     tables = {name: read_table(name, files[name]) for name in FILE_ORDER if name in files}
-    state = ImportState(tables, imported_by)
-    loaders = []
-    for name, table in tables.items():
-        state.problems.extend(table.problems)
-        loader = LOADERS[name]()
-        if table.header_ok:
-            loader.plan(table, state)
-            if isinstance(loader, DistrictLoader):
-                state.new_region_names = set(loader.new_regions)
-        loaders.append(loader)
-    if state.problems:
-        raise HistoryImportError(format_problems(state.problems))
-    result = ImportResult(
-        summary={loader.name: loader.summary.as_dict() for loader in loaders}, dry_run=dry_run
-    )
-    if dry_run:
-        return result
     try:
         with transaction.atomic():
-            for loader in loaders:
-                loader.apply(state)
-            result.record = HistoryImport.objects.create(
-                imported_by=imported_by, files=list(tables), summary=result.summary
-            )
+            result = _load(tables, imported_by, dry_run, progress)
+    except _RolledBack as rolled_back:
+        if rolled_back.problems:
+            raise HistoryImportError(format_problems(rolled_back.problems)) from None
+        return rolled_back.result
     except IntegrityError as exc:
         # Another import or an edit changed the same records meanwhile.
         raise HistoryImportError(
             [_("The database changed during the import; nothing was written. Try again.")]
         ) from exc
+    return result
+
+
+class _RolledBack(Exception):
+    def __init__(self, problems=None, result=None):
+        super().__init__("rolled back")
+        self.problems = problems
+        self.result = result
+
+
+def _load(tables, imported_by, dry_run, progress):
+    state = ImportState(tables, imported_by)
+    state.progress = progress
+    loaders = []
+    for table in tables.values():
+        state.problems.extend(table.problems)
+    rows_before = 0
+    for name, table in tables.items():
+        loader = LOADERS[name]()
+        if table.header_ok:
+            loader.plan(table, state)
+            if isinstance(loader, DistrictLoader):
+                state.new_region_names = set(loader.new_regions)
+            if state.writing():
+                loader.apply(state)
+        loaders.append(loader)
+        rows_before += table.row_count
+        state.file_done(rows_before)
+    if state.problems:
+        raise _RolledBack(problems=state.problems)
+    result = ImportResult(
+        summary={loader.name: loader.summary.as_dict() for loader in loaders}, dry_run=dry_run
+    )
+    if dry_run:
+        raise _RolledBack(result=result)
+    result.record = HistoryImport.objects.create(
+        imported_by=imported_by, files=list(tables), summary=result.summary
+    )
+    metrics_cache.invalidate()  # bulk writes send no signals: every year
     return result

@@ -60,10 +60,6 @@ class DistrictLoader:
         self.creates = []
         self.updates = []
 
-    @staticmethod
-    def keys(table):
-        return {row.cells["code"] for row in table.rows if row.cells.get("code")}
-
     def plan(self, table, state):
         seen = {}
         for row in table.rows:
@@ -120,10 +116,6 @@ class FacilitatorLoader:
         self.updates = []  # (facilitator, first, last, status, regions, languages)
         self.with_regions = False
         self.with_languages = False
-
-    @staticmethod
-    def keys(table):
-        return {row.cells["email"].lower() for row in table.rows if row.cells.get("email")}
 
     def plan(self, table, state):
         self.with_regions = "regions" in table.columns
@@ -247,10 +239,6 @@ class DisputeLoader:
         self.summary = FileSummary()
         self.creates = []
         self.updates = []
-
-    @staticmethod
-    def keys(table):
-        return set()
 
     def plan(self, table, state):
         existing = {row.start_year: row for row in DisputeStatistics.objects.all()}

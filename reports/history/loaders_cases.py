@@ -2,6 +2,7 @@
 row) and evaluations.csv. See ``loaders.py`` for the plan/apply shape.
 """
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,9 +11,13 @@ from facilitators.models import Assignment, AssignmentStatus
 from fiep_requests.models import ConsentState, FacilitationRequest, StatusChange
 from meetings.models import Meeting, MeetingStatus
 
-from . import formats
+from . import bulk, formats
 from .cells import RowCells
 from .loaders import BATCH, FileSummary, duplicate
+
+#: Rows checked (and written) at a time: the memory an import needs does not grow with
+#: the size of its files beyond the keys it must remember.
+CHUNK = 5000
 
 #: meetings.csv status → the request's final status.
 REQUEST_STATUS = {
@@ -40,18 +45,6 @@ class MeetingLoader:
         self.changed_requests = set()
         self.changed_meetings = set()
         self.changed_assignments = set()
-
-    @staticmethod
-    def keys(table):
-        return {row.cells["reference"] for row in table.rows if row.cells.get("reference")}
-
-    @staticmethod
-    def facilitator_keys(table):
-        return {
-            row.cells["facilitator_email"].lower()
-            for row in table.rows
-            if row.cells.get("facilitator_email")
-        }
 
     def plan(self, table, state):  # noqa: C901  (one check per rule of the contract)
         seen = {}
@@ -189,9 +182,17 @@ class MeetingLoader:
         self.summary.count(False, request_changed or meeting_changed or assignment_changed)
 
     def apply(self, state):
+        for i in range(0, len(self.rows), CHUNK):
+            chunk = self.rows[i : i + CHUNK]
+            self._apply_requests(state, chunk)
+            self._apply_meetings(state, chunk)
+            self._apply_assignments(state, chunk)
+            state.advance(len(chunk))
+
+    def _apply_requests(self, state, rows):
         new_requests, changed_requests, history = [], [], []
         now = timezone.now()
-        for reference, fields, _m, _e in self.rows:
+        for reference, fields, _m, _e in rows:
             request = state.requests.get(reference)
             values = dict(fields)
             values["district"] = state.districts[values.pop("district_code")]
@@ -203,68 +204,82 @@ class MeetingLoader:
                     **values,
                 )
                 new_requests.append(request)
-                history.append(request)
             elif reference in self.changed_requests:
                 if request.status != values["status"]:
-                    history.append(request)
+                    history.append((request.pk, values["status"]))
                 for name, value in values.items():
                     setattr(request, name, value)
                 request.updated_at = now
                 changed_requests.append(request)
-            state.requests[reference] = request
-        FacilitationRequest.objects.bulk_create(new_requests, batch_size=BATCH)
+        bulk.insert(FacilitationRequest, new_requests)
+        new_ids = dict(
+            FacilitationRequest.objects.filter(
+                reference__in=[r.reference for r in new_requests]
+            ).values_list("reference", "id")
+        )
+        for request in new_requests:
+            state.request_ids[request.reference] = new_ids[request.reference]
+            history.append((new_ids[request.reference], request.status))
         FacilitationRequest.objects.bulk_update(
             changed_requests,
             ["received_on", "requested_by", "district", "status", "updated_at"],
             batch_size=BATCH,
         )
-        StatusChange.objects.bulk_create(
+        user_id = state.user.pk if state.user is not None else None
+        bulk.insert(
+            StatusChange,
             [
                 StatusChange(
-                    request=r, to_status=r.status, by=state.user, reason="program history import"
+                    request_id=pk, to_status=status, by_id=user_id, reason="program history import"
                 )
-                for r in history
+                for pk, status in history
             ],
-            batch_size=BATCH,
         )
-        self._apply_meetings(state)
-        self._apply_assignments(state)
 
-    def _apply_meetings(self, state):
-        new, changed = [], []
-        for reference, _r, fields, email in self.rows:
+    def _apply_meetings(self, state, rows):
+        new, changed, reference_of = [], [], {}
+        for reference, _r, fields, email in rows:
             if fields is None:
                 continue
-            request = state.requests[reference]
+            request = state.requests.get(reference)
             facilitator = state.facilitators[email] if email else None
-            meeting = meeting_of(request) if request.pk in state.existing_request_ids else None
+            meeting = meeting_of(request) if request is not None else None
             if meeting is None:
-                meeting = Meeting(request=request, facilitator=facilitator, imported=True, **fields)
-                new.append(meeting)
-            elif reference in self.changed_meetings:
-                for name, value in fields.items():
-                    setattr(meeting, name, value)
-                meeting.facilitator = facilitator
-                meeting.updated_at = timezone.now()
-                changed.append(meeting)
-            state.meetings[reference] = meeting
-        Meeting.objects.bulk_create(new, batch_size=BATCH)
+                request_id = request.pk if request is not None else state.request_ids[reference]
+                reference_of[request_id] = reference
+                new.append(
+                    Meeting(request_id=request_id, facilitator=facilitator, imported=True, **fields)
+                )
+            else:
+                if reference in self.changed_meetings:
+                    for name, value in fields.items():
+                        setattr(meeting, name, value)
+                    meeting.facilitator = facilitator
+                    meeting.updated_at = timezone.now()
+                    changed.append(meeting)
+                state.meeting_ids[reference] = meeting.pk
+        bulk.insert(Meeting, new)
+        for request_id, meeting_id in Meeting.objects.filter(
+            request_id__in=list(reference_of)
+        ).values_list("request_id", "id"):
+            state.meeting_ids[reference_of[request_id]] = meeting_id
         Meeting.objects.bulk_update(
             changed,
             ["status", "held_on", "consensus", "facilitator", "updated_at"],
             batch_size=BATCH,
         )
 
-    def _apply_assignments(self, state):
+    def _apply_assignments(self, state, rows):
         new, changed, gone = [], [], []
-        for reference, _r, _m, email in self.rows:
-            request = state.requests[reference]
-            assignment = state.assignments.get(request.pk)
+        for reference, _r, _m, email in rows:
+            request = state.requests.get(reference)
+            request_id = request.pk if request is not None else state.request_ids[reference]
+            assignment = state.assignments.get(request_id)
             facilitator = state.facilitators[email] if email else None
             if assignment is None and facilitator is not None:
                 new.append(
                     Assignment(
-                        request=request,
+                        request_id=request_id,
                         facilitator=facilitator,
                         status=AssignmentStatus.ACCEPTED,
                         imported=True,
@@ -277,7 +292,7 @@ class MeetingLoader:
                     assignment.facilitator = facilitator
                     changed.append(assignment)
         Assignment.objects.filter(pk__in=gone).delete()
-        Assignment.objects.bulk_create(new, batch_size=BATCH)
+        bulk.insert(Assignment, new)
         Assignment.objects.bulk_update(changed, ["facilitator"], batch_size=BATCH)
 
 
@@ -290,17 +305,37 @@ class EvaluationLoader:
         self.creates = []  # (reference, response_id, values)
         self.updates = []
 
-    @staticmethod
-    def keys(table):
+    def plan(self, table, state):
+        """Check every row, a chunk at a time; while no problem is found, write each
+        chunk as soon as it is checked (the transaction makes it all or nothing)."""
+        self.seen = {}  # "reference\x00response_id" → line: repeated keys in the file
+        chunk = []
+        for row in table.rows:
+            chunk.append(row)
+            if len(chunk) >= CHUNK:
+                self._plan_chunk(table, state, chunk)
+                chunk = []
+        self._plan_chunk(table, state, chunk)
+        self.seen = None
+
+    def _existing(self, references):
+        """The evaluations already stored for these meetings, by (reference, response id)."""
         return {
-            row.cells["meeting_reference"]
-            for row in table.rows
-            if row.cells.get("meeting_reference")
+            (e.reference, e.response_id): e
+            for e in Evaluation.objects.filter(meeting__request__reference__in=list(references))
+            .annotate(reference=F("meeting__request__reference"))
+            .only("meeting_id", "response_id", "source", *self.fields)
         }
 
-    def plan(self, table, state):
-        seen = {}
-        for row in table.rows:
+    def _plan_chunk(self, table, state, rows):
+        if not rows:
+            return
+        existing_by_key = self._existing(
+            {r.cells["meeting_reference"] for r in rows if r.cells["meeting_reference"]}
+            & set(state.requests)
+        )
+        seen = self.seen
+        for row in rows:
             cells = RowCells(table, row, state.problems)
             reference = cells.text("meeting_reference", required=True, max_length=40)
             response_id = cells.text("response_id", required=True, max_length=60)
@@ -315,7 +350,7 @@ class EvaluationLoader:
                 ),
             }
             if reference and response_id:
-                key = (reference, response_id)
+                key = f"{reference}\x00{response_id}"
                 if key in seen:
                     cells.error(
                         "response_id",
@@ -326,7 +361,7 @@ class EvaluationLoader:
                 seen[key] = cells.line
             if reference:
                 self._check_meeting(cells, state, reference)
-            existing = state.evaluations.get((reference, response_id))
+            existing = existing_by_key.get((reference, response_id))
             if existing is not None and existing.source != EvaluationSource.IMPORTED:
                 cells.error(
                     "response_id",
@@ -345,6 +380,11 @@ class EvaluationLoader:
                     setattr(existing, name, value)
                 self.updates.append(existing)
             self.summary.count(False, changed)
+        if state.writing():
+            self.apply(state)
+        else:
+            self.creates, self.updates = [], []
+        state.advance(len(rows))
 
     @staticmethod
     def _check_meeting(cells, state, reference):
@@ -371,16 +411,15 @@ class EvaluationLoader:
             )
 
     def apply(self, state):
-        new = []
+        """Write the rows planned so far (called after each chunk)."""
+        rows = []
         for reference, response_id, values in self.creates:
-            meeting = state.meetings.get(reference) or meeting_of(state.requests[reference])
-            new.append(
-                Evaluation(
-                    meeting=meeting,
-                    response_id=response_id,
-                    source=EvaluationSource.IMPORTED,
-                    **values,
-                )
-            )
-        Evaluation.objects.bulk_create(new, batch_size=BATCH)
+            meeting_id = state.meeting_ids.get(reference)
+            if meeting_id is None:
+                meeting_id = meeting_of(state.requests[reference]).pk
+            rows.append({"meeting_id": meeting_id, "response_id": response_id, **values})
+        for row in rows:
+            row["satisfaction"] = row["satisfaction"] or ""
+        bulk.insert_values(Evaluation, rows, source=EvaluationSource.IMPORTED)
         Evaluation.objects.bulk_update(self.updates, self.fields, batch_size=BATCH)
+        self.creates, self.updates = [], []

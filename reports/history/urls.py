@@ -8,6 +8,10 @@ from . import views
 
 urlpatterns = [
     path("import/", views.history_upload, name="history-import"),
+    path("import/<int:pk>/", views.history_upload_detail, name="history-upload"),
+    path(
+        "import/<int:pk>/progress/", views.history_upload_progress, name="history-upload-progress"
+    ),
     path("disputes/", views.disputes_list, name="disputes-list"),
     path("disputes/add/", views.disputes_edit, name="disputes-add"),
     path("disputes/<int:start_year>/", views.disputes_edit, name="disputes-edit"),

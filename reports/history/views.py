@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fiep.access import get_object_for
 from fiep.calls import call_service
-from reports.models import DisputeStatistics
+from reports.models import DisputeStatistics, HistoryUpload, ReportStatus
 
 from .formats import FILE_ORDER
 from .forms import DisputeStatisticsForm, HistoryUploadForm
-from .importer import HistoryImportError, history_import
 from .selectors import dispute_statistics_trend, recent_history_imports
-from .services import dispute_statistics_save
+from .services import dispute_statistics_save, history_upload_queue, upload_progress
 
 
 @never_cache
@@ -22,33 +23,72 @@ from .services import dispute_statistics_save
 @require_http_methods(["GET", "POST"])
 @permission_required("reports.history_import", raise_exception=True)
 def history_upload(request):
-    """Upload history files: check them, then import everything or nothing."""
-    problems, result = [], None
+    """Upload history files (up to 200 MB each): they are kept for the worker, which
+    checks and imports everything or nothing; the upload's page follows its progress."""
     posted = request.method == "POST"
     form = HistoryUploadForm(request.POST, request.FILES) if posted else HistoryUploadForm()
     if posted and form.is_valid():
-        try:
-            result = history_import(
-                files=form.cleaned_data["files"],
-                imported_by=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except HistoryImportError as exc:
-            problems = exc.problems
-        else:
-            if not result.dry_run:
-                form = HistoryUploadForm()
+        ok, upload = call_service(
+            form,
+            history_upload_queue,
+            files=form.cleaned_data["files"],
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if ok:
+            return redirect("reports:history-upload", upload.pk)
     return render(
         request,
         "reports/history/upload.html",
+        {"form": form, "file_names": FILE_ORDER, "imports": recent_history_imports()},
+    )
+
+
+def _upload_for(user, pk):
+    return get_object_for(user, HistoryUpload.objects.all(), "reports.history_import", pk=pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+@permission_required("reports.history_import", raise_exception=True)
+def history_upload_detail(request, pk):
+    """One upload: its progress while the worker imports it (the page asks for
+    :func:`history_upload_progress` every second), then its summary or every problem."""
+    upload = _upload_for(request.user, pk)
+    progress = upload_progress(upload) if not upload.finished else None
+    done, total = progress or (0, 0)
+    return render(
+        request,
+        "reports/history/upload_detail.html",
         {
-            "form": form,
-            "problems": problems,
-            "result": result,
-            "file_names": FILE_ORDER,
-            "imports": recent_history_imports(),
+            "upload": upload,
+            "result": upload if upload.status == ReportStatus.DONE else None,
+            "problems": upload.problems,
+            "done": done,
+            "total": total,
+            "percent": int(done * 100 / total) if total else 0,
         },
-        status=400 if problems else 200,
+        status=400 if upload.problems else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+@permission_required("reports.history_import", raise_exception=True)
+def history_upload_progress(request, pk):
+    """The upload's status and progress as JSON (for the page's progress bar)."""
+    upload = _upload_for(request.user, pk)
+    done, total = (upload_progress(upload) if not upload.finished else None) or (0, 0)
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "finished": upload.finished,
+            "done": done,
+            "total": total,
+            "percent": int(done * 100 / total) if total else 0,
+        }
     )
 
 

@@ -11,12 +11,16 @@ One module per figure family, plain functions:
 | ``trends`` | the same per school year, with dispute statistics and their change |
 | ``breakdowns`` | by region, district, facilitator, who asked, respondent role — suppressed |
 | ``values`` | ``Rate``, ``Suppressed``, the median, the year-over-year change |
+| ``parts`` | the additive counts of one segment (part of one school year), summed |
+| ``cache`` | the stored counts of closed school years, and their invalidation |
 | ``report`` | ``compute(start, end)`` → ``Report``: all of the above |
 
 Everything is aggregated in the database (``aggregate``/``annotate`` with
-``Count(filter=Q)`` and conditional expressions): ``compute`` makes the same 19 queries
-whatever the amount of data, and no query returns more rows than there are groups
-(districts, facilitators, school years…) — except the median, which reads at most two rows.
+``Count(filter=Q)`` and conditional expressions), per school-year segment (``parts``):
+``compute`` makes a fixed number of queries whatever the amount of data (6 per segment
+counted live; closed school years come from the stored counts, ``cache``), and no query
+returns more rows than there are groups (districts × facilitators × requester groups of
+the segment, days-to-meeting values…).
 """
 
 from .breakdowns import COLUMN_LABELS, Breakdown

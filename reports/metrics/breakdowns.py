@@ -4,19 +4,18 @@ and the exports only ever see suppressed breakdowns."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, F
-from django.db.models import Value as V
-from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from evaluations.models import Satisfaction
+from facilitators.models import Facilitator
+from fiep.models import District
 from meetings.models import ParticipantRole
 
-from .evaluations import empty_evaluation_row, evaluation_counts, evaluation_row_figures
-from .meetings import empty_meeting_row, meeting_counts, meeting_row_figures
-from .periods import held_meetings, period_evaluations, period_requests
-from .requesters import REQUESTER_GROUP_LABELS, REQUESTER_GROUPS, requester_group_expr
+from .evaluations import evaluation_row_figures
+from .meetings import meeting_row_figures
+from .parts import COUNTS
+from .requesters import REQUESTER_GROUP_LABELS, REQUESTER_GROUPS
 from .values import Rate, Suppressed
 
 MEETING_COLUMNS = ["meetings_held", "outcome_recorded", "consensus", "consensus_rate"]
@@ -69,6 +68,12 @@ class Breakdown:
     #: ``n`` → the label of the row grouping the rows below the threshold, or None to
     #: keep every row (then small cells are only suppressed).
     group_small: object = None
+    #: For a long breakdown (districts, facilitators): the largest rows and one row
+    #: grouping all the others, suppressed the same way — what the PDF prints (the full
+    #: table is the CSV appendix). None when the breakdown is short enough to print.
+    summary_rows: list | None = None
+    #: How many rows (before grouping and suppression) the full breakdown has.
+    size: int = 0
 
     @property
     def column_labels(self):
@@ -131,80 +136,96 @@ def grouped_small(rows, columns, threshold, label_of):
     return [r for r in rows if not any(r is s for s in small)] + [other]
 
 
-# --- grouping: one query over meetings and one over evaluations per breakdown -----------
+# --- rows: from the summed counts of the period's segments (``parts.merged_parts``) ------
 
 
-def _grouped(queryset, counts, key, label):
+def _row(key, label, counts):
+    """A breakdown row (every count column, unsuppressed) from summed segment counts."""
+    mf, ef = meeting_row_figures(counts), evaluation_row_figures(counts)
     return {
-        r["_key"]: r
-        for r in queryset.annotate(_key=key, _label=label)
-        .values("_key", "_label")
-        .annotate(**counts)
+        "key": key,
+        "label": label,
+        "meetings_held": mf["held"],
+        "outcome_recorded": mf["outcome_recorded"],
+        "consensus": mf["consensus"],
+        "evaluations_completed": ef["completed"],
+        "satisfaction_answered": ef["satisfaction_answered"],
+        "very_satisfied": ef[Satisfaction.VERY_SATISFIED],
+        "recommend_answered": ef["recommend_answered"],
+        "would_recommend": ef["would_recommend"],
     }
 
 
-def _grouped_meetings(start, end, key, label):
-    return _grouped(held_meetings(start, end), meeting_counts(), key, label)
+def _sum_rows(rows):
+    total = {}
+    for row in rows:
+        for name, value in row.items():
+            total[name] = total.get(name, 0) + value
+    return total
 
 
-def _grouped_evaluations(start, end, key, label):
-    return _grouped(period_evaluations(start, end), evaluation_counts(), key, label)
+def _not_recorded(label):
+    return label or _("Not recorded")
 
 
-def _merged(meeting_rows, evaluation_rows, label_of=None):
-    """Unsuppressed rows (every count column), one per key found in either grouping,
-    sorted by label."""
-    merged = []
-    for key in set(meeting_rows) | set(evaluation_rows):
-        m = meeting_rows.get(key) or {**empty_meeting_row(), "_label": None}
-        e = evaluation_rows.get(key) or {**empty_evaluation_row(), "_label": None}
-        mf, ef = meeting_row_figures(m), evaluation_row_figures(e)
-        if label_of:
-            label = label_of(key)
-        else:
-            label = (m["_label"] or e["_label"] or "").strip()
-            label = (label if key is not None else None) or _("Not recorded")
-        merged.append(
-            {
-                "key": key,
-                "label": label,
-                "meetings_held": mf["held"],
-                "outcome_recorded": mf["outcome_recorded"],
-                "consensus": mf["consensus"],
-                "evaluations_completed": ef["completed"],
-                "satisfaction_answered": ef["satisfaction_answered"],
-                "very_satisfied": ef[Satisfaction.VERY_SATISFIED],
-                "recommend_answered": ef["recommend_answered"],
-                "would_recommend": ef["would_recommend"],
-            }
-        )
-    merged.sort(key=lambda r: str(r["label"]))
-    return merged
+class Labels:
+    """The names of the districts (with their region now) and facilitators a breakdown
+    shows, read live (2 queries), so stored counts never carry an out-of-date name."""
+
+    def __init__(self, merged):
+        district_ids = [k for k in merged["district"] if k is not None]
+        facilitator_ids = [k for k in merged["facilitator"] if k is not None]
+        self.districts = {
+            d["id"]: d
+            for d in District.objects.filter(pk__in=district_ids).values(
+                "id", "code", "name", "region_id", "region__name"
+            )
+        }
+        self.facilitators = {
+            f["id"]: f"{f['first_name'] or ''} {f['last_name'] or ''}".strip()
+            for f in Facilitator.objects.filter(pk__in=facilitator_ids).values(
+                "id", "first_name", "last_name"
+            )
+        }
 
 
-def _by_path(start, end, key_path, label_expr):
-    """Rows grouped by the meeting's ``key_path`` (2 queries)."""
-    return _merged(
-        _grouped_meetings(start, end, F(key_path), label_expr("")),
-        _grouped_evaluations(start, end, F(f"meeting__{key_path}"), label_expr("meeting__")),
-    )
+def _sorted(rows):
+    rows.sort(key=lambda r: str(r["label"]))
+    return rows
 
 
 # --- one function per breakdown ----------------------------------------------------------
 
 
-def by_region(start, end):
-    def region_name(prefix):
-        return F(f"{prefix}request__district__region__name")
-
-    rows = _by_path(start, end, "request__district__region_id", region_name)
-    return Breakdown("region", _("By region"), _("Region"), BOTH_COLUMNS, rows)
+def other_districts(n):
+    return ngettext_lazy("%(n)s other district", "%(n)s other districts", "n") % {"n": n}
 
 
-def by_district(start, end):
-    rows = _by_path(
-        start, end, "request__district__code", lambda p: F(f"{p}request__district__name")
-    )
+def other_facilitators(n):
+    return ngettext_lazy("%(n)s other facilitator", "%(n)s other facilitators", "n") % {"n": n}
+
+
+def by_region(merged, labels):
+    """Districts summed by the region each district belongs to now."""
+    regions = {}
+    for key, counts in merged["district"].items():
+        district = labels.districts.get(key)
+        region = (district["region_id"], district["region__name"]) if district else (None, None)
+        regions.setdefault(region, []).append(counts)
+    rows = [
+        _row(region_id, _not_recorded(name if region_id is not None else None), _sum_rows(c))
+        for (region_id, name), c in regions.items()
+    ]
+    return Breakdown("region", _("By region"), _("Region"), BOTH_COLUMNS, _sorted(rows))
+
+
+def by_district(merged, labels):
+    rows = []
+    for key, counts in merged["district"].items():
+        district = labels.districts.get(key) or {"code": None, "name": None}
+        row = _row(district["code"], _not_recorded(district["name"]), counts)
+        rows.append(row)
+    rows.sort(key=lambda r: (str(r["label"]), str(r["key"])))
     for row in rows:
         row["label"] = f"{row['label']} ({row['key']})"
     return Breakdown(
@@ -213,68 +234,38 @@ def by_district(start, end):
         _("District"),
         BOTH_COLUMNS,
         rows,
-        group_small=lambda n: (
-            ngettext_lazy("%(n)s other district", "%(n)s other districts", "n") % {"n": n}
-        ),
+        group_small=other_districts,
     )
 
 
-def by_facilitator(start, end):
+def by_facilitator(merged, labels):
     """Facilitators by name: contractors of the state, not students or families."""
-
-    def full_name(prefix):
-        return Concat(
-            F(f"{prefix}facilitator__first_name"),
-            V(" "),
-            F(f"{prefix}facilitator__last_name"),
-            output_field=CharField(),
-        )
-
-    rows = _by_path(start, end, "facilitator_id", full_name)
+    rows = [
+        _row(key, _not_recorded(labels.facilitators.get(key) if key is not None else None), c)
+        for key, c in merged["facilitator"].items()
+    ]
     return Breakdown(
         "facilitator",
         _("By facilitator"),
         _("Facilitator"),
         BOTH_COLUMNS,
-        rows,
-        group_small=lambda n: (
-            ngettext_lazy("%(n)s other facilitator", "%(n)s other facilitators", "n") % {"n": n}
-        ),
+        _sorted(rows),
+        group_small=other_facilitators,
     )
 
 
-def by_requester(start, end):
+def by_requester(merged, labels):
     """Requests received in the period plus the meeting and evaluation figures, per
-    requester group; a group appears when it has meetings, evaluations or requests
-    (3 queries)."""
-
-    def label_of(key):
-        return REQUESTER_GROUP_LABELS.get(key, key)
-
-    received = {
-        r["_key"]: r["n"]
-        for r in period_requests(start, end)
-        .annotate(_key=requester_group_expr())
-        .values("_key")
-        .annotate(n=Count("id"))
-    }
-    meeting_rows = _grouped_meetings(
-        start, end, requester_group_expr("request__requested_by"), V("")
-    )
+    requester group; a group appears when it has meetings, evaluations or requests."""
+    received = {g: merged["requests"].get(f"by_requester_{g}", 0) for g in REQUESTER_GROUPS}
+    rows = []
     for group in REQUESTER_GROUPS:
-        if received.get(group) and group not in meeting_rows:
-            meeting_rows[group] = {**empty_meeting_row(), "_label": None}
-    rows = _merged(
-        meeting_rows,
-        _grouped_evaluations(
-            start, end, requester_group_expr("meeting__request__requested_by"), V("")
-        ),
-        label_of=label_of,
-    )
-    by_key = {row["key"]: row for row in rows}
-    rows = [by_key[g] for g in REQUESTER_GROUPS if g in by_key]
-    for row in rows:
-        row["requests_received"] = received.get(row["key"], 0)
+        counts = merged["requester"].get(group)
+        if counts is None and not received[group]:
+            continue
+        row = _row(group, REQUESTER_GROUP_LABELS[group], counts or dict.fromkeys(COUNTS, 0))
+        row["requests_received"] = received[group]
+        rows.append(row)
     return Breakdown(
         "requester",
         _("By who asked"),
@@ -284,29 +275,53 @@ def by_requester(start, end):
     )
 
 
-def by_role(start, end):
-    """Evaluations only, by the respondent's role (1 query)."""
+def by_role(merged, labels):
+    """Evaluations only, by the respondent's role."""
     roles = dict(ParticipantRole.choices)
-    rows = _merged(
-        {},
-        _grouped_evaluations(start, end, F("respondent_role"), V("")),
-        label_of=lambda key: roles.get(key, key),
-    )
+    rows = [_row(key, roles.get(key, key), c) for key, c in merged["role"].items()]
     return Breakdown(
-        "role", _("By respondent role"), _("Respondent role"), EVALUATION_COLUMNS, rows
+        "role", _("By respondent role"), _("Respondent role"), EVALUATION_COLUMNS, _sorted(rows)
     )
 
 
 BREAKDOWNS = [by_region, by_district, by_facilitator, by_requester, by_role]
 
+#: A breakdown with more rows than this is summarised for the PDF: its largest rows and
+#: one row grouping the others ("480 other districts"); the CSV appendix has them all.
+SUMMARY_ROWS = 15
 
-def breakdowns(start, end, threshold):
-    """Every breakdown, region first, suppressed, by name (9 queries)."""
+
+def summarised(rows, columns, threshold, label_of, limit=SUMMARY_ROWS):
+    """The ``limit`` rows with the most meetings held (then evaluations) and one row
+    summing every other row, labelled ``label_of(n)``; suppressed like any table."""
+    largest = sorted(
+        rows, key=lambda r: (-r.get("meetings_held", 0), -r.get("evaluations_completed", 0))
+    )[:limit]
+    keep = {id(r) for r in largest}
+    others = [r for r in rows if id(r) not in keep]
+    shown = [r for r in rows if id(r) in keep]
+    if others:
+        other = {"key": OTHER, "label": label_of(len(others))}
+        for column in count_columns(columns):
+            other[column] = sum(r[column] for r in others)
+        shown.append(other)
+    return suppressed(shown, columns, threshold)
+
+
+def breakdowns(merged, threshold):
+    """Every breakdown of the summed counts ``merged``, region first, suppressed, by name
+    (2 queries: the districts' and facilitators' names)."""
+    labels = Labels(merged)
     result = {}
     for build in BREAKDOWNS:
-        breakdown = build(start, end)
+        breakdown = build(merged, labels)
         rows = breakdown.rows
+        breakdown.size = len(rows)
         if breakdown.group_small:
+            if len(rows) > SUMMARY_ROWS + 1:
+                breakdown.summary_rows = summarised(
+                    rows, breakdown.columns, threshold, breakdown.group_small
+                )
             rows = grouped_small(rows, breakdown.columns, threshold, breakdown.group_small)
         breakdown.rows = suppressed(rows, breakdown.columns, threshold)
         result[breakdown.name] = breakdown

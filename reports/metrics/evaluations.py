@@ -2,10 +2,8 @@
 
 from django.db.models import Count, Q
 
-from evaluations.models import EvaluationInvitation, Satisfaction
-from meetings.models import MeetingStatus
+from evaluations.models import Satisfaction
 
-from .periods import period_evaluations
 from .values import Rate
 
 #: What each evaluation figure counts (spec: "very satisfied rate", "satisfied or better
@@ -60,19 +58,12 @@ def evaluation_rates(figures):
     }
 
 
-def evaluation_figures(start, end):
+def evaluation_figures(merged):
     """Evaluations of meetings held in the period, the satisfaction and recommendation
-    rates, and the response rate where invitations were sent (2 queries)."""
-    invitations = EvaluationInvitation.objects.filter(
-        meeting__status=MeetingStatus.HELD,
-        meeting__held_on__gte=start,
-        meeting__held_on__lte=end,
-    )
-    row = period_evaluations(start, end).aggregate(
-        **evaluation_counts(),
-        completed_invited=Count("id", filter=Q(meeting_id__in=invitations.values("meeting_id"))),
-    )
-    sent = invitations.count()
+    rates, and the response rate where invitations were sent, from summed segment counts
+    (``parts.merged_parts``)."""
+    row = merged["totals"]
+    sent = merged["invitations_sent"]
     figures = evaluation_row_figures(row)
     rates = evaluation_rates(figures)
     figures["very_satisfied_rate"] = rates["very_satisfied_rate"]

@@ -4,8 +4,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
 from meetings.models import Consensus
 
-from .periods import held_meetings
-from .values import Rate, median_days
+from .values import Rate, median_of_histogram
 
 #: The outcomes each meeting figure counts (spec: "outcome recorded", "consensus rate",
 #: "full consensus rate"). The counts below and the records lists (``records.py``) use
@@ -48,19 +47,22 @@ def meeting_row_figures(row):
     }
 
 
-def meeting_figures(start, end):
-    """Held meetings, outcomes, consensus rates, districts and the median days (2 queries)."""
-    meetings = held_meetings(start, end)
-    row = meetings.aggregate(
-        **meeting_counts(),
-        districts=Count("request__district", distinct=True),
-        with_agreement=Count("id", filter=AGREED),
-    )
-    figures = meeting_row_figures(row)
-    figures["districts"] = row["districts"]
+def districts_held(merged):
+    """The ids of the districts with at least one meeting held in summed segment counts
+    (``parts.merged_parts``)."""
+    return {
+        key for key, row in merged["district"].items() if key is not None and row["meetings_held"]
+    }
+
+
+def meeting_figures(merged):
+    """Held meetings, outcomes, consensus rates, districts and the median days to meeting
+    of summed segment counts (``parts.merged_parts``)."""
+    figures = meeting_row_figures(merged["totals"])
+    figures["districts"] = len(districts_held(merged))
     figures["consensus_rate"] = Rate(figures["consensus"], figures["outcome_recorded"])
     figures["full_consensus_rate"] = Rate(figures["consensus_all"], figures["outcome_recorded"])
-    figures["median_days_to_meeting"] = median_days_to_meeting(meetings, row["with_agreement"])
+    figures["median_days_to_meeting"] = median_of_histogram(merged["days"])
     return figures
 
 
@@ -70,20 +72,3 @@ AGREED = Q(request__agreed_on__isnull=False)
 DAYS_TO_MEETING = ExpressionWrapper(
     F("held_on") - F("request__agreed_on"), output_field=DurationField()
 )
-
-
-def median_days_to_meeting(meetings, count):
-    """Median of ``held_on - agreed_on`` over the ``count`` held meetings whose request
-    records the day both parties agreed: the database orders the differences and we read
-    the one or two middle rows (one query of at most two rows; none when ``count`` is 0)."""
-    if not count:
-        return None
-    middle = (count - 1) // 2
-    size = 1 if count % 2 else 2
-    values = (
-        meetings.filter(AGREED)
-        .annotate(days=DAYS_TO_MEETING)
-        .order_by("days", "id")
-        .values_list("days", flat=True)[middle : middle + size]
-    )
-    return median_days(list(values))

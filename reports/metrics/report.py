@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from fiep.schoolyear import SchoolYear, school_years_between
 
 from .breakdowns import breakdowns
+from .cache import segments_parts
 from .evaluations import evaluation_figures
 from .meetings import meeting_figures
-from .requesters import request_figures
-from .trends import school_year_trends
+from .parts import merged_parts
+from .requesters import request_row_figures
+from .trends import school_year_trends, trend_years
 from .values import suppression_threshold
 
 
@@ -49,21 +51,38 @@ class Report:
         return None
 
 
-def compute(start, end):
-    """All figures for the inclusive date range ``start``..``end`` (dates)."""
+def compute(start, end, *, use_stored=True):
+    """All figures for the inclusive date range ``start``..``end`` (dates).
+
+    The period is cut into one segment per school year (the trend adds whole earlier
+    years); closed whole years come from the stored counts (``cache``) unless
+    ``use_stored`` is False, the others are counted live. Queries: 1 for the stored
+    counts, 6 per segment counted live (+2 to store closed whole years), 1 for the
+    dispute statistics, 2 for the districts' and facilitators' names.
+    """
     if end < start:
         raise ValueError("the period ends before it starts")
     threshold = suppression_threshold()
-    earlier, by_school_year = school_year_trends(start, end)
+    earlier_years, period_years = trend_years(start, end)
+    segments = [(year, year.start, year.end) for year in earlier_years] + [
+        (year, max(start, year.start), min(end, year.end)) for year in period_years
+    ]
+    parts = segments_parts(segments, use_stored=use_stored)
+    by_year = {
+        segment[0].start_year: merged_parts([p], groupings=False)
+        for segment, p in zip(segments, parts, strict=True)
+    }
+    merged = merged_parts(parts[len(earlier_years) :])
+    earlier, by_school_year = school_year_trends(earlier_years, period_years, by_year)
     return Report(
         start=start,
         end=end,
         school_years=school_years_between(start, end),
-        requests=request_figures(start, end),
-        meetings=meeting_figures(start, end),
-        evaluations=evaluation_figures(start, end),
+        requests=request_row_figures(merged["requests"]),
+        meetings=meeting_figures(merged),
+        evaluations=evaluation_figures(merged),
         by_school_year=by_school_year,
-        breakdowns=breakdowns(start, end, threshold),
+        breakdowns=breakdowns(merged, threshold),
         threshold=threshold,
         earlier_years=earlier,
     )

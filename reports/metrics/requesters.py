@@ -40,16 +40,26 @@ def requester_group_expr(path="requested_by"):
     )
 
 
-def request_figures(start, end):
-    """Requests received in the period, by requester group and by status (1 query)."""
+def request_counts():
+    """Aggregations over requests: received, by requester group and by status."""
     aggregates = {"received": Count("id")}
     for group in REQUESTER_GROUPS:
         aggregates[f"by_requester_{group}"] = Count("id", filter=in_group(group))
     for status in RequestStatus.values:
         aggregates[f"by_status_{status}"] = Count("id", filter=Q(status=status))
-    row = period_requests(start, end).aggregate(**aggregates)
+    return aggregates
+
+
+def request_row_figures(row):
+    """Requests received, by requester group and by status, from one row aggregated with
+    :func:`request_counts` (or the sum of several)."""
     return {
-        "received": row["received"],
-        "by_requester": {g: row[f"by_requester_{g}"] for g in REQUESTER_GROUPS},
-        "by_status": {s: row[f"by_status_{s}"] for s in RequestStatus.values},
+        "received": row.get("received", 0),
+        "by_requester": {g: row.get(f"by_requester_{g}", 0) for g in REQUESTER_GROUPS},
+        "by_status": {s: row.get(f"by_status_{s}", 0) for s in RequestStatus.values},
     }
+
+
+def request_figures(start, end):
+    """Requests received in the period, by requester group and by status (1 query)."""
+    return request_row_figures(period_requests(start, end).aggregate(**request_counts()))

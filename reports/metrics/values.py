@@ -56,6 +56,22 @@ def median_days(values):
     return (days[0] + days[1]) / 2
 
 
+def median_of_histogram(days):
+    """The median of ``[(days, count), …]`` sorted by days: the same middle one or two
+    values an ordered list of every value would give (:func:`median_days`), or None."""
+    count = sum(n for _d, n in days)
+    if not count:
+        return None
+    wanted = [(count - 1) // 2, count // 2]
+    values, seen = [], 0
+    for value, n in days:
+        while wanted and wanted[0] < seen + n:
+            values.append(value)
+            wanted.pop(0)
+        seen += n
+    return median_days(values[:1] if count % 2 else values)
+
+
 def change(previous, row, key):
     """Year-over-year change of ``row[key]`` (difference and relative), or None without
     both years."""

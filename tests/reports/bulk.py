@@ -7,6 +7,7 @@ from facilitators.models import Facilitator
 from fiep.models import District, Region
 from fiep_requests.models import FacilitationRequest
 from meetings.models import Meeting, MeetingStatus
+from reports.metrics import cache
 
 CONSENSUS = ["all", "all", "all", "some", "none", ""]
 SATISFACTION = ["very_satisfied", "very_satisfied", "satisfied", "", "dissatisfied"]
@@ -66,4 +67,5 @@ def bulk_history(n, *, start=datetime.date(2016, 7, 1), days=730):
         )
         for i, meeting in enumerate(meetings)
     )
+    cache.invalidate()  # bulk writes send no signals (like the history import)
     return meetings

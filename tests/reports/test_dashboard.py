@@ -110,7 +110,12 @@ def test_dashboard_charts_have_alt_text_and_data_tables(staff_client, history):
 
 def test_dashboard_query_count_does_not_grow(staff_client, staff, query_guard):
     params = {"school_year": "custom", "start": "2016-07-01", "end": "2018-06-30"}
-    response = query_guard(31, lambda: staff_client.get(URL, params), add=bulk_history, many=301)
+
+    def add(n):  # then the counts are stored again: the page reads closed years stored
+        bulk_history(n)
+        staff_client.get(URL, params)
+
+    response = query_guard(16, lambda: staff_client.get(URL, params), add=add, many=301)
     assert response.context["report"].meetings["held"] == 301
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from fiep.models import Role
 from fiep_requests.models import FacilitationRequest
 from reports.history.formats import MAX_FILE_BYTES
-from reports.models import HistoryImport
+from reports.models import HistoryImport, HistoryUpload
 from tests import factories
 
 from .history_helpers import counts, example_files
@@ -13,6 +13,17 @@ from .history_helpers import counts, example_files
 pytestmark = pytest.mark.django_db
 
 URL = "/reports/history/import/"
+
+
+def submit(client, capture, data):
+    """POST the upload form, let the worker (eager here) import after commit, and open
+    the upload's page it redirects to."""
+    with capture(execute=True):
+        response = client.post(URL, data)
+    assert response.status_code == 302, response.content
+    upload = HistoryUpload.objects.latest("pk")
+    assert response["Location"] == f"{URL}{upload.pk}/"
+    return client.get(response["Location"])
 
 
 def uploads(files):
@@ -32,8 +43,10 @@ def test_history_upload_page_shows_form(staff_client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_history_upload_imports_all_files(staff_client, staff):
-    response = staff_client.post(URL, {"files": uploads(example_files())})
+def test_history_upload_imports_all_files(staff_client, staff, django_capture_on_commit_callbacks):
+    response = submit(
+        staff_client, django_capture_on_commit_callbacks, {"files": uploads(example_files())}
+    )
 
     assert response.status_code == 200
     assert response.context["problems"] == []
@@ -43,8 +56,12 @@ def test_history_upload_imports_all_files(staff_client, staff):
     assert HistoryImport.objects.get().imported_by == staff
 
 
-def test_history_upload_dry_run_writes_nothing(admin_client_):
-    response = admin_client_.post(URL, {"files": uploads(example_files()), "dry_run": "on"})
+def test_history_upload_dry_run_writes_nothing(admin_client_, django_capture_on_commit_callbacks):
+    response = submit(
+        admin_client_,
+        django_capture_on_commit_callbacks,
+        {"files": uploads(example_files()), "dry_run": "on"},
+    )
 
     assert response.status_code == 200
     assert response.context["result"].dry_run is True
@@ -53,11 +70,11 @@ def test_history_upload_dry_run_writes_nothing(admin_client_):
     assert counts()["HistoryImport"] == 0
 
 
-def test_history_upload_shows_every_problem(staff_client):
+def test_history_upload_shows_every_problem(staff_client, django_capture_on_commit_callbacks):
     files = example_files()
     files["meetings.csv"] += b"MO-9,999-999,2017-02-01,parent,,cancelled,2017-03-01,\n"
 
-    response = staff_client.post(URL, {"files": uploads(files)})
+    response = submit(staff_client, django_capture_on_commit_callbacks, {"files": uploads(files)})
 
     assert response.status_code == 400
     assert response.context["problems"] == [
@@ -89,17 +106,22 @@ def test_history_upload_refuses_unknown_name_and_path_tricks(staff_client):
     assert counts()["District"] == 0
 
 
-def test_history_upload_refuses_large_file(staff_client):
-    big = b"code,name,region\n" + b"x" * MAX_FILE_BYTES
+def test_history_upload_takes_200_mb_and_refuses_more(staff_client, monkeypatch):
+    assert MAX_FILE_BYTES == 200 * 1024 * 1024
+    monkeypatch.setattr("reports.history.forms.MAX_FILE_BYTES", 1024)  # the same rule, small
+    big = b"code,name,region\n" + b"x" * 1024
 
     response = staff_client.post(URL, {"files": [SimpleUploadedFile("districts.csv", big)]})
 
-    assert response.context["form"].errors["files"] == ["districts.csv is larger than 5.0\xa0MB."]
+    assert response.context["form"].errors["files"] == ["districts.csv is larger than 1.0\xa0KB."]
+    assert not HistoryUpload.objects.exists()
 
 
-def test_history_upload_refuses_binary_file(staff_client):
-    response = staff_client.post(
-        URL, {"files": [SimpleUploadedFile("districts.csv", b"\x89PNG\r\n\x1a\n\xff\xfe")]}
+def test_history_upload_refuses_binary_file(staff_client, django_capture_on_commit_callbacks):
+    response = submit(
+        staff_client,
+        django_capture_on_commit_callbacks,
+        {"files": [SimpleUploadedFile("districts.csv", b"\x89PNG\r\n\x1a\n\xff\xfe")]},
     )
 
     assert response.status_code == 400

@@ -31,7 +31,7 @@ from meetings.models import (
     PaymentClaim,
     TimeEntry,
 )
-from reports.models import ReportRun, ReportStatus
+from reports.models import HistoryUpload, ReportRun, ReportStatus
 from tests import factories
 
 #: Filled by the matrix tests, printed by pytest_terminal_summary.
@@ -203,9 +203,13 @@ def world(db, settings, tmp_path):
     )
     run.file.save("annual.pdf", ContentFile(b"%PDF-1.4 fictional"), save=True)
     dispute = factories.DisputeStatisticsFactory(start_year=2016)
+    history_upload = HistoryUpload.objects.create(
+        uploaded_by=w.users["staff"], files=["districts.csv"], status=ReportStatus.DONE
+    )
     reset_user = factories.UserFactory()  # not a matrix role: never logged in here
     _link, mfa_url = mfa.enrolment_link_send(user=w.users["staff"])
     w.objs = {
+        "history_upload": history_upload,
         "district_a": district_a,
         "district_b": district_b,
         "f1": f1,

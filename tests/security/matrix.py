@@ -333,6 +333,12 @@ MATRIX = {
     "reports:run": Entry("GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.run.pk}),
     "reports:run-download": Entry("GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.run.pk}),
     "reports:history-import": Entry("GET", STAFF_ONLY),
+    "reports:history-upload": Entry(
+        "GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.history_upload.pk}
+    ),
+    "reports:history-upload-progress": Entry(
+        "GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.history_upload.pk}
+    ),
     "reports:disputes-list": Entry("GET", STAFF_ONLY),
     "reports:disputes-add": Entry("GET", STAFF_ONLY),
     "reports:disputes-edit": Entry(

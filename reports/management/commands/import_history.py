@@ -32,7 +32,7 @@ class Command(BaseCommand):
             if path.stat().st_size > MAX_FILE_BYTES * 20:
                 raise CommandError(f"{name}: larger than {MAX_FILE_BYTES * 20} bytes")
             try:
-                files[name] = path.read_bytes()
+                files[name] = path
             except OSError as exc:
                 raise CommandError(f"{path}: {exc.strerror}") from exc
         if not files:

@@ -1,0 +1,152 @@
+"""The stored counts of closed school years, and their invalidation — in one place.
+
+A report's counts are the sums of per-school-year segments (``parts``). The segment of a
+whole school year that has ended (before the current school year) is stored in
+:class:`reports.models.MetricsCache` the first time it is computed, keyed by the school
+year (and the school-year start month), the part (totals or one grouping) and
+:data:`VERSION`, and read back afterwards; the current school year and any part of a
+year are always computed live. Stored counts and live counts give identical figures
+(the rates, the median and suppression are always applied after the sum).
+
+Stored counts become out of date when what they count changes. :func:`invalidate` is the
+one way to say so; it is called by
+
+- the receivers in ``reports.invalidation`` (a meeting, evaluation, evaluation invitation
+  or request saved or deleted in a closed year; a case's identifying data destroyed), and
+- the program-history import (every year: it writes in bulk, without signals).
+
+It deletes the year's stored counts at once (inside the caller's transaction) and again
+after commit, leaving a stamp; a report that read the data before the commit and stores
+its counts afterwards finds the stamp and deletes what it stored, so no out-of-date
+counts survive an interleaving of a change and a report.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fiep.schoolyear import current_school_year
+from reports.models import MetricsCache
+
+from .parts import PARTS, segment_parts
+
+#: Bump when a definition in ``reports/metrics`` changes what a segment counts: stored
+#: counts of another version are never read (and may be deleted at leisure).
+VERSION = 1
+#: The ``part`` of the stamp rows; ``start_year`` :data:`EVERY_YEAR` stamps every year.
+STAMP = "invalidated"
+EVERY_YEAR = 0
+
+
+def is_closed(year):
+    """True for a school year that has ended (its counts may be stored)."""
+    return year.start_year < current_school_year(year.start_month).start_year
+
+
+def _whole(segment):
+    year, start, end = segment
+    return start == year.start and end == year.end
+
+
+def segments_parts(segments, *, use_stored=True):
+    """The parts (``parts.segment_parts``) of each ``(school_year, start, end)`` segment,
+    in order: stored ones for whole closed years (1 query), the others computed (6
+    queries each) — and stored when they are whole closed years (2 queries)."""
+    since = timezone.now()
+    storable = {
+        segment[0].start_year: segment[0]
+        for segment in segments
+        if use_stored and _whole(segment) and is_closed(segment[0])
+    }
+    stored = {}
+    if storable:
+        month = next(iter(storable.values())).start_month
+        for start_year, part, data in MetricsCache.objects.filter(
+            start_year__in=list(storable), start_month=month, version=VERSION, part__in=PARTS
+        ).values_list("start_year", "part", "data"):
+            stored.setdefault(start_year, {})[part] = data
+    result, computed = [], {}
+    for segment in segments:
+        year, start, end = segment
+        parts = stored.get(year.start_year, {})
+        if year.start_year not in storable or any(p not in parts for p in PARTS):
+            parts = segment_parts(start, end)
+            if year.start_year in storable:
+                computed[year] = parts
+        result.append(parts)
+    if computed:
+        _store(computed, since)
+    return result
+
+
+def _store(computed, since):
+    month = next(iter(computed)).start_month
+    MetricsCache.objects.bulk_create(
+        [
+            MetricsCache(
+                start_year=year.start_year,
+                start_month=month,
+                part=part,
+                version=VERSION,
+                data=parts[part],
+            )
+            for year, parts in computed.items()
+            for part in PARTS
+        ],
+        ignore_conflicts=True,
+    )
+    years = [year.start_year for year in computed]
+    # Invalidated since we started reading? Then what we stored may be out of date.
+    stamped = set(
+        MetricsCache.objects.filter(
+            Q(start_year__in=years) | Q(start_year=EVERY_YEAR),
+            part=STAMP,
+            start_month=month,
+            computed_at__gte=since,
+        ).values_list("start_year", flat=True)
+    )
+    if stamped:
+        stale = years if EVERY_YEAR in stamped else list(stamped)
+        _delete(stale, month)
+
+
+def _delete(years, month):
+    counts = MetricsCache.objects.exclude(part=STAMP).filter(start_month=month)
+    if years is not None:
+        counts = counts.filter(start_year__in=years)
+    counts.delete()
+
+
+def _stamp_and_delete(years, month):
+    now = timezone.now()
+    MetricsCache.objects.bulk_create(
+        [
+            MetricsCache(start_year=y, start_month=month, part=STAMP, version=0, computed_at=now)
+            for y in (years if years is not None else [EVERY_YEAR])
+        ],
+        update_conflicts=True,
+        unique_fields=["start_year", "start_month", "part", "version"],
+        update_fields=["computed_at"],
+    )
+    _delete(years, month)
+
+
+def invalidate(years=None):
+    """Say that the counts of the school years starting in ``years`` (None: every year)
+    changed. Years not closed are ignored (nothing is stored for them; no query).
+
+    Side effects: deletes the years' stored counts now (inside the caller's transaction)
+    and, after commit, stamps the years and deletes them again.
+    """
+    current = current_school_year()
+    if years is not None:
+        years = sorted({y for y in years if y is not None and y < current.start_year})
+        if not years:
+            return
+    _delete(years, current.start_month)
+    transaction.on_commit(lambda: _stamp_and_delete(years, current.start_month))
+
+
+def clear():
+    """Delete every stored count (every version), keeping no stamp."""
+    MetricsCache.objects.all().delete()
