@@ -33,12 +33,16 @@ def pages_with(pages, pattern):
 def test_no_district_row_is_split_from_its_label(long_tables_pdf):
     # each label wraps over several lines ("Example County R-7 Consolidated School
     # District (107-001)"); its first words and its code must sit on the same page
+    # (the PDF prints the 15 districts with the most meetings and one "other districts"
+    # row; the full table is the CSV appendix)
     pages = long_tables_pdf
+    printed = 0
     for i in range(61):
         name_pages = pages_with(pages, rf"Example County R-{i}\b")
         code_pages = pages_with(pages, rf"\({100 + i:03d}-001\)")
-        assert name_pages, i
         assert code_pages == name_pages, (i, name_pages, code_pages)
+        printed += bool(name_pages)
+    assert printed >= 15
 
 
 def test_district_table_spans_pages_and_repeats_its_header(long_tables_pdf):
