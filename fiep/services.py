@@ -19,13 +19,16 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import wording
 from .broker import enqueue
+from .exceptions import ServiceError
 from .mail import OutboxEmail, attach_all
 from .models import (
     AccessAction,
     AccessLog,
     District,
     Heartbeat,
+    MessageWording,
     OutboxMessage,
     OutboxStatus,
     Region,
@@ -296,3 +299,51 @@ def outbox_enqueue(*, message_id):
     with ``on_commit(..., robust=True)``: the row is stored, the sweeper sends it."""
     # By name: task modules are leaves.
     enqueue(current_app.tasks["fiep.outbox_send"], message_id)
+
+
+# --- Message wording ------------------------------------------------------------------
+
+
+def wording_save(*, event, channel, language, subject, body, by):
+    """Store an administrator's wording of one message in one channel and language.
+
+    Refuses a text that does not validate (``ServiceError`` on the field, every located
+    error listed). Side effects: the MessageWording row is created or changed and a
+    history row names ``by``; the next message of that kind to a reader of that language
+    uses it.
+    """
+    errors = wording.validate(event, subject=subject, body=body)
+    for field in ("subject", "body"):
+        if errors[field]:
+            raise ServiceError(errors[field], field=field, code="invalid_wording")
+    with transaction.atomic():
+        message = (
+            MessageWording.objects.select_for_update()
+            .filter(event=event, channel=channel, language=language)
+            .first()
+        ) or MessageWording(event=event, channel=channel, language=language)
+        message.subject = subject.strip()
+        message.body = body.strip()
+        message.updated_by = by
+        message._history_user = by  # the history names the editor outside a request too
+        message.save()
+    return message
+
+
+def wording_reset(*, event, channel, language, by):
+    """Go back to the default text of one message: delete its wording.
+
+    Side effects: a history row ("deleted", by ``by``) keeps the last text. Returns whether
+    there was a wording to delete.
+    """
+    with transaction.atomic():
+        message = (
+            MessageWording.objects.select_for_update()
+            .filter(event=event, channel=channel, language=language)
+            .first()
+        )
+        if message is None:
+            return False
+        message._history_user = by
+        message.delete()
+    return True

@@ -6,6 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from .. import wording
+
 
 class CompactForm(forms.Form):
     """A form laid out in one row (the filter bars above lists): the renderer draws its
@@ -32,3 +34,33 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class WordingForm(forms.Form):
+    """An administrator's wording of one message: a one-line subject and the text, with
+    placeholders (``fiep.wording.validate`` locates every error by line)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200, strip=False)
+    body = forms.CharField(
+        label=_("Text"),
+        strip=False,
+        help_text=_(
+            "Plain text. A blank line starts a paragraph. Placeholders such as {{ name }} "
+            "are replaced by the message's values; the office's contact details are added "
+            "at the end."
+        ),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean(self):
+        cleaned = super().clean()
+        if "subject" in cleaned and "body" in cleaned:
+            errors = wording.validate(self.event, subject=cleaned["subject"], body=cleaned["body"])
+            for field, texts in errors.items():
+                for text in texts:
+                    self.add_error(field, text)
+        return cleaned
