@@ -112,19 +112,17 @@ def validate(event, *, subject, body):
     errors["subject"].extend(check_source(subject, placeholders))
     if not body.strip():
         errors["body"].append(_("Write the text."))
-    body_errors = check_source(body, placeholders)
-    errors["body"].extend(body_errors)
-    if not body_errors:
-        used = set(VARIABLE.findall(body))
-        for placeholder in placeholders.values():
-            if placeholder.is_required and placeholder.name not in used:
-                errors["body"].append(
-                    _(
-                        "The text must contain {{ %(name)s }} (%(what)s): without it the "
-                        "reader cannot act."
-                    )
-                    % {"name": placeholder.name, "what": placeholder.description}
+    errors["body"].extend(check_source(body, placeholders))
+    used = set(VARIABLE.findall(body))
+    for placeholder in placeholders.values():
+        if placeholder.is_required and placeholder.name not in used:
+            errors["body"].append(
+                _(
+                    "The text must contain {{ %(name)s }} (%(what)s): without it the "
+                    "reader cannot act."
                 )
+                % {"name": placeholder.name, "what": placeholder.description}
+            )
     return errors
 
 

@@ -129,10 +129,15 @@ def wording_edit(request, event, channel, language):
             **message,
             "form": form,
             "current": current,
+            "editor": _person(current.updated_by) if current else "",
             "preview": preview,
             "placeholders": placeholders_for(event).values(),
         },
     )
+
+
+def _person(user):
+    return (user.get_full_name() or user.get_username()) if user else "—"
 
 
 def _preview(event, channel, language, data):

@@ -1,0 +1,258 @@
+"""The wording editor's pages: administrators only, preview, save, reset, history."""
+
+import pytest
+from django.urls import reverse
+
+from fiep import services
+from fiep.models import MessageWording, OutboxMessage, Role
+from fiep.notifications import Event, notify
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = ("consent_requested", "email", "es")
+BODY = "Hola {{ name }}:\n\nResponda aquí:\n{{ consent_url }}"
+
+
+def url(name, message=MESSAGE):
+    return reverse(name, args=message)
+
+
+def post_edit(client, action, subject="Acuerdo {{ reference }}", body=BODY, message=MESSAGE):
+    return client.post(
+        url("wording-edit", message), {"subject": subject, "body": body, "action": action}
+    )
+
+
+# --- Access ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.OFFICE_STAFF, Role.FACILITATOR, Role.DISTRICT_LIAISON, None])
+def test_every_wording_page_is_refused_to_anyone_but_administrators(client, role):
+    """Office staff have every other staff page, but not this one: 403, nothing saved."""
+    user = (
+        factories.liaison_user(factories.DistrictFactory())
+        if role == Role.DISTRICT_LIAISON
+        else factories.UserFactory(role=role)
+    )
+    client.force_login(user)
+    for name in ("wording-edit", "wording-history"):
+        assert client.get(url(name)).status_code == 403
+    assert client.get(reverse("wording-list")).status_code == 403
+    assert post_edit(client, "save").status_code == 403
+    assert client.post(url("wording-reset")).status_code == 403
+    assert not MessageWording.objects.exists()
+
+
+def test_wording_pages_send_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("wording-list"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_removed_administrator_is_refused(client):
+    admin = factories.admin_user()
+    client.force_login(admin)
+    assert client.get(reverse("wording-list")).status_code == 200
+    admin.groups.clear()
+    assert client.get(reverse("wording-list")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        ("consent_requestedd", "email", "es"),  # one letter off
+        ("consent_requested", "email", "fr"),  # a language the program does not speak
+        ("consent_requested", "fax", "es"),  # no such channel
+        ("consent_requested", "letter", "es"),  # no default letter for it (yet)
+    ],
+)
+def test_unknown_message_is_404(admin_client_, message):
+    assert admin_client_.get(url("wording-edit", message)).status_code == 404
+    assert admin_client_.get(url("wording-history", message)).status_code == 404
+    assert admin_client_.post(url("wording-reset", message)).status_code == 404
+
+
+def test_reset_is_post_only(admin_client_):
+    assert admin_client_.get(url("wording-reset")).status_code == 405
+
+
+def test_staff_home_links_the_editor_for_administrators_only(client):
+    client.force_login(factories.admin_user())
+    assert reverse("wording-list") in client.get(reverse("staff-home")).content.decode()
+    client.force_login(factories.staff_user())
+    assert reverse("wording-list") not in client.get(reverse("staff-home")).content.decode()
+
+
+# --- List --------------------------------------------------------------------------------
+
+
+def test_list_shows_each_message_with_default_or_edited_per_language(admin_client_):
+    services.wording_save(
+        event="consent_requested",
+        channel="email",
+        language="es",
+        subject="S",
+        body=BODY,
+        by=factories.admin_user(first_name="Ada", last_name="Admin"),
+    )
+    response = admin_client_.get(reverse("wording-list"))
+    rows = {row["event"]: row for row in response.context["rows"]}
+    assert set(rows) == set(Event.values)
+    cells = dict(rows["consent_requested"]["cells"])
+    assert cells["en"] is None and cells["es"].subject == "S"
+    page = response.content.decode()
+    assert "Ada Admin" in page
+    assert page.count("Edited</span>") == 1
+    assert page.count("Default</span>") == 2 * len(Event.values) - 1
+
+
+def test_list_query_count_does_not_grow(client, query_guard):
+    admin = factories.admin_user()
+    client.force_login(admin)
+    events = iter(Event.values)
+
+    def add(n):
+        for _ in range(n):
+            MessageWording.objects.create(
+                event=next(events),
+                channel="email",
+                language="es",
+                subject="S",
+                body="x",
+                updated_by=factories.admin_user(),
+            )
+
+    query_guard(7, lambda: client.get(reverse("wording-list")), add=add, many=5)
+
+
+# --- Edit, preview, save ---------------------------------------------------------------
+
+
+def test_edit_page_starts_from_the_default_text_as_editable_source(admin_client_):
+    response = admin_client_.get(url("wording-edit"))
+    form = response.context["form"]
+    assert (
+        form.initial["subject"]
+        == "¿Está de acuerdo con una reunión facilitada del IEP? ({{ reference }})"
+    )
+    assert form.initial["body"].startswith("Hola, {{ name }}:")
+    assert "{{ consent_url }}" in form.initial["body"]
+    page = response.content.decode()
+    assert 'id="id_body"' in page and 'for="id_body"' in page
+    assert "{{ consent_url }}" in page  # the list of placeholders
+
+
+def test_edit_page_shows_the_saved_text_once_edited(admin_client_):
+    services.wording_save(
+        event="consent_requested", channel="email", language="es", subject="Mío", body=BODY, by=None
+    )
+    form = admin_client_.get(url("wording-edit")).context["form"]
+    assert (form.initial["subject"], form.initial["body"]) == ("Mío", BODY)
+
+
+def test_preview_renders_the_example_message_and_saves_nothing(admin_client_):
+    response = post_edit(admin_client_, "preview", body=BODY + "\n<b>{{ student_name }}</b>")
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert preview["subject"] == "Acuerdo FIEP-2026-0007"
+    assert preview["text"].startswith(
+        "Hola Rosa Ejemplo:\n\nResponda aquí:\nhttps://fiep.example.org/"
+    )
+    assert '<a href="https://fiep.example.org/requests/consent/t0k3n/">' in preview["html"]
+    assert "&lt;b&gt;Lucia Ejemplo&lt;/b&gt;" in preview["html"]
+    assert 'style="' not in preview["html"]
+    assert "&lt;b&gt;Lucia Ejemplo&lt;/b&gt;" in response.content.decode()
+    assert not MessageWording.objects.exists()
+
+
+def test_save_with_an_unknown_placeholder_shows_the_located_error_and_saves_nothing(
+    admin_client_,
+):
+    response = post_edit(admin_client_, "save", body=BODY.replace("consent_url", "consent_linkk"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors["body"]
+    assert "line 4: unknown placeholder {{ consent_linkk }}" in errors
+    assert any("{{ consent_url }}" in e for e in errors)  # the required link is missing
+    assert "line 4: unknown placeholder" in response.content.decode()
+    assert not MessageWording.objects.exists()
+
+
+def test_preview_refuses_a_tag_too(admin_client_):
+    response = post_edit(admin_client_, "preview", body=BODY + "\n{% debug %}")
+    assert response.context["preview"] is None
+    assert response.context["form"].errors["body"][0].startswith("line 5: {% debug %}")
+
+
+def test_save_stores_the_text_with_its_author_and_the_next_message_uses_it(client):
+    admin = factories.admin_user()
+    client.force_login(admin)
+    response = post_edit(client, "save")
+    assert response.status_code == 302
+    saved = MessageWording.objects.get()
+    assert (saved.event, saved.channel, saved.language, saved.updated_by) == (*MESSAGE, admin)
+    message = notify(
+        event=Event.CONSENT_REQUESTED,
+        to_email="rosa@example.org",
+        language="es",
+        context={"name": "Rosa", "reference": "FIEP-2026-0099", "consent_url": "https://x/c/"},
+        dedupe_key="t1",
+    )
+    assert message.subject == "Acuerdo FIEP-2026-0099"
+    assert message.body_text.startswith("Hola Rosa:\n\nResponda aquí:\nhttps://x/c/")
+    assert OutboxMessage.objects.count() == 1
+
+
+# --- Reset and history -----------------------------------------------------------------
+
+
+def test_reset_goes_back_to_the_default_and_history_shows_who_and_what(client):
+    admin = factories.admin_user(first_name="Ada", last_name="Admin")
+    client.force_login(admin)
+    post_edit(client, "save", subject="Uno {{ reference }}")
+    post_edit(client, "save", subject="Dos {{ reference }}")
+    assert client.post(url("wording-reset")).status_code == 302
+    assert not MessageWording.objects.exists()
+    form = client.get(url("wording-edit")).context["form"]
+    assert form.initial["subject"].startswith("¿Está de acuerdo")
+
+    response = client.get(url("wording-history"))
+    versions = response.context["versions"]
+    assert [v["reset"] for v in versions] == [True, False, False]  # newest first
+    assert "-Uno {{ reference }}\n+Dos {{ reference }}" in versions[1]["diff"]
+    assert versions[2]["diff"] == ""  # the first version: its whole text only
+    page = response.content.decode()
+    assert page.count("Ada Admin") == 3
+    assert "Reset to the default text" in page
+
+
+def test_history_of_a_message_never_edited(admin_client_):
+    response = admin_client_.get(url("wording-history"))
+    assert response.context["versions"] == []
+    assert "never edited" in response.content.decode()
+
+
+def test_history_query_count_does_not_grow(client, query_guard):
+    admin = factories.admin_user()
+    client.force_login(admin)
+    counter = iter(range(100))
+
+    def add(n):
+        for _ in range(n):
+            services.wording_save(
+                event="consent_requested",
+                channel="email",
+                language="es",
+                subject=f"S{next(counter)}",
+                body=BODY,
+                by=factories.admin_user(),
+            )
+
+    query_guard(7, lambda: client.get(url("wording-history")), add=add, many=4)
+
+
+def test_pages_speak_spanish_to_a_spanish_administrator(client):
+    client.force_login(factories.admin_user())
+    response = client.get(reverse("wording-list"), HTTP_ACCEPT_LANGUAGE="es")
+    page = response.content.decode()
+    assert 'lang="es"' in page
+    assert "Redacción de los mensajes" in page
