@@ -95,7 +95,7 @@ def wording_edit(request, event, channel, language):
     current = wording.wording_for(event=event, channel=channel, language=language)
     preview = None
     if request.method == "POST":
-        form = WordingForm(request.POST, event=event)
+        form = WordingForm(request.POST, event=event, language=language)
         if form.is_valid():
             if request.POST.get("action") == "save":
                 ok, _saved = call_service(
@@ -121,7 +121,7 @@ def wording_edit(request, event, channel, language):
         else:
             subject, body = wording.default_source(event=event, channel=channel, language=language)
             initial = {"subject": subject, "body": body}
-        form = WordingForm(initial=initial, event=event)
+        form = WordingForm(initial=initial, event=event, language=language)
     return render(
         request,
         "fiep/wording_edit.html",

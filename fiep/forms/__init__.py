@@ -52,9 +52,11 @@ class WordingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
     )
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, language, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        for field in self.fields.values():  # read and spell-checked in the message's language
+            field.widget.attrs["lang"] = language
 
     def clean(self):
         cleaned = super().clean()
