@@ -15,7 +15,7 @@ import uuid
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -316,17 +316,26 @@ def wording_save(*, event, channel, language, subject, body, by):
     for field in ("subject", "body"):
         if errors[field]:
             raise ServiceError(errors[field], field=field, code="invalid_wording")
+    key = {"event": event, "channel": channel, "language": language}
     with transaction.atomic():
-        message = (
-            MessageWording.objects.select_for_update()
-            .filter(event=event, channel=channel, language=language)
-            .first()
-        ) or MessageWording(event=event, channel=channel, language=language)
-        message.subject = subject.strip()
-        message.body = body.strip()
-        message.updated_by = by
-        message._history_user = by  # the history names the editor outside a request too
-        message.save()
+        message = MessageWording.objects.select_for_update().filter(**key).first()
+        if message is None:
+            try:
+                with transaction.atomic():  # two first saves at once: one inserts
+                    return _wording_write(MessageWording(**key), subject, body, by)
+            except IntegrityError:
+                # The other one inserted first (PostgreSQL made this insert wait for its
+                # commit): change that row, as a second save would.
+                message = MessageWording.objects.select_for_update().get(**key)
+        return _wording_write(message, subject, body, by)
+
+
+def _wording_write(message, subject, body, by):
+    message.subject = subject.strip()
+    message.body = body.strip()
+    message.updated_by = by
+    message._history_user = by  # the history names the editor outside a request too
+    message.save()
     return message
 
 
