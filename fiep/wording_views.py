@@ -19,6 +19,7 @@ from .forms import WordingForm
 from .models import Language, MessageChannel, MessageWording
 from .notifications import Event, render_message
 from .placeholders import EVENT_TITLES, example_context, placeholders_for
+from .signals import wording_preview_context
 
 PERMISSION = "fiep.change_messagewording"
 
@@ -114,7 +115,7 @@ def wording_edit(request, event, channel, language):
                     )
                     return redirect("wording-edit", event, channel, language)
             else:
-                preview = _preview(event, channel, language, form.cleaned_data)
+                preview = _preview(request, form, event, channel, language)
     else:
         if current is not None:
             initial = {"subject": current.subject, "body": current.body}
@@ -140,20 +141,50 @@ def _person(user):
     return (user.get_full_name() or user.get_username()) if user else "—"
 
 
-def _preview(event, channel, language, data):
-    """The message as a reader of ``language`` would get it, built from the fictional
-    example values (no real person's data, so nothing is logged)."""
+def _preview(request, form, event, channel, language):
+    """The message as a reader of ``language`` would get it: from the fictional example
+    values, or from the case named in ``preview_case`` (in the user's scope; the apps that
+    know the message give its values and record the look in the access log). None, with
+    the form's error, when that case cannot be used."""
+    data = form.cleaned_data
+    context = example_context(event)
+    reference = data.get("preview_case", "").strip()
+    if reference:
+        try:
+            found = wording_preview_context.collect(
+                event=event,
+                case_reference=reference,
+                user=request.user,
+                language=language,
+                request=request,
+            )
+        except Http404:
+            form.add_error(
+                "preview_case", _("There is no case with this tracking number that you may see.")
+            )
+            return None
+        if not found:
+            form.add_error(
+                "preview_case",
+                _(
+                    "This message cannot be shown on that case: it is not about a case's "
+                    "request or meeting, or the case has no meeting yet."
+                ),
+            )
+            return None
+        context = {**context, **found[0]}
     subject, text, html = render_message(
         event=event,
         language=language,
-        context=example_context(event),
+        context=context,
         channel=channel,
         wording=types.SimpleNamespace(subject=data["subject"], body=data["body"]),
     )
     body = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
     # Shown inside the page: the e-mail's inline styles would break its style policy.
     fragment = re.sub(r'\sstyle="[^"]*"', "", body.group(1) if body else "")
-    return {"subject": subject, "text": text, "html": fragment}
+    case = context["reference"] if reference else ""
+    return {"subject": subject, "text": text, "html": fragment, "case": case}
 
 
 @never_cache

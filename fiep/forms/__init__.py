@@ -51,12 +51,23 @@ class WordingForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
     )
+    preview_case = forms.CharField(
+        label=_("Preview on a case (tracking number)"),
+        required=False,
+        max_length=30,
+        help_text=_(
+            "Optional. Empty: the preview uses a fictional family and case. A tracking "
+            "number: the preview uses that case's names (your look is recorded in the "
+            "record of access); links stay examples."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def __init__(self, *args, event, language, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        for field in self.fields.values():  # read and spell-checked in the message's language
-            field.widget.attrs["lang"] = language
+        for name in ("subject", "body"):  # read and spell-checked in the message's language
+            self.fields[name].widget.attrs["lang"] = language
 
     def clean(self):
         cleaned = super().clean()

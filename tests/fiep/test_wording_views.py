@@ -1,10 +1,12 @@
 """The wording editor's pages: administrators only, preview, save, reset, history."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from fiep import services
-from fiep.models import MessageWording, OutboxMessage, Role
+from fiep.models import AccessLog, MessageWording, OutboxMessage, Role
 from fiep.notifications import Event, notify
 from tests import factories
 
@@ -256,3 +258,97 @@ def test_pages_speak_spanish_to_a_spanish_administrator(client):
     page = response.content.decode()
     assert 'lang="es"' in page
     assert "Redacción de los mensajes" in page
+
+
+# --- Preview on a real case ------------------------------------------------------------
+
+
+def preview_on(
+    client, case_reference, message=MESSAGE, body=BODY, subject="Acuerdo {{ reference }}"
+):
+    return client.post(
+        url("wording-edit", message),
+        {
+            "subject": subject,
+            "body": body,
+            "action": "preview",
+            "preview_case": case_reference,
+        },
+    )
+
+
+def test_preview_on_a_real_case_uses_its_names_not_its_links_and_is_access_logged(client):
+    admin = factories.admin_user()
+    client.force_login(admin)
+    case = factories.FacilitationRequestFactory(student_first_name="Zoe")
+    body = "Hola {{ name }}: {{ student_name }}, {{ district_name }}.\n{{ consent_url }}"
+    response = preview_on(client, case.reference.lower(), body=body)
+    preview = response.context["preview"]
+    assert preview["subject"] == f"Acuerdo {case.reference}"
+    # consent_requested goes to the other party: the district contact of a parent's request.
+    assert preview["text"].startswith(
+        f"Hola Dana Director: Zoe {case.student_last_name}, {case.district.name}."
+    )
+    assert case.consent_token not in preview["text"]
+    assert "https://fiep.example.org/requests/consent/t0k3n/" in preview["text"]
+    assert f"Built from case {case.reference}" in response.content.decode()
+    log = AccessLog.objects.get()
+    assert (log.user, log.case_reference, log.purpose) == (
+        admin,
+        case.reference,
+        "message wording preview",
+    )
+    assert not MessageWording.objects.exists()
+
+
+@pytest.mark.parametrize("near_miss", ["FIEP-2026-99999", "FIEP-2026-0001x", "%", "' OR 1=1"])
+def test_preview_on_a_case_that_does_not_exist_says_so_and_logs_nothing(admin_client_, near_miss):
+    factories.FacilitationRequestFactory(reference="FIEP-2026-0001")
+    response = preview_on(admin_client_, near_miss)
+    assert response.context["preview"] is None
+    assert response.context["form"].errors["preview_case"] == [
+        "There is no case with this tracking number that you may see."
+    ]
+    assert not AccessLog.objects.exists()
+
+
+def test_preview_of_a_message_not_about_a_case_refuses_a_case(admin_client_):
+    case = factories.FacilitationRequestFactory()
+    response = preview_on(
+        admin_client_,
+        case.reference,
+        message=("test_message", "email", "en"),
+        body="Hi {{ name }}",
+        subject="Test",
+    )
+    assert response.context["preview"] is None
+    assert "cannot be shown on that case" in response.context["form"].errors["preview_case"][0]
+    assert not AccessLog.objects.exists()
+
+
+def test_preview_of_a_meeting_message_on_a_case_uses_its_meeting(client):
+    admin = factories.admin_user()
+    client.force_login(admin)
+    meeting = factories.MeetingFactory(
+        starts_at=datetime.datetime(2026, 12, 3, 15, 30, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2026, 12, 3, 17, 0, tzinfo=datetime.UTC),
+        location="Sala 9",
+    )
+    response = preview_on(
+        client,
+        meeting.request.reference,
+        message=("meeting_scheduled", "email", "es"),
+        body="Hola {{ name }}\n{{ meeting_date }} {{ meeting_time }}\n{{ location }}",
+    )
+    text = response.context["preview"]["text"]
+    assert text.startswith("Hola Maria Example\njueves, 3 de diciembre de 2026 9:30")
+    assert "Sala 9" in text
+    assert AccessLog.objects.get().case_reference == meeting.request.reference
+    # The same case without a meeting: refused, nothing logged.
+    AccessLog.objects.all().delete()
+    other = factories.FacilitationRequestFactory()
+    response = preview_on(
+        client, other.reference, message=("meeting_scheduled", "email", "es"), body="{{ name }}"
+    )
+    assert "no meeting yet" in response.context["form"].errors["preview_case"][0]
+    assert not AccessLog.objects.exists()
