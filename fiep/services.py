@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import wording
 from .broker import enqueue
@@ -28,11 +29,13 @@ from .models import (
     AccessLog,
     District,
     Heartbeat,
+    MessageChannel,
     MessageWording,
     OutboxMessage,
     OutboxStatus,
     Region,
 )
+from .placeholders import PLACEHOLDERS
 from .rules import role_of
 
 logger = logging.getLogger(__name__)
@@ -312,6 +315,8 @@ def wording_save(*, event, channel, language, subject, body, by):
     history row names ``by``; the next message of that kind to a reader of that language
     uses it.
     """
+    if event not in PLACEHOLDERS or channel not in MessageChannel.values:
+        raise ServiceError(_("There is no such message."), code="unknown_message")
     errors = wording.validate(event, subject=subject, body=body)
     for field in ("subject", "body"):
         if errors[field]:

@@ -37,6 +37,7 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 VARIABLE = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)\s*}}")
 #: The folder of each channel's default templates and its wrapper of an edited HTML part.
 CHANNEL_ROOTS = {"email": "emails", "letter": "letters"}
+
 SUBJECT_MAX_LENGTH = 200
 
 

@@ -339,3 +339,15 @@ def test_placeholders_for_marks_links_required_and_notes_optional():
     consent = placeholders_for("consent_requested")
     assert consent["consent_url"].is_required and not consent["name"].is_required
     assert placeholders_for("request_approved")["message"].optional
+
+
+@pytest.mark.parametrize(
+    ("event", "channel"), [("no_such_event", "email"), ("test_message", "fax")]
+)
+def test_save_refuses_an_unknown_message(event, channel):
+    with pytest.raises(ServiceError) as refused:
+        services.wording_save(
+            event=event, channel=channel, language="en", subject="S", body="Hi {{ name }}", by=None
+        )
+    assert refused.value.code == "unknown_message"
+    assert not MessageWording.objects.exists()
