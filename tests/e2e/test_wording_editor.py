@@ -3,7 +3,7 @@ next message to a Spanish-speaking parent uses it; then resets it."""
 
 import pytest
 
-from fiep.models import MessageWording, OutboxMessage
+from fiep.models import AccessLog, MessageWording, OutboxMessage
 from fiep.notifications import Event
 from fiep_requests import services as request_services
 from tests import factories
@@ -23,6 +23,7 @@ def test_administrator_edits_a_spanish_subject_with_preview_and_the_next_message
     page.get_by_role("link", name="Wording of messages and letters").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Wording of messages"
     assert_accessible(page, "wording list")
+    screenshot(page, "wording-list")
     page.get_by_role("link", name="Default Request received (to each party), Spanish").click()
 
     subject = page.get_by_label("Subject")
@@ -58,17 +59,28 @@ def test_administrator_edits_a_spanish_subject_with_preview_and_the_next_message
 
     district = factories.DistrictFactory()
     case = request_services.request_submit(
-        data=submit_data(district, parent_language="es"), ip=None, submission_token="e2e"
+        data=submit_data(district, parent_language="es", parent_name="Marta Real"),
+        ip=None,
+        submission_token="e2e",
     )
     received = OutboxMessage.objects.get(
         event=Event.REQUEST_RECEIVED, recipient_email="rosa@example.org"
     )
     assert received.subject == f"Solicitud {case.reference} recibida: gracias"
+    assert received.body_text.startswith("Hola, Marta Real:")
     assert received.language == "es"
+
+    # The same text on that real case: its names, access-logged, example links.
+    page.get_by_label("Preview on a case (tracking number)").fill(case.reference)
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator("#preview-text").inner_text().startswith("Hola, Marta Real:")
+    assert case.status_token not in page.locator("#preview-text").inner_text()
+    assert AccessLog.objects.filter(case_reference=case.reference, user=admin).count() == 1
 
     page.get_by_role("link", name="History of changes").click()
     assert "Ada Admin" in page.locator("main").inner_text()
     assert_accessible(page, "wording history")
+    screenshot(page, "wording-history")
 
     page.get_by_role("link", name="Back to the message").click()
     page.get_by_role("button", name="Reset to the default text").click()
