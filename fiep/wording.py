@@ -167,10 +167,9 @@ def render_wording(*, event, channel, subject, body, context):
     values = {name: placeholders[name].value(context) for name in used}
     text_engine, html_engine = _engine(autoescape=False), _engine(autoescape=True)
 
+    # The subject is never left out: an empty optional value just leaves a gap.
     subject_text = " ".join(
-        text_engine.from_string(_keep_lines(subject, placeholders, values))
-        .render(Context(values, autoescape=False))
-        .split()
+        text_engine.from_string(subject).render(Context(values, autoescape=False)).split()
     )
     source = _keep_lines(body, placeholders, values)
     text = text_engine.from_string(source).render(Context(values, autoescape=False))

@@ -204,6 +204,17 @@ def test_render_leaves_out_a_line_whose_optional_placeholder_is_empty():
     assert "Approved FIEP-2026-0007.\nBye" in text
 
 
+def test_an_empty_optional_placeholder_never_removes_the_subject():
+    context = {**example_context("request_approved"), "message": ""}
+    subject, _, _ = render_message(
+        event="request_approved",
+        language="en",
+        context=context,
+        wording=MessageWording(subject="Approved {{ reference }} {{ message }}", body="Hi"),
+    )
+    assert subject == "Approved FIEP-2026-0007"
+
+
 def test_render_writes_dates_in_the_readers_language():
     body = "{{ held_on }} / {{ expires_at }}\n{{ survey_url }}"
     context = example_context("evaluation_invitation")
