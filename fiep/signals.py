@@ -50,5 +50,5 @@ staff_home_panels = OrderedSignal()
 #: in the user's scope (``fiep.access.get_object_for``: Http404 outside it), records the
 #: look in the access log and returns ``[values]``: that message's values taken from the
 #: case (never its personal links); any other receiver returns None. Orders in use:
-#: fiep_requests 10, meetings 20.
+#: fiep_requests 10, meetings 20, facilitators 30, evaluations 40.
 wording_preview_context = OrderedSignal()

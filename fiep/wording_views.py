@@ -167,8 +167,8 @@ def _preview(request, form, event, channel, language):
             form.add_error(
                 "preview_case",
                 _(
-                    "This message cannot be shown on that case: it is not about a case's "
-                    "request or meeting, or the case has no meeting yet."
+                    "This message cannot be shown on that case: it is not about a case, or "
+                    "the case does not have what it needs yet (a facilitator, a meeting)."
                 ),
             )
             return None

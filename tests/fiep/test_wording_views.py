@@ -349,5 +349,39 @@ def test_preview_of_a_meeting_message_on_a_case_uses_its_meeting(client):
     response = preview_on(
         client, other.reference, message=("meeting_scheduled", "email", "es"), body="{{ name }}"
     )
-    assert "no meeting yet" in response.context["form"].errors["preview_case"][0]
+    assert "does not have what it needs" in response.context["form"].errors["preview_case"][0]
+    assert AccessLog.objects.count() == 1
+
+
+def test_preview_of_a_facilitator_message_on_a_case_uses_its_assignment(client):
+    client.force_login(factories.admin_user())
+    assignment = factories.AssignmentFactory(
+        facilitator=factories.FacilitatorFactory(first_name="Fiona"), note="Familia hispana"
+    )
+    response = preview_on(
+        client,
+        assignment.request.reference,
+        message=("facilitator_assigned", "email", "es"),
+        body="Hola {{ name }}: {{ reference }}, {{ district }}.\n{{ note }}\n{{ case_url }}",
+        subject="Caso {{ reference }}",
+    )
+    text = response.context["preview"]["text"]
+    case = assignment.request
+    assert text.startswith(f"Hola Fiona: {case.reference}, {case.district.name}.\nFamilia hispana")
+    assert AccessLog.objects.get().case_reference == case.reference
+
+
+def test_preview_of_a_survey_message_on_a_case_uses_its_held_meeting(client):
+    client.force_login(factories.admin_user())
+    meeting = factories.MeetingFactory(held=True, held_on=datetime.date(2026, 11, 20))
+    response = preview_on(
+        client,
+        meeting.request.reference,
+        message=("evaluation_invitation", "email", "es"),
+        body="Reunión del {{ held_on }}\n{{ survey_url }}",
+        subject="Encuesta",
+    )
+    assert response.context["preview"]["text"].startswith(
+        "Reunión del 20 de noviembre de 2026\nhttps://fiep.example.org/evaluations/survey/t0k3n/"
+    )
     assert AccessLog.objects.count() == 1
