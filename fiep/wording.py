@@ -19,7 +19,7 @@ import functools
 import logging
 import re
 
-from django.template import Context, Engine, engines
+from django.template import Context, Engine, TemplateDoesNotExist, engines
 from django.template.base import Lexer, TokenType
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
@@ -257,8 +257,10 @@ def default_source(*, event, channel, language):
 
 def has_default(*, event, channel):
     """Whether the channel has default templates for ``event`` (letters exist for some)."""
+    if channel not in CHANNEL_ROOTS:
+        return False
     try:
         select_template([f"{CHANNEL_ROOTS[channel]}/{event}/body.txt"])
-    except Exception:  # noqa: BLE001 - TemplateDoesNotExist or an unknown channel
+    except TemplateDoesNotExist:
         return False
     return True
