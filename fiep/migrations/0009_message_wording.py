@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fiep', '0007_outbox_message_id_unique'),
+        ('fiep', '0008_branding'),
     ]
 
     operations = [
