@@ -286,6 +286,23 @@ PLACEHOLDERS = {
         P("hours", _("hours the link works"), 72),
     ],
     "test_message": [NAME],
+    "date_poll": [
+        NAME,
+        REFERENCE,
+        P("format_label", _("in person, video or phone"), "In person"),
+        P(
+            "location",
+            _("the place or the video link"),
+            "Prairie Hills district office, Room 4",
+            optional=True,
+        ),
+        P("facilitator_name", _("the facilitator's name"), "Fiona Facilitator", optional=True),
+        P(
+            "poll_url",
+            _("the private link where the party answers which times suit them"),
+            "https://fiep.example.org/meetings/poll/t0k3n/",
+        ),
+    ],
 }
 
 #: Values of the example message that are not placeholders but that the default texts
@@ -340,4 +357,5 @@ EVENT_TITLES = {
     "claim_returned": _("Payment claim returned (to the facilitator)"),
     "mfa_enrolment": _("Two-step log-in set-up link"),
     "test_message": _("Test message"),
+    "date_poll": _("Which times suit you (date finding)"),
 }
