@@ -346,6 +346,50 @@ class Heartbeat(models.Model):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else 'failing'}"
 
 
+class MessageChannel(models.TextChoices):
+    """How a message reaches its reader."""
+
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+
+
+class MessageWording(models.Model):
+    """An administrator's wording of one message (event) in one channel and language.
+
+    Present: ``fiep.notifications.render_message`` uses it instead of the default
+    templates. Deleting it is the reset to the default; the history keeps every version.
+    """
+
+    event = models.CharField(_("message"), max_length=40)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("message wording")
+        verbose_name_plural = _("message wordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "language"], name="messagewording_one_per_message"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} ({self.channel}, {self.language})"
+
+
 class Branding(models.Model):
     """The agency's logo and colours, set by administrators on ``/staff/branding/``.
 

@@ -5,6 +5,9 @@ A message is keyed by an :class:`Event`; its text lives in
 ``templates`` folder) and is rendered in the recipient's language. Every message is an
 :class:`~fiep.models.OutboxMessage` row written in the caller's transaction; the send is
 queued only after commit, so a broker outage never loses or breaks a submission.
+
+An administrator's wording of a message (``fiep.wording``, placeholders in
+``fiep.placeholders``) replaces its templates.
 """
 
 import logging
@@ -18,12 +21,14 @@ from django.utils import translation
 from .branding import branding_context
 from .models import Language, OutboxMessage
 from .services import outbox_enqueue
+from .wording import render_wording, wording_for
 
 logger = logging.getLogger(__name__)
 
 
 class Event(models.TextChoices):
-    """Every kind of message the program sends. Add a member and its three templates."""
+    """Every kind of message the program sends. Add a member, its three templates and its
+    placeholders (``fiep.placeholders.PLACEHOLDERS``)."""
 
     REQUEST_RECEIVED = "request_received"
     CONSENT_REQUESTED = "consent_requested"
@@ -50,8 +55,13 @@ class Event(models.TextChoices):
     TEST_MESSAGE = "test_message"
 
 
-def render_message(*, event, language, context):
-    """Render ``(subject, text, html)`` for ``event`` in ``language``."""
+def render_message(*, event, language, context, channel="email", wording=None):
+    """Render ``(subject, text, html)`` for ``event`` in ``language``.
+
+    An administrator's wording for (event, channel, language) (``fiep.wording``) replaces
+    the default templates; ``wording`` (anything with ``subject`` and ``body``) renders an
+    unsaved text instead (the editor's preview).
+    """
     base = {
         **branding_context(),  # lazy: the agency's name in the message's language
         "SITE_URL": settings.SITE_URL,
@@ -60,6 +70,18 @@ def render_message(*, event, language, context):
     }
     folder = f"emails/{Event(event).value}"
     with translation.override(language):
+        if wording is None:
+            wording = wording_for(event=Event(event).value, channel=channel, language=language)
+        if wording is not None:
+            rendered = render_wording(
+                event=Event(event).value,
+                channel=channel,
+                subject=wording.subject,
+                body=wording.body,
+                context=base,
+            )
+            if rendered is not None:
+                return rendered
         subject = " ".join(render_to_string(f"{folder}/subject.txt", base).split())
         text = render_to_string(f"{folder}/body.txt", base)
         # The subject is also the HTML part's <title> (emails/base.html), never empty.

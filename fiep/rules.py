@@ -40,3 +40,5 @@ def role_of(user):
 
 rules.add_perm("fiep.print_access_record", is_program_staff)
 rules.add_perm("fiep.view_people_with_access", is_program_staff)
+#: Administrators edit the wording of every message and letter (fiep.wording).
+rules.add_perm("fiep.change_messagewording", is_administrator)

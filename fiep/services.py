@@ -15,12 +15,15 @@ import uuid
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from . import wording
 from .branding import forget_saved_branding
 from .broker import enqueue
+from .exceptions import ServiceError
 from .mail import OutboxEmail, attach_all
 from .models import (
     AccessAction,
@@ -28,10 +31,13 @@ from .models import (
     Branding,
     District,
     Heartbeat,
+    MessageChannel,
+    MessageWording,
     OutboxMessage,
     OutboxStatus,
     Region,
 )
+from .placeholders import PLACEHOLDERS
 from .rules import role_of
 
 logger = logging.getLogger(__name__)
@@ -343,3 +349,62 @@ def outbox_enqueue(*, message_id):
     with ``on_commit(..., robust=True)``: the row is stored, the sweeper sends it."""
     # By name: task modules are leaves.
     enqueue(current_app.tasks["fiep.outbox_send"], message_id)
+
+
+# --- Message wording ------------------------------------------------------------------
+
+
+def wording_save(*, event, channel, language, subject, body, by):
+    """Store an administrator's wording of one message in one channel and language.
+
+    Refuses a text that does not validate (``ServiceError`` on the field, every located
+    error listed). Side effects: the MessageWording row is created or changed and a
+    history row names ``by``; the next message of that kind to a reader of that language
+    uses it.
+    """
+    if event not in PLACEHOLDERS or channel not in MessageChannel.values:
+        raise ServiceError(_("There is no such message."), code="unknown_message")
+    errors = wording.validate(event, subject=subject, body=body)
+    for field in ("subject", "body"):
+        if errors[field]:
+            raise ServiceError(errors[field], field=field, code="invalid_wording")
+    key = {"event": event, "channel": channel, "language": language}
+    with transaction.atomic():
+        message = MessageWording.objects.select_for_update().filter(**key).first()
+        if message is None:
+            try:
+                with transaction.atomic():  # two first saves at once: one inserts
+                    return _wording_write(MessageWording(**key), subject, body, by)
+            except IntegrityError:
+                # The other one inserted first (PostgreSQL made this insert wait for its
+                # commit): change that row, as a second save would.
+                message = MessageWording.objects.select_for_update().get(**key)
+        return _wording_write(message, subject, body, by)
+
+
+def _wording_write(message, subject, body, by):
+    message.subject = subject.strip()
+    message.body = body.strip()
+    message.updated_by = by
+    message._history_user = by  # the history names the editor outside a request too
+    message.save()
+    return message
+
+
+def wording_reset(*, event, channel, language, by):
+    """Go back to the default text of one message: delete its wording.
+
+    Side effects: a history row ("deleted", by ``by``) keeps the last text. Returns whether
+    there was a wording to delete.
+    """
+    with transaction.atomic():
+        message = (
+            MessageWording.objects.select_for_update()
+            .filter(event=event, channel=channel, language=language)
+            .first()
+        )
+        if message is None:
+            return False
+        message._history_user = by
+        message.delete()
+    return True

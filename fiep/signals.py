@@ -44,3 +44,11 @@ class OrderedSignal(Signal):
 
 
 staff_home_panels = OrderedSignal()
+
+#: Sent by the wording editor's preview on a real case (``event``, ``case_reference``,
+#: ``user``, ``language``, ``request``). A receiver that knows ``event`` looks the case up
+#: in the user's scope (``fiep.access.get_object_for``: Http404 outside it), records the
+#: look in the access log and returns ``[values]``: that message's values taken from the
+#: case (never its personal links); any other receiver returns None. Orders in use:
+#: fiep_requests 10, meetings 20, facilitators 30, evaluations 40.
+wording_preview_context = OrderedSignal()

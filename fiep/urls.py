@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_views, branding_views, mfa_views, outbox_views, views
+from . import access_views, branding_views, mfa_views, outbox_views, views, wording_views
 from .forms import LoginForm
 from .sso import views as sso_views
 from .sso.forms import PasswordResetForm
@@ -20,6 +20,22 @@ urlpatterns = [
     path("staff/access-log/", access_views.access_log_search, name="access-log"),
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),
+    path("staff/wording/", wording_views.wording_list, name="wording-list"),
+    path(
+        "staff/wording/<slug:event>/<slug:channel>/<slug:language>/",
+        wording_views.wording_edit,
+        name="wording-edit",
+    ),
+    path(
+        "staff/wording/<slug:event>/<slug:channel>/<slug:language>/reset/",
+        wording_views.wording_reset,
+        name="wording-reset",
+    ),
+    path(
+        "staff/wording/<slug:event>/<slug:channel>/<slug:language>/history/",
+        wording_views.wording_history,
+        name="wording-history",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

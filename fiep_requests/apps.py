@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from fiep.signals import staff_home_panels
+from fiep.signals import staff_home_panels, wording_preview_context
 
 
 class FiepRequestsConfig(AppConfig):
@@ -17,4 +17,9 @@ class FiepRequestsConfig(AppConfig):
 
         staff_home_panels.connect_ordered(
             panels.staff_panels, order=10, dispatch_uid="fiep_requests"
+        )
+        from . import wording  # noqa: PLC0415 - app registry
+
+        wording_preview_context.connect_ordered(
+            wording.preview_context, order=10, dispatch_uid="fiep_requests"
         )

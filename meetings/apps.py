@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from fiep.signals import staff_home_panels
+from fiep.signals import staff_home_panels, wording_preview_context
 from fiep_requests.extensions import connect_case_extensions
 
 
@@ -19,3 +19,8 @@ class MeetingsConfig(AppConfig):
 
         connect_case_extensions("meetings", extensions, retention.changes_panel, order=20)
         staff_home_panels.connect_ordered(panels.staff_panels, order=30, dispatch_uid="meetings")
+        from . import wording  # noqa: PLC0415 - app registry
+
+        wording_preview_context.connect_ordered(
+            wording.preview_context, order=20, dispatch_uid="meetings"
+        )

@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from fiep.notifications import Event, render_message
 
+# render_message looks for an administrator's wording (fiep.wording).
+pytestmark = pytest.mark.django_db
+
 STARTS = timezone.make_aware(datetime.datetime(2026, 12, 3, 9, 30))
 
 CONTEXT = {

@@ -36,6 +36,7 @@ def test_email_templates_exist_for_event(event):
     assert sorted(p.name for p in folder.iterdir()) == ["body.html", "body.txt", "subject.txt"]
 
 
+@pytest.mark.django_db  # render_message looks for an administrator's wording
 @pytest.mark.parametrize("event", EVENTS)
 def test_email_renders_in_english_and_spanish(event):
     english = render_message(event=event, language="en", context=CONTEXT)

@@ -79,6 +79,7 @@ REMOVED_FACILITATORS = ["facilitator_replaced", "facilitator_declined", "facilit
 
 PUBLIC = plain(anonymous=A, norole=A, liaison=A, facilitator=A)
 STAFF_ONLY = plain()
+_WORDING = {"event": "consent_requested", "channel": "email", "language": "es"}
 ADMIN_ONLY = plain(staff=F)
 ANY_ROLE = plain(liaison=A, facilitator=A)
 #: A student's case: the district's liaison and the assigned facilitator see it;
@@ -155,6 +156,10 @@ MATRIX = {
     "access-record-print": Entry("GET", STAFF_ONLY, query="?case={w.scheduled.request.reference}"),
     "people-with-access": Entry("GET", STAFF_ONLY),
     "outbox-undelivered": Entry("GET", STAFF_ONLY),
+    "wording-list": Entry("GET", ADMIN_ONLY),
+    "wording-edit": Entry("GET", ADMIN_ONLY, kwargs=lambda w, r: _WORDING),
+    "wording-history": Entry("GET", ADMIN_ONLY, kwargs=lambda w, r: _WORDING),
+    "wording-reset": Entry("POST", ADMIN_ONLY, kwargs=lambda w, r: _WORDING),
     "login": Entry("GET", PUBLIC),
     "mfa-verify": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
     # Without a set-up link (or a verified session) the page only explains how to get one.
