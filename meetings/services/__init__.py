@@ -11,6 +11,8 @@ from .outcome import (
     outcome_record,
     outcome_unavailable,
     overdue_outcomes_remind,
+    shared_summary_send,
+    shared_summary_update,
 )
 from .payment import (
     case_hours,
@@ -60,6 +62,8 @@ __all__ = [
     "reminder_due_times",
     "reminders_due",
     "reminders_send",
+    "shared_summary_send",
+    "shared_summary_update",
     "time_entry_delete",
     "time_entry_log",
 ]
