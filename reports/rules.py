@@ -2,7 +2,7 @@
 
 import rules
 
-from fiep.rules import is_administrator, is_program_staff
+from fiep.rules import is_administrator, is_district_liaison, is_program_staff
 
 from .history import rules as history_rules  # noqa: F401  (registers its permissions)
 
@@ -13,3 +13,6 @@ rules.add_perm("reports.generate_report", is_program_staff)
 rules.add_perm("reports.download_report", is_program_staff)
 #: An introduction and notes printed in a report run's PDF: administrators.
 rules.add_perm("reports.annotate_report", is_administrator)
+#: A district liaison's home page shows their own district's figures for the current
+#: school year, suppressed as published (``metrics.district_row``).
+rules.add_perm("reports.view_district_figures", is_district_liaison)

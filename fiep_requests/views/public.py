@@ -13,10 +13,10 @@ from fiep.services import access_log_record, client_ip
 from fiep.tokens import is_wellformed
 
 from .. import services
+from ..extensions import status_page_sections
 from ..forms import ConsentForm, RequestForm, WithdrawForm
 from ..models import FacilitationRequest, Requester
 from ..rules import awaits_consent_answer, can_be_withdrawn
-from ..extensions import status_page_sections
 from ..selectors import family_step, private_link_retired
 
 SESSION_KEY = "fiep_requests_submitted"

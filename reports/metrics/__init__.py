@@ -19,7 +19,7 @@ whatever the amount of data, and no query returns more rows than there are group
 (districts, facilitators, school years…) — except the median, which reads at most two rows.
 """
 
-from .breakdowns import COLUMN_LABELS, Breakdown
+from .breakdowns import COLUMN_LABELS, Breakdown, district_row
 from .report import Report, compute, compute_school_year
 from .requesters import REQUESTER_GROUP_LABELS, REQUESTER_GROUP_MEMBERS, REQUESTER_GROUPS
 from .values import Rate, Suppressed, suppression_threshold
@@ -35,5 +35,6 @@ __all__ = [
     "Suppressed",
     "compute",
     "compute_school_year",
+    "district_row",
     "suppression_threshold",
 ]
