@@ -8,7 +8,7 @@ from django.urls import reverse
 from fiep.models import OutboxMessage
 from fiep.notifications import Event
 from fiep_requests import services
-from fiep_requests.models import ConsentState, RequestStatus, Requester
+from fiep_requests.models import ConsentState, Requester, RequestStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
