@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, claims, meeting
+from .views import calendar, claims, meeting, summary
 
 app_name = "meetings"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/reschedule/", meeting.reschedule, name="reschedule"),
     path("<int:pk>/cancel/", meeting.cancel, name="cancel"),
     path("<int:pk>/outcome/", meeting.outcome, name="outcome"),
+    path("<int:pk>/summary/", summary.shared_summary, name="summary"),
     path("<int:pk>/time/", meeting.time_log, name="time"),
     path("<int:pk>/time/<int:entry_id>/delete/", meeting.time_delete, name="time-delete"),
     path("claims/", claims.claims, name="claims"),

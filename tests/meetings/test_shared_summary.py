@@ -200,3 +200,46 @@ def test_concurrent_sends_of_one_summary_write_one_message_per_party(mailoutbox)
     summaries = [m for m in mailoutbox if SUMMARY in m.body]
     assert sorted(m.to[0] for m in summaries) == ["dana@district.example.org", "rosa@example.org"]
     assert FacilitationRequest.objects.get(pk=meeting.request_id).status == "held"
+
+
+@pytest.mark.django_db
+def test_staff_correct_the_summary_on_its_page_and_the_parties_get_it(client, staff):
+    from django.urls import reverse
+
+    meeting = _past_meeting()
+    _record(meeting)
+    client.force_login(staff)
+    detail = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    url = reverse("meetings:summary", args=[meeting.pk])
+    assert f'href="{url}"' in detail
+    assert SUMMARY in client.get(url).content.decode()
+    response = client.post(url, {"shared_summary": "Corrected: 45 minutes."})
+    assert response.status_code == 302
+    assert OutboxMessage.objects.filter(event=Event.MEETING_SUMMARY).count() == 4
+    meeting.refresh_from_db()
+    assert meeting.shared_summary == "Corrected: 45 minutes."
+
+
+@pytest.mark.django_db
+def test_other_facilitator_cannot_open_the_correction_page(client):
+    from django.urls import reverse
+
+    meeting = _past_meeting()
+    _record(meeting)
+    client.force_login(factories.FacilitatorFactory(with_user=True).user)
+    url = reverse("meetings:summary", args=[meeting.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"shared_summary": "Hijacked"}).status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.shared_summary == SUMMARY
+
+
+@pytest.mark.django_db
+def test_correction_page_before_the_outcome_says_so(client, staff):
+    from django.urls import reverse
+
+    meeting = _past_meeting()
+    client.force_login(staff)
+    html = client.get(reverse("meetings:summary", args=[meeting.pk])).content.decode()
+    assert "Record the outcome first" in html
+    assert 'name="shared_summary"' not in html
