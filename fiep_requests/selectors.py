@@ -283,8 +283,8 @@ def family_step(case):
         RequestStatus.HELD: (
             _("The meeting was held"),
             _(
-                "Thank you for taking part. When the facilitator records a summary for "
-                "the parties, it is shown below and sent to you by e-mail."
+                "Thank you for taking part. The summary the facilitator writes for both "
+                "parties is shown here and e-mailed to you once it is recorded."
             ),
         ),
         RequestStatus.CLOSED: (

@@ -37,7 +37,8 @@ def when_in_words(moment):
     params = {
         "day": date_format(local, "l"),
         "date": date_format(local, "DATE_FORMAT"),
-        "time": time_format(local, "TIME_FORMAT"),
+        # "10:00 a. m." never breaks inside its mark.
+        "time": time_format(local, "TIME_FORMAT").replace(". m.", ".\u00a0m."),
         "zone": zone_name(),
     }
     if local.hour % 12 == 1:

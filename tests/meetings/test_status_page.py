@@ -57,10 +57,10 @@ def test_when_in_words_english_and_spanish():
         assert when_in_words(moment) == "Tuesday, March 3, 2026 at 10:00 a.m. Central Time"
     with translation.override("es"):
         assert (
-            when_in_words(moment) == "martes, 3 de marzo de 2026 a las 10:00 a. m., hora del centro"
+            when_in_words(moment) == "martes, 3 de marzo de 2026 a las 10:00 a.\u00a0m., hora del centro"
         )
         one = moment + datetime.timedelta(hours=3)  # 1:00 p.m.: "a la una"
-        assert when_in_words(one) == "martes, 3 de marzo de 2026 a la 1:00 p. m., hora del centro"
+        assert when_in_words(one) == "martes, 3 de marzo de 2026 a la 1:00 p.\u00a0m., hora del centro"
 
 
 def test_status_page_shows_the_scheduled_meeting_in_words(client):
@@ -82,7 +82,7 @@ def test_status_page_in_spanish_for_a_spanish_speaking_parent(client):
     FacilitationRequest.objects.filter(pk=meeting.request_id).update(parent_language="es")
     html = _status(client, meeting.request)
     assert '<html lang="es">' in html
-    assert "martes, 3 de marzo de 2026 a las 10:00 a. m., hora del centro" in html
+    assert "martes, 3 de marzo de 2026 a las 10:00 a.\u00a0m., hora del centro" in html
     assert "La reunión está programada" in html
 
 
