@@ -54,7 +54,7 @@ def staff_panels(request):
                 },
             )
         )
-    elif user.has_perm("meetings.view_district_meetings"):
+    elif user.has_perm("meetings.view_district_meetings") and user.district_id is not None:
         panels.append(district_meetings_panel(user))
     return panels
 

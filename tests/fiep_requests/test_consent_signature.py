@@ -181,3 +181,20 @@ def test_spanish_consent_page_asks_for_the_name_in_spanish(client):
     html = client.get(_url(case)).content.decode()
     assert '<html lang="es">' in html
     assert "Su nombre completo" in html
+
+
+def test_destroying_identifying_data_blanks_the_signature_and_address(staff):
+    from fiep_requests.retention import destruction_request
+
+    case = _awaiting()
+    services.consent_respond(
+        token=case.consent_token, agree=False, signed_name="Dana Director", ip="203.0.113.9"
+    )
+    case.refresh_from_db()
+    assert case.status == RequestStatus.CANCELLED
+    destruction_request(request=case, by=staff)
+    case.refresh_from_db()
+    assert (case.consent_signed_name, case.consent_ip) == ("", None)
+    # The change history never held them.
+    history_fields = {f.name for f in case.history.model._meta.get_fields()}
+    assert not {"consent_signed_name", "consent_ip"} & history_fields

@@ -99,6 +99,15 @@ def test_other_roles_and_a_liaison_without_district_see_no_district_meetings(two
         assert list(district_upcoming_meetings(user)) == []
 
 
+def test_liaison_without_district_gets_a_home_without_district_panels(client, two_districts):
+    _meeting(two_districts[0])
+    client.force_login(factories.liaison_user(None))
+    response = client.get(HOME)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Upcoming meetings in" not in html and "figures for" not in html
+
+
 def test_staff_and_facilitator_homes_have_no_district_panels(client, two_districts):
     _meeting(two_districts[0])
     client.force_login(factories.staff_user())
