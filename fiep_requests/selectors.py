@@ -231,6 +231,9 @@ FAMILY_STEPS = [
     (gettext_lazy("Meeting held"), [RequestStatus.HELD, RequestStatus.CLOSED]),
 ]
 
+#: The index of "Agreement of both parties" in ``FAMILY_STEPS``.
+AGREEMENT_STEP = 1
+
 
 def _other_party_words(case):
     if case.requested_by == Requester.DISTRICT:
@@ -249,7 +252,11 @@ def family_step(case):
     texts = {
         RequestStatus.SUBMITTED: (
             _("We received your request"),
-            _("The office checks your request and then asks %(other)s to agree to facilitation.")
+            _("The office checks your request and writes to you.")
+            if case.requested_by == Requester.JOINT
+            else _(
+                "The office checks your request and then asks %(other)s to agree to facilitation."
+            )
             % {"other": other},
         ),
         RequestStatus.AWAITING_CONSENT: (
@@ -311,7 +318,7 @@ def family_step(case):
     )
     if current is not None:
         for i, (label, _statuses) in enumerate(FAMILY_STEPS):
-            if label is FAMILY_STEPS[1][0] and case.requested_by == Requester.JOINT:
+            if i == AGREEMENT_STEP and case.requested_by == Requester.JOINT:
                 continue  # a joint request needs no other party's agreement
             state = "done" if i < current else "current" if i == current else "todo"
             if status == RequestStatus.CLOSED and i == current:
