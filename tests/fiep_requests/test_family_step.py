@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from fiep_requests.models import RequestStatus, Requester
+from fiep_requests.models import Requester, RequestStatus
 from fiep_requests.selectors import family_step
 from tests.factories import FacilitationRequestFactory
 

@@ -56,11 +56,11 @@ def test_when_in_words_english_and_spanish():
     with translation.override("en"):
         assert when_in_words(moment) == "Tuesday, March 3, 2026 at 10:00 a.m. Central Time"
     with translation.override("es"):
-        assert (
-            when_in_words(moment) == "martes, 3 de marzo de 2026 a las 10:00 a.\u00a0m., hora del centro"
-        )
+        ten = "martes, 3 de marzo de 2026 a las 10:00 a.\u00a0m., hora del centro"
+        assert when_in_words(moment) == ten
         one = moment + datetime.timedelta(hours=3)  # 1:00 p.m.: "a la una"
-        assert when_in_words(one) == "martes, 3 de marzo de 2026 a la 1:00 p.\u00a0m., hora del centro"
+        one_pm = "martes, 3 de marzo de 2026 a la 1:00 p.\u00a0m., hora del centro"
+        assert when_in_words(one) == one_pm
 
 
 def test_status_page_shows_the_scheduled_meeting_in_words(client):
