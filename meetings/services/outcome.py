@@ -276,6 +276,8 @@ def shared_summary_update(*, meeting, by, summary):
         )
         if meeting.outcome_recorded_at is None:
             raise ServiceError(_("Record the outcome first; the summary is part of it."))
+        if meeting.request.identifying_data_purged_at is not None:
+            raise ServiceError(_("The identifying data of this request is already destroyed."))
         summary = (summary or "").strip()
         if summary == meeting.shared_summary.strip():
             return meeting
