@@ -303,6 +303,31 @@ PLACEHOLDERS = {
             "https://fiep.example.org/meetings/poll/t0k3n/",
         ),
     ],
+    "consent_given": [NAME, REFERENCE, STUDENT, STATUS_URL],
+    "meeting_summary": [
+        NAME,
+        REFERENCE,
+        STUDENT,
+        P(
+            "when",
+            _("the meeting's date and time in words"),
+            "Thursday, December 3, 2026 at 9:30 a.m. Central Time",
+            optional=True,
+        ),
+        P("facilitator_name", _("the facilitator's name"), "Fiona Facilitator", optional=True),
+        P(
+            "summary",
+            _("the summary the facilitator wrote for both parties"),
+            "The team agreed to add speech therapy twice a week.",
+        ),
+        P(
+            "status_url",
+            _("the requester's private status link (the other party's message has none)"),
+            "https://fiep.example.org/requests/status/t0k3n/",
+            optional=True,
+            required=False,
+        ),
+    ],
 }
 
 #: Values of the example message that are not placeholders but that the default texts
@@ -358,4 +383,6 @@ EVENT_TITLES = {
     "mfa_enrolment": _("Two-step log-in set-up link"),
     "test_message": _("Test message"),
     "date_poll": _("Which times suit you (date finding)"),
+    "consent_given": _("The other party agreed (to the requester)"),
+    "meeting_summary": _("The meeting's shared summary (to each party)"),
 }

@@ -10,7 +10,12 @@ Apps after fiep_requests (facilitators, meetings, evaluations) connect in their
 - ``case_panels.connect_ordered(func, order=…, dispatch_uid=…)``: ``func(http_request,
   case) -> (template_name, context) | None`` adds a section to the staff case page. The
   apps of the case's flow use 10 (facilitators), 20 (meetings) and 30 (evaluations), so
-  the page reads in the order the work is done; anything else (default 100) comes after.
+  the page reads in the order the work is done; anything else (default 100) comes after;
+- ``status_page_sections.connect_ordered(func, order=…, dispatch_uid=…)``: ``func(case)
+  -> (template_name, context) | None`` adds a section to the requester's private status
+  page (the meetings app: the meeting and the shared summary). It is sent only while the
+  link shows the case's details (``selectors.private_link_retired`` is false), so a
+  receiver never has to decide that rule itself.
 """
 
 import datetime
@@ -20,6 +25,7 @@ from fiep.signals import OrderedSignal
 
 case_timeline_entries = OrderedSignal()
 case_panels = OrderedSignal()
+status_page_sections = OrderedSignal()
 
 
 @dataclass(frozen=True)

@@ -355,6 +355,8 @@ class RequestForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
+    """The other party's answer, signed with the full name they type (kept on error)."""
+
     answer = forms.ChoiceField(
         label=_("Your answer"),
         choices=[
@@ -369,6 +371,19 @@ class ConsentForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        help_text=_("Typing your name signs your answer. We record it with the date and time."),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Type your full name to sign your answer.")},
+    )
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Type your full name to sign your answer."))
+        return name
 
 
 class WithdrawForm(forms.Form):

@@ -102,6 +102,8 @@ IDENTIFYING_FIELDS = [
     "narrative",
     "signature_name",
     "consent_note",
+    "consent_signed_name",
+    "consent_ip",
     "decision_message",
     "closed_reason",
 ]
@@ -207,6 +209,13 @@ class FacilitationRequest(models.Model):
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_method = models.CharField(max_length=20, blank=True)  # link, phone, paper
     consent_note = models.TextField(blank=True)
+    #: Who answered through the consent link: the full name they typed (their
+    #: signature) and the address the answer came from; the time is
+    #: ``consent_recorded_at``. Empty when staff recorded a phone or paper answer.
+    consent_signed_name = models.CharField(
+        _("answered by (typed name)"), max_length=200, blank=True
+    )
+    consent_ip = models.GenericIPAddressField(_("answered from (address)"), null=True, blank=True)
     #: The day both parties had agreed: the start of "days to meeting".
     agreed_on = models.DateField(_("both parties agreed on"), null=True, blank=True)
 

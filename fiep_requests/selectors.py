@@ -1,11 +1,13 @@
 """Reads of the intake app: who sees which request, the inbox, the case timeline."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fiep.models import OutboxMessage
 from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
@@ -16,6 +18,7 @@ from .models import (
     OPEN_STATUSES,
     FacilitationRequest,
     MeetingType,
+    Requester,
     RequestStatus,
 )
 
@@ -218,3 +221,120 @@ def private_link_retired(case, now=None):
     now = now or timezone.now()
     last_action = case.updated_at or now
     return last_action < now - datetime.timedelta(days=LINK_IDLE_DAYS)
+
+
+@dataclass(frozen=True)
+class FamilyStep:
+    """Where a request stands, in the words its requester reads on the status page."""
+
+    title: str
+    explanation: str
+    #: The steps of the flow as ``[(label, state)]``, ``state`` one of ``"done"``,
+    #: ``"current"``, ``"todo"``; empty for a request that ended before its meeting.
+    steps: list
+
+
+#: The flow as the family sees it: each step and the request statuses that are in it.
+FAMILY_STEPS = [
+    (gettext_lazy("Request received"), [RequestStatus.SUBMITTED]),
+    (gettext_lazy("Agreement of both parties"), [RequestStatus.AWAITING_CONSENT]),
+    (gettext_lazy("Review by the office"), [RequestStatus.UNDER_REVIEW]),
+    (gettext_lazy("Facilitator assigned"), [RequestStatus.APPROVED, RequestStatus.ASSIGNED]),
+    (gettext_lazy("Meeting scheduled"), [RequestStatus.SCHEDULED]),
+    (gettext_lazy("Meeting held"), [RequestStatus.HELD, RequestStatus.CLOSED]),
+]
+
+#: The index of "Agreement of both parties" in ``FAMILY_STEPS``.
+AGREEMENT_STEP = 1
+
+
+def _other_party_words(case):
+    if case.requested_by == Requester.DISTRICT:
+        return _("the parent or guardian")
+    return _("the school district")
+
+
+def family_step(case):
+    """The current step of ``case`` in plain words, for its requester (status page).
+
+    Never promises a step that is behind the case: after the meeting it speaks of the
+    meeting held, not of assigning a facilitator.
+    """
+    status = case.status
+    other = _other_party_words(case)
+    texts = {
+        RequestStatus.SUBMITTED: (
+            _("We received your request"),
+            _("The office checks your request and writes to you.")
+            if case.requested_by == Requester.JOINT
+            else _(
+                "The office checks your request and then asks %(other)s to agree to facilitation."
+            )
+            % {"other": other},
+        ),
+        RequestStatus.AWAITING_CONSENT: (
+            _("Waiting for the other party to agree"),
+            _(
+                "We asked %(other)s whether they agree to a facilitated IEP meeting. "
+                "Facilitation is voluntary, so both parties must agree. We will write to "
+                "you when they answer."
+            )
+            % {"other": other},
+        ),
+        RequestStatus.UNDER_REVIEW: (
+            _("Both parties agreed; the office is reviewing the request"),
+            _("The office checks that the request can be facilitated and writes to you."),
+        ),
+        RequestStatus.APPROVED: (
+            _("Approved: the office is choosing a facilitator"),
+            _(
+                "Your request is approved. The office is choosing a neutral facilitator, "
+                "who will contact you to set a date for the meeting."
+            ),
+        ),
+        RequestStatus.ASSIGNED: (
+            _("A facilitator is assigned"),
+            _("The facilitator will contact you to agree on a date, time and place."),
+        ),
+        RequestStatus.SCHEDULED: (
+            _("The meeting is scheduled"),
+            _("The date, time and place of the meeting are below."),
+        ),
+        RequestStatus.HELD: (
+            _("The meeting was held"),
+            _(
+                "Thank you for taking part. The summary the facilitator writes for both "
+                "parties is shown here and e-mailed to you once it is recorded."
+            ),
+        ),
+        RequestStatus.CLOSED: (
+            _("The case is closed"),
+            _("The facilitated IEP meeting was held and the case is closed."),
+        ),
+        RequestStatus.WITHDRAWN: (
+            _("The request was withdrawn"),
+            _("No facilitated meeting will take place for this request."),
+        ),
+        RequestStatus.DENIED: (
+            _("The request was not approved"),
+            _("The office could not offer facilitation for this request."),
+        ),
+        RequestStatus.CANCELLED: (
+            _("The request was closed"),
+            _("No facilitated meeting will take place for this request."),
+        ),
+    }
+    title, explanation = texts[RequestStatus(status)]
+    steps = []
+    current = next(
+        (i for i, (_label, statuses) in enumerate(FAMILY_STEPS) if status in statuses), None
+    )
+    if current is not None:
+        for i, (label, _statuses) in enumerate(FAMILY_STEPS):
+            if i == AGREEMENT_STEP and case.requested_by == Requester.JOINT:
+                continue  # a joint request needs no other party's agreement
+            state = "done" if i < current else "current" if i == current else "todo"
+            if status == RequestStatus.CLOSED and i == current:
+                state = "done"
+            steps.append((label, state))
+    return FamilyStep(title=str(title), explanation=str(explanation), steps=steps)

@@ -28,7 +28,8 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["status", "consensus", "held_result"]
     search_fields = ["request__reference"]
     raw_id_fields = ["request", "facilitator", "outcome_recorded_by"]
-    readonly_fields = ["uid", "sequence", "scheduled_at", "outcome_recorded_at"]
+    # The shared summary changes only through the service, which e-mails a correction.
+    readonly_fields = ["uid", "sequence", "scheduled_at", "outcome_recorded_at", "shared_summary"]
     inlines = [MeetingChangeInline]
 
 

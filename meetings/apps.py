@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fiep.signals import staff_home_panels, wording_preview_context
-from fiep_requests.extensions import connect_case_extensions
+from fiep_requests.extensions import connect_case_extensions, status_page_sections
 
 
 class MeetingsConfig(AppConfig):
@@ -15,7 +15,13 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         # Models must be loaded first; importing receivers and retention connects their
         # receivers (request_closed, the identifying-data purge).
-        from . import extensions, panels, receivers, retention  # noqa: F401, PLC0415 - app registry
+        from . import (  # noqa: F401, PLC0415 - app registry
+            extensions,
+            panels,
+            receivers,
+            retention,
+            status_page,
+        )
 
         connect_case_extensions("meetings", extensions, retention.changes_panel, order=20)
         staff_home_panels.connect_ordered(panels.staff_panels, order=30, dispatch_uid="meetings")
@@ -23,4 +29,7 @@ class MeetingsConfig(AppConfig):
 
         wording_preview_context.connect_ordered(
             wording.preview_context, order=20, dispatch_uid="meetings"
+        )
+        status_page_sections.connect_ordered(
+            status_page.status_section, order=20, dispatch_uid="meetings"
         )

@@ -14,6 +14,12 @@ from fiep_requests.models import MeetingFormat
 from .clock import local_datetime
 from .models import Availability, Consensus, HeldResult, NextStep, ParticipantRole, TimeKind
 
+#: Said wherever the summary is written: who reads it.
+SHARED_SUMMARY_HELP = _(
+    "E-mailed to the parent and the district contact in their language and shown on the "
+    "requester's status page. A corrected text is e-mailed again as a correction."
+)
+
 
 def _blank(choices, label="—"):
     return [("", label), *choices]
@@ -123,6 +129,7 @@ class OutcomeForm(forms.Form):
     shared_summary = forms.CharField(
         label=_("Summary that can be shared with the parties"),
         required=False,
+        help_text=SHARED_SUMMARY_HELP,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     private_notes = forms.CharField(
@@ -282,3 +289,15 @@ class DatePollAnswerForm(forms.Form):
         return {
             int(name.removeprefix("option_")): value for name, value in self.cleaned_data.items()
         }
+
+
+class SharedSummaryForm(forms.Form):
+    """A correction of the summary shared with the parties (after the outcome)."""
+
+    shared_summary = forms.CharField(
+        label=_("Summary that can be shared with the parties"),
+        required=False,
+        max_length=10000,
+        help_text=SHARED_SUMMARY_HELP,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -4,7 +4,7 @@ these permissions after finding the object in the user's scope."""
 import rules
 
 from facilitators.models import Assignment, AssignmentStatus
-from fiep.rules import is_facilitator, is_program_staff
+from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 from fiep_requests.rules import is_in
 
 
@@ -82,3 +82,6 @@ rules.add_perm("meetings.view_my_meetings", is_facilitator)
 rules.add_perm("meetings.manage_own_claims", is_facilitator)
 rules.add_perm("meetings.review_claims", is_program_staff)
 rules.add_perm("meetings.view_claims", is_program_staff | is_facilitator)
+#: A district liaison's home page lists their district's upcoming meetings (no student
+#: names; ``selectors.district_upcoming_meetings``).
+rules.add_perm("meetings.view_district_meetings", is_district_liaison)

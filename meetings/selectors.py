@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
 from facilitators.selectors import LIVE_STATUSES
-from fiep.rules import is_program_staff
+from fiep.rules import is_district_liaison, is_program_staff
 from fiep_requests.models import FacilitationRequest, RequestStatus
 
 from .clock import local_today, local_zone
@@ -102,6 +102,25 @@ def upcoming_meetings(user, *, start=None, weeks=8):
         .filter(status=MeetingStatus.SCHEDULED, starts_at__gte=begin, starts_at__lt=end)
         .order_by("starts_at", "id")
     )
+
+
+def district_upcoming_meetings(user, *, now=None):
+    """A district liaison's view of the meetings to come: the scheduled meetings of cases
+    of their own district (``user.district``) starting from ``now``, soonest first. None
+    for anybody else, and none for a liaison with no district. Not part of
+    ``visible_meetings``: a liaison sees these on their home page, never a meeting's page."""
+    meetings = Meeting.objects.select_related("request", "facilitator")
+    if not (getattr(user, "is_authenticated", False) and is_district_liaison(user)):
+        return meetings.none()
+    if user.district_id is None:
+        return meetings.none()
+    return meetings.filter(
+        request__district_id=user.district_id,
+        request__status=RequestStatus.SCHEDULED,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gte=now or timezone.now(),
+        imported=False,
+    ).order_by("starts_at", "id")
 
 
 def overdue_cutoff(today=None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, claims, dates, meeting, past, public
+from .views import calendar, claims, dates, meeting, past, public, summary
 
 app_name = "meetings"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/reschedule/", meeting.reschedule, name="reschedule"),
     path("<int:pk>/cancel/", meeting.cancel, name="cancel"),
     path("<int:pk>/outcome/", meeting.outcome, name="outcome"),
+    path("<int:pk>/summary/", summary.shared_summary, name="summary"),
     path("<int:pk>/time/", meeting.time_log, name="time"),
     path("<int:pk>/time/<int:entry_id>/delete/", meeting.time_delete, name="time-delete"),
     path("claims/", claims.claims, name="claims"),

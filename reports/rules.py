@@ -2,7 +2,7 @@
 
 import rules
 
-from fiep.rules import is_administrator, is_program_staff
+from fiep.rules import is_administrator, is_district_liaison, is_program_staff
 
 from .history import rules as history_rules  # noqa: F401  (registers its permissions)
 
@@ -16,3 +16,6 @@ rules.add_perm("reports.annotate_report", is_administrator)
 #: The lists of the records a headline figure counts, and the JSON export with the case
 #: references (``--with-records``): office staff and administrators only.
 rules.add_perm("reports.trace_figures", is_program_staff)
+#: A district liaison's home page shows their own district's figures for the current
+#: school year, suppressed as published (``metrics.district_row``).
+rules.add_perm("reports.view_district_figures", is_district_liaison)

@@ -185,7 +185,9 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
 
     # The district agrees through its link (no cookie: its stored language decides).
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(pages["consent"], {"answer": "agree", "reason": ""})
+        response = client.post(
+            pages["consent"], {"answer": "agree", "reason": "", "full_name": "Dana Director"}
+        )
     assert response.status_code == 200
     _check_page("consent done", response, allowed, found)
 

@@ -27,12 +27,20 @@ def _locked(case):
     )
 
 
-def consent_give(*, request, method="link", by=None, note=""):
+def consent_give(*, request, method="link", by=None, note="", signed_name="", ip=None):
     """Record that the other party agreed (by the e-mailed link, phone or paper).
 
+    ``signed_name`` is the full name the person typed on the consent page (required for
+    an answer by link: it is their signature) and ``ip`` the address it came from; the
+    time is ``consent_recorded_at``.
+
     Side effects: consent fields and ``agreed_on`` set, status → under review (history
-    row), ``request_received`` … no message: the review decides what the parties hear.
+    row), ``consent_given`` message to the requester(s) in their language, with their
+    status link.
     """
+    signed_name = " ".join((signed_name or "").split())
+    if method == "link" and not signed_name:
+        raise ServiceError(_("Type your full name to agree."), field="full_name")
     with transaction.atomic():
         case = _locked(request)
         if (
@@ -44,6 +52,8 @@ def consent_give(*, request, method="link", by=None, note=""):
         case.consent_recorded_at = timezone.now()
         case.consent_method = method
         case.consent_note = note
+        case.consent_signed_name = signed_name[:200]
+        case.consent_ip = ip or None
         case.agreed_on = timezone.localdate()
         case.save()
         reason = {
@@ -51,12 +61,24 @@ def consent_give(*, request, method="link", by=None, note=""):
             "phone": gettext_lazy("Staff recorded the other party's agreement given by phone"),
             "paper": gettext_lazy("Staff recorded the other party's agreement given on paper"),
         }.get(method, method)
-        return request_transition(
+        case = request_transition(
             request=case, to_status=RequestStatus.UNDER_REVIEW, by=by, reason=reason
         )
+        other = other_party(case)
+        for party in requester_parties(case):
+            _notify(
+                case,
+                Event.CONSENT_GIVEN,
+                party,
+                other_is_district=bool(other) and other["role"] == "district",
+                status_url=status_url(case),
+            )
+        return case
 
 
-def _close_for_consent(case, *, state, method, by, note, message, extra=""):
+def _close_for_consent(
+    case, *, state, method, by, note, message, extra="", signed_name="", ip=None
+):
     """Close a request whose consent was declined or expired. ``message`` is a lazy text,
     stored in the site's language and sent to each requester in theirs."""
 
@@ -68,6 +90,8 @@ def _close_for_consent(case, *, state, method, by, note, message, extra=""):
     case.consent_recorded_at = timezone.now()
     case.consent_method = method
     case.consent_note = note
+    case.consent_signed_name = signed_name[:200]
+    case.consent_ip = ip or None
     case.closed_reason = reason
     case.save()
     case = request_transition(request=case, to_status=RequestStatus.CANCELLED, by=by, reason=reason)
@@ -83,11 +107,14 @@ def _close_for_consent(case, *, state, method, by, note, message, extra=""):
     return case
 
 
-def consent_decline(*, request, reason="", method="link", by=None):
+def consent_decline(*, request, reason="", method="link", by=None, signed_name="", ip=None):
     """Record that the other party declined; FIEP is voluntary, so the request closes.
 
+    ``signed_name`` and ``ip``: as for :func:`consent_give` (kept when given).
+
     Side effects: consent fields set, status → cancelled with the reason (history row),
-    ``request_closed`` message to the requester.
+    ``request_closed`` message to the requester saying the other party declined (in
+    their language): that message is the requester's notice of the refusal.
     """
     with transaction.atomic():
         case = _locked(request)
@@ -104,15 +131,20 @@ def consent_decline(*, request, reason="", method="link", by=None):
             note=reason,
             message=gettext_lazy("The other party declined facilitation."),
             extra=reason.strip(),
+            signed_name=" ".join((signed_name or "").split()),
+            ip=ip,
         )
 
 
-def consent_respond(*, token, agree, reason=""):
-    """The other party's answer through the consent link. Returns the request."""
+def consent_respond(*, token, agree, reason="", signed_name="", ip=None):
+    """The other party's answer through the consent link, signed with the full name they
+    typed, from address ``ip``. Returns the request."""
     case = FacilitationRequest.objects.get(consent_token=token)
     if agree:
-        return consent_give(request=case, method="link")
-    return consent_decline(request=case, reason=reason, method="link")
+        return consent_give(request=case, method="link", signed_name=signed_name, ip=ip)
+    return consent_decline(
+        request=case, reason=reason, method="link", signed_name=signed_name, ip=ip
+    )
 
 
 def consent_record(*, request, by, agreed, method, note=""):

@@ -14,10 +14,11 @@ from fiep.services import access_log_record, client_ip
 from fiep.tokens import is_wellformed
 
 from .. import services
+from ..extensions import status_page_sections
 from ..forms import ConsentForm, RequestForm, WithdrawForm
 from ..models import FacilitationRequest, Requester
 from ..rules import awaits_consent_answer, can_be_withdrawn
-from ..selectors import private_link_retired
+from ..selectors import family_step, private_link_retired
 
 #: The confirmation page's case: a signed cookie of this browser (no session row to write
 #: on the public form's busiest path). Signed with the site's key: it cannot be forged.
@@ -110,7 +111,9 @@ def _withdrawable(case):
 @ratelimit.rate_limit("status")
 @require_http_methods(["GET", "POST"])
 def request_status(request, token):
-    """The requester's private page: status, history, and withdrawing (POST)."""
+    """The requester's private page: the current step in plain words, the meeting and the
+    shared summary (other apps' sections, only while the link is not retired), history,
+    and withdrawing (POST)."""
     if not is_wellformed(token):
         raise Http404
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
@@ -132,6 +135,9 @@ def request_status(request, token):
             "history": case.status_changes.all(),
             "withdraw_form": form if _withdrawable(case) else None,
             "retired": retired,
+            "step": family_step(case),
+            # A retired link names no child: no meeting, no summary (private_link_retired).
+            "sections": [] if retired else status_page_sections.collect(case=case),
         },
     )
 
@@ -166,6 +172,8 @@ def consent(request, token):
             token=token,
             agree=form.cleaned_data["answer"] == "agree",
             reason=form.cleaned_data["reason"],
+            signed_name=form.cleaned_data["full_name"],
+            ip=client_ip(request),
         )
         if ok:
             return render(request, "fiep_requests/consent_done.html", {"case": answered})

@@ -164,6 +164,8 @@ def _render_case(request, case, bound=None):
             "panels": _render_panels(request, case),
             "concern_labels": _concern_labels(case),
             "changes": _changes(request, case),
+            # The address an answer came from is for the office, not a district liaison.
+            "can_see_consent_address": request.user.has_perm("fiep_requests.record_consent"),
         },
         status=400 if bound is not None else 200,
     )

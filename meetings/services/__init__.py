@@ -18,6 +18,8 @@ from .outcome import (
     outcome_record,
     outcome_unavailable,
     overdue_outcomes_remind,
+    shared_summary_send,
+    shared_summary_update,
 )
 from .past import meeting_record_past
 from .payment import (
@@ -74,6 +76,8 @@ __all__ = [
     "reminder_due_times",
     "reminders_due",
     "reminders_send",
+    "shared_summary_send",
+    "shared_summary_update",
     "time_entry_delete",
     "time_entry_log",
 ]

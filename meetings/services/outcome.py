@@ -1,21 +1,30 @@
 """The outcome record a facilitator writes after the meeting, and overdue reminders."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from facilitators.services import facilitator_trial_review
 from fiep.exceptions import ServiceError
+from fiep.i18n import in_site_language
+from fiep.models import OutboxMessage
 from fiep.notifications import Event, notify
 from fiep_requests.models import RequestStatus
-from fiep_requests.services import request_transition
+from fiep_requests.services import (
+    all_parties,
+    request_transition,
+    requester_parties,
+    status_url,
+)
 
-from ..clock import local_today, local_zone
+from ..clock import local_today, local_zone, when_in_words
 from ..models import (
     Consensus,
     HeldResult,
@@ -180,11 +189,109 @@ def outcome_record(
             starts_at=meeting.starts_at,
             reason=str(label),
         )
+        if meeting.shared_summary.strip():
+            shared_summary_send(meeting=meeting)
         if is_held and meeting.facilitator_id:
             # A trial facilitator becomes active after FIEP_TRIAL_FACILITATIONS held meetings.
             facilitator_trial_review(facilitator=meeting.facilitator)
         if is_held:
             transaction.on_commit(lambda: outcome_recorded.send(sender=Meeting, meeting=meeting))
+    return meeting
+
+
+def _summary_digest(text):
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+def shared_summary_send(*, meeting):
+    """E-mail the summary that can be shared with the parties to the parent and the
+    district contact, each in their language (``MEETING_SUMMARY``).
+
+    Sent once per text: the dedupe key names the case, the party and a digest of the
+    summary, so calling this again sends nothing, and a corrected summary (another text)
+    is sent once more, saying it replaces the earlier one. The requester's message links
+    to their status page (the other party never gets the requester's private link).
+    A party without an e-mail address gets nothing here. Side effects: OutboxMessage
+    rows, sent after the surrounding transaction commits. Returns the number of messages
+    written or found.
+    """
+    summary = meeting.shared_summary.strip()
+    case = meeting.request
+    if not summary or meeting.outcome_recorded_at is None:
+        return 0
+    digest = _summary_digest(summary)
+    requester_roles = {party["role"] for party in requester_parties(case)}
+    count = 0
+    for party in all_parties(case):
+        if not party["email"]:
+            continue
+        prefix = f"{Event.MEETING_SUMMARY.value}:{case.reference}:{party['role']}:"
+        corrected = (
+            OutboxMessage.objects.filter(dedupe_key__startswith=prefix)
+            .exclude(dedupe_key=prefix + digest)
+            .exists()
+        )
+        is_requester = party["role"] in requester_roles
+        notify(
+            event=Event.MEETING_SUMMARY,
+            to_email=party["email"],
+            to_name=party["name"],
+            language=party["language"],
+            context={
+                "name": party["name"],
+                "reference": case.reference,
+                "student_name": case.student_name,
+                "school_name": case.school_name,
+                # In the reader's language, zone by name: rendered inside the override.
+                "when": lazy(when_in_words, str)(meeting.starts_at) if meeting.starts_at else "",
+                "facilitator_name": (
+                    meeting.facilitator.full_name if meeting.facilitator_id else ""
+                ),
+                "summary": summary,
+                "corrected": corrected,
+                "status_url": status_url(case) if is_requester else "",
+            },
+            dedupe_key=prefix + digest,
+            case_reference=case.reference,
+            related=meeting,
+        )
+        count += 1
+    return count
+
+
+def shared_summary_update(*, meeting, by, summary):
+    """Correct the summary shared with the parties after the outcome was recorded.
+
+    Refused before the outcome is recorded (the outcome form writes the first one).
+    Side effects: ``Meeting.shared_summary`` saved, a MeetingChange (OUTCOME, "summary
+    corrected") on the case timeline; a changed, non-empty text is e-mailed to the
+    parties again as a correction (:func:`shared_summary_send`); the same text sends
+    nothing.
+    """
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("request", "facilitator")
+            .get(pk=meeting.pk)
+        )
+        if meeting.outcome_recorded_at is None:
+            raise ServiceError(_("Record the outcome first; the summary is part of it."))
+        if meeting.request.identifying_data_purged_at is not None:
+            raise ServiceError(_("The identifying data of this request is already destroyed."))
+        summary = (summary or "").strip()
+        if summary == meeting.shared_summary.strip():
+            return meeting
+        meeting.shared_summary = summary
+        meeting.save(update_fields=["shared_summary", "updated_at"])
+        MeetingChange.objects.create(
+            meeting=meeting,
+            kind=MeetingChangeKind.OUTCOME,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            sequence=meeting.sequence,
+            starts_at=meeting.starts_at,
+            reason=in_site_language(gettext_lazy("Summary for the parties corrected")),
+        )
+        shared_summary_send(meeting=meeting)
     return meeting
 
 

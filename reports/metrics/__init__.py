@@ -23,7 +23,7 @@ returns more rows than there are groups (districts × facilitators × requester 
 the segment, days-to-meeting values…).
 """
 
-from .breakdowns import COLUMN_LABELS, Breakdown
+from .breakdowns import COLUMN_LABELS, Breakdown, district_row
 from .report import Report, compute, compute_school_year
 from .requesters import REQUESTER_GROUP_LABELS, REQUESTER_GROUP_MEMBERS, REQUESTER_GROUPS
 from .values import Rate, Suppressed, suppression_threshold
@@ -39,5 +39,6 @@ __all__ = [
     "Suppressed",
     "compute",
     "compute_school_year",
+    "district_row",
     "suppression_threshold",
 ]

@@ -93,6 +93,7 @@ def test_request_flow_form_inbox_consent_approve(page, live_server, demo_distric
     consent_page.goto(f"{live_server.url}/requests/{path}")
     assert_accessible(consent_page, "consent page")
     consent_page.get_by_role("radio", name="I agree to a facilitated IEP meeting").check()
+    consent_page.get_by_label("Your full name").fill("Dana Director")
     consent_page.get_by_role("button", name="Send my answer").click()
     assert "Thank you for your answer" in consent_page.content()
     consent_page.close()

@@ -202,7 +202,7 @@ def test_consent_page_agree(client):
     assert client.get(url).status_code == 200
     log = AccessLog.objects.get()
     assert (log.case_reference, log.role) == (case.reference, "anonymous")
-    response = client.post(url, {"answer": "agree"})
+    response = client.post(url, {"answer": "agree", "full_name": "Dana Director"})
     assert response.status_code == 200
     assert "fiep_requests/consent_done.html" in [t.name for t in response.templates]
     case.refresh_from_db()
@@ -212,7 +212,9 @@ def test_consent_page_agree(client):
 def test_consent_page_decline_with_reason(client):
     case = _awaiting()
     url = reverse("fiep_requests:consent", args=[case.consent_token])
-    response = client.post(url, {"answer": "decline", "reason": "We prefer mediation"})
+    response = client.post(
+        url, {"answer": "decline", "reason": "We prefer mediation", "full_name": "Dana Director"}
+    )
     assert "fiep_requests/consent_done.html" in [t.name for t in response.templates]
     case.refresh_from_db()
     assert case.status == RequestStatus.CANCELLED

@@ -112,7 +112,9 @@ def _awaiting(a_district):
 
 def test_consent_respond_agree_moves_to_review(a_district):
     case = _awaiting(a_district)
-    case = services.consent_respond(token=case.consent_token, agree=True)
+    case = services.consent_respond(
+        token=case.consent_token, agree=True, signed_name="Dana Director"
+    )
     assert case.status == RequestStatus.UNDER_REVIEW
     assert (case.consent_state, case.consent_method) == (ConsentState.GIVEN, "link")
     assert case.agreed_on == timezone.localdate()
@@ -130,7 +132,7 @@ def test_consent_respond_decline_closes_and_tells_requester(a_district):
 
 def test_consent_respond_twice_is_refused(a_district):
     case = _awaiting(a_district)
-    services.consent_respond(token=case.consent_token, agree=True)
+    services.consent_respond(token=case.consent_token, agree=True, signed_name="Dana Director")
     with pytest.raises(services.ServiceError):
         services.consent_respond(token=case.consent_token, agree=False)
 

@@ -119,6 +119,7 @@ LINK_FIELDS = [
     "further_dispute",
     "answer",
     "reason",
+    "full_name",
     "confirm",
 ]
 

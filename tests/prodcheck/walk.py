@@ -263,6 +263,7 @@ class Walk:
         self.page = page = self.new_page()
         page.goto(link)
         page.get_by_role("radio", name="I agree to a facilitated IEP meeting").check()
+        page.get_by_label("Your full name").fill("Dana Director")
         page.get_by_role("button", name="Send my answer").click()
         check("Thank you for your answer" in page.content(), f"consent not taken: {self.h1()!r}")
 

@@ -279,6 +279,7 @@ MATRIX = {
     "meetings:reschedule": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
     "meetings:cancel": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
     "meetings:outcome": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
+    "meetings:summary": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.held.pk}),
     "meetings:time": Entry("GET", MEETING_FACILITATOR, kwargs=lambda w, r: {"pk": w.held.pk}),
     "meetings:time-delete": Entry(
         "POST",

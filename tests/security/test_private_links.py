@@ -74,7 +74,7 @@ def test_links_show_no_student_data_30_days_after_the_last_action(client):
     html = client.get(consent).content.decode()
     assert case.student_last_name not in html and case.school_name not in html
     # Nor can the retired link still answer for the party.
-    response = client.post(consent, {"answer": "agree"})
+    response = client.post(consent, {"answer": "agree", "full_name": "Dana Director"})
     case.refresh_from_db()
     assert case.consent_state == ConsentState.PENDING
     assert response.status_code == 200
@@ -240,14 +240,19 @@ def test_private_link_forms_work_with_the_origin_no_referrer_gives_them():
     client = Client(enforce_csrf_checks=True)
     case = _awaiting()
     url = reverse("fiep_requests:consent", args=[case.consent_token])
-    response = _csrf_post(client, url, {"answer": "agree"}, "null")
+    response = _csrf_post(client, url, {"answer": "agree", "full_name": "Dana Director"}, "null")
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.consent_state == ConsentState.GIVEN
     # Without the CSRF token, or from another site, still refused.
     other = _awaiting()
     other_url = reverse("fiep_requests:consent", args=[other.consent_token])
-    assert client.post(other_url, {"answer": "agree"}, HTTP_ORIGIN="null").status_code == 403
+    assert (
+        client.post(
+            other_url, {"answer": "agree", "full_name": "Dana Director"}, HTTP_ORIGIN="null"
+        ).status_code
+        == 403
+    )
     refused = _csrf_post(client, other_url, {"answer": "agree"}, "https://evil.example")
     assert refused.status_code == 403
     other.refresh_from_db()

@@ -65,7 +65,7 @@ def test_consent_works_with_cache_down(db, client, cache_down):
     )
     url = reverse("fiep_requests:consent", args=[case.consent_token])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"answer": "agree", "reason": ""})
+    response = client.post(url, {"answer": "agree", "reason": "", "full_name": "Dana Director"})
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.consent_state != ConsentState.PENDING
