@@ -24,13 +24,13 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.translation import gettext as _
 
+from .cached import cached, forget
 from .zones import zone_name
 
 logger = logging.getLogger(__name__)
@@ -190,30 +190,12 @@ def _load():
 
 def saved_branding():
     """The saved branding, from the cache when it holds it (fails open to the database)."""
-    try:
-        data = cache.get(CACHE_KEY)
-    except Exception:  # noqa: BLE001 - a cache outage must not take the pages down
-        logger.warning("branding: cache unavailable, reading the database")
-        return _load()
-    if data is None:
-        data = _load()
-        try:
-            cache.set(CACHE_KEY, data, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("branding: cache unavailable, not stored")
-    return data
+    return cached(CACHE_KEY, _load, CACHE_SECONDS)
 
 
 def forget_saved_branding():
-    """Drop the cached branding once the change commits (every process re-reads it)."""
-
-    def drop():
-        try:
-            cache.delete(CACHE_KEY)
-        except Exception:  # noqa: BLE001
-            logger.warning("branding: cache unavailable, change shows within 5 minutes")
-
-    transaction.on_commit(drop)
+    """Drop the cached branding (now and once the change commits: every process re-reads it)."""
+    forget(CACHE_KEY)
 
 
 class CurrentBranding:

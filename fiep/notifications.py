@@ -21,7 +21,7 @@ from django.utils import translation
 from .branding import branding_context
 from .models import Language, OutboxMessage
 from .services import outbox_enqueue
-from .wording import render_wording, wording_for
+from .wording import render_wording, saved_wording
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +73,15 @@ def render_message(*, event, language, context, channel="email", wording=None):
     folder = f"emails/{Event(event).value}"
     with translation.override(language):
         if wording is None:
-            wording = wording_for(event=Event(event).value, channel=channel, language=language)
+            wording = saved_wording(event=Event(event).value, channel=channel, language=language)
+        elif not isinstance(wording, dict):  # an unsaved MessageWording (the preview)
+            wording = {"subject": wording.subject, "body": wording.body}
         if wording is not None:
             rendered = render_wording(
                 event=Event(event).value,
                 channel=channel,
-                subject=wording.subject,
-                body=wording.body,
+                subject=wording["subject"],
+                body=wording["body"],
                 context=base,
             )
             if rendered is not None:

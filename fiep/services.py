@@ -388,6 +388,7 @@ def _wording_write(message, subject, body, by):
     message.updated_by = by
     message._history_user = by  # the history names the editor outside a request too
     message.save()
+    wording.forget_saved_wordings()
     return message
 
 
@@ -407,4 +408,5 @@ def wording_reset(*, event, channel, language, by):
             return False
         message._history_user = by
         message.delete()
+        wording.forget_saved_wordings()
     return True

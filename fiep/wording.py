@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .branding import branding_context
+from .cached import cached, forget
 from .models import MessageWording
 from .placeholders import example_context, placeholders_for
 
@@ -200,6 +201,29 @@ def render_wording(*, event, channel, subject, body, context):
 def wording_for(*, event, channel, language):
     """The stored override of one message in one language, or None (one query)."""
     return MessageWording.objects.filter(event=event, channel=channel, language=language).first()
+
+
+WORDINGS_CACHE_KEY = "fiep:wordings:1"
+
+
+def _load_wordings():
+    return {
+        f"{event}|{channel}|{language}": {"subject": subject, "body": body}
+        for event, channel, language, subject, body in MessageWording.objects.values_list(
+            "event", "channel", "language", "subject", "body"
+        )
+    }
+
+
+def saved_wording(*, event, channel, language):
+    """The stored override of one message as ``{"subject", "body"}``, or None: every
+    override is read with one query and kept in the cache (no query per message);
+    :func:`forget_saved_wordings` drops them when one is saved or reset."""
+    return cached(WORDINGS_CACHE_KEY, _load_wordings).get(f"{event}|{channel}|{language}")
+
+
+def forget_saved_wordings():
+    forget(WORDINGS_CACHE_KEY)
 
 
 # --- The default text as editable source ---------------------------------------------

@@ -23,8 +23,8 @@ returns more rows than there are groups (districts × facilitators × requester 
 the segment, days-to-meeting values…).
 """
 
-from .breakdowns import COLUMN_LABELS, Breakdown, district_row
-from .report import Report, compute, compute_school_year
+from .breakdowns import COLUMN_LABELS, Breakdown
+from .report import Report, compute, compute_school_year, district_row
 from .requesters import REQUESTER_GROUP_LABELS, REQUESTER_GROUP_MEMBERS, REQUESTER_GROUPS
 from .values import Rate, Suppressed, suppression_threshold
 

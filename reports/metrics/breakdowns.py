@@ -326,24 +326,3 @@ def breakdowns(merged, threshold):
         breakdown.rows = suppressed(rows, breakdown.columns, threshold)
         result[breakdown.name] = breakdown
     return result
-
-
-def district_row(start, end, code, threshold):
-    """District ``code``'s row of the district breakdown, suppressed exactly as the
-    dashboard, the PDF and the exports publish it (2 queries): the statewide table is
-    built, small districts grouped and :func:`suppressed` applied, then this district's
-    row is taken. A district with no row there (no meetings or evaluations, grouped with
-    the other small districts, or left out because every count was below the threshold)
-    gets every count ``Suppressed`` and every rate suppressed: each of its counts is below
-    the threshold, and showing it would undo the grouping."""
-    breakdown = by_district(start, end)
-    rows = grouped_small(breakdown.rows, breakdown.columns, threshold, breakdown.group_small)
-    for row in suppressed(rows, breakdown.columns, threshold):
-        if row["key"] == code:
-            return row
-    hidden = {"key": code, "label": ""}
-    for column in breakdown.columns:
-        hidden[column] = (
-            Rate(None, None, suppressed=True) if column in RATE_PARTS else Suppressed(threshold)
-        )
-    return hidden

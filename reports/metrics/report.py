@@ -5,14 +5,21 @@ from dataclasses import dataclass, field
 
 from fiep.schoolyear import SchoolYear, school_years_between
 
-from .breakdowns import breakdowns
+from .breakdowns import (
+    RATE_PARTS,
+    Labels,
+    breakdowns,
+    by_district,
+    grouped_small,
+    suppressed,
+)
 from .cache import segments_parts
 from .evaluations import evaluation_figures
 from .meetings import meeting_figures
 from .parts import merged_parts
 from .requesters import request_row_figures
 from .trends import school_year_trends, trend_years
-from .values import suppression_threshold
+from .values import Rate, Suppressed, suppression_threshold
 
 
 @dataclass
@@ -90,3 +97,30 @@ def compute(start, end, *, use_stored=True):
 
 def compute_school_year(year: SchoolYear):
     return compute(year.start, year.end)
+
+
+def district_row(start, end, code, threshold):
+    """District ``code``'s row of the district breakdown, suppressed exactly as the
+    dashboard, the PDF and the exports publish it: the period's counts (stored or counted
+    live, as :func:`compute` reads them) give the statewide table, small districts are
+    grouped and :func:`suppressed` applied, then this district's
+    row is taken. A district with no row there (no meetings or evaluations, grouped with
+    the other small districts, or left out because every count was below the threshold)
+    gets every count ``Suppressed`` and every rate suppressed: each of its counts is below
+    the threshold, and showing it would undo the grouping."""
+    segments = [
+        (year, max(start, year.start), min(end, year.end))
+        for year in school_years_between(start, end)
+    ]
+    merged = merged_parts(segments_parts(segments))
+    breakdown = by_district(merged, Labels(merged))
+    rows = grouped_small(breakdown.rows, breakdown.columns, threshold, breakdown.group_small)
+    for row in suppressed(rows, breakdown.columns, threshold):
+        if row["key"] == code:
+            return row
+    hidden = {"key": code, "label": ""}
+    for column in breakdown.columns:
+        hidden[column] = (
+            Rate(None, None, suppressed=True) if column in RATE_PARTS else Suppressed(threshold)
+        )
+    return hidden

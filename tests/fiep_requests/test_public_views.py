@@ -5,6 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from fiep.models import AccessLog, OutboxMessage
+from fiep.wording import saved_wording
 from fiep_requests.models import ConsentState, FacilitationRequest, RequestStatus
 from tests.factories import FacilitationRequestFactory
 
@@ -280,6 +281,7 @@ def test_request_form_post_makes_at_most_12_queries(
     browser always sends one). Exact, as every query guard (docs/conventions.md)."""
     assert SUBMIT_QUERIES <= 12
     ContentType.objects.get_for_model(FacilitationRequest)  # cached per process when serving
+    saved_wording(event="request_received", channel="email", language="en")  # cached when serving
     data = form_data(a_district, requested_by=requested_by, submission_token="tok-q")
     with django_assert_num_queries(SUBMIT_QUERIES):
         response = client.post(NEW, data)
