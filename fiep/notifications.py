@@ -5,6 +5,11 @@ A message is keyed by an :class:`Event`; its text lives in
 ``templates`` folder) and is rendered in the recipient's language. Every message is an
 :class:`~fiep.models.OutboxMessage` row written in the caller's transaction; the send is
 queued only after commit, so a broker outage never loses or breaks a submission.
+
+A recipient without an e-mail address but with a postal address gets the same event as a
+:class:`~fiep.models.Letter` instead (``fiep.letters``): its wording is
+``templates/letters/<event>/{subject.txt,body.txt}`` when that exists, else the e-mail's
+text; staff print and mail it from the print batch.
 """
 
 import logging
@@ -16,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .branding import branding_context
+from .letters import letter_write
 from .models import Language, OutboxMessage
 from .services import outbox_enqueue
 
@@ -49,8 +55,12 @@ class Event(models.TextChoices):
     TEST_MESSAGE = "test_message"
 
 
-def render_message(*, event, language, context):
-    """Render ``(subject, text, html)`` for ``event`` in ``language``."""
+def render_message(*, event, language, context, channel="email"):
+    """Render ``(subject, text, html)`` for ``event`` in ``language``.
+
+    ``channel="letter"``: the wording of a paper letter, ``letters/<event>/subject.txt``
+    and ``body.txt`` where they exist, else the e-mail's; ``html`` is then empty.
+    """
     base = {
         **branding_context(),  # lazy: the agency's name in the message's language
         "SITE_URL": settings.SITE_URL,
@@ -58,6 +68,12 @@ def render_message(*, event, language, context):
         **context,
     }
     folder = f"emails/{Event(event).value}"
+    if channel == "letter":
+        letter = f"letters/{Event(event).value}"
+        with translation.override(language):
+            subject = render_to_string([f"{letter}/subject.txt", f"{folder}/subject.txt"], base)
+            text = render_to_string([f"{letter}/body.txt", f"{folder}/body.txt"], base)
+        return " ".join(subject.split()), text, ""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{folder}/subject.txt", base).split())
         text = render_to_string(f"{folder}/body.txt", base)
@@ -77,8 +93,16 @@ def notify(
     case_reference="",
     related=None,
     attachments=(),
+    to_address="",
+    enclosure_html="",
 ):
     """Queue one message to one person in their language.
+
+    A person without an e-mail address (``to_email`` empty) but with a postal address
+    (``to_address``) gets a letter instead: a :class:`~fiep.models.Letter` with the same
+    event's wording for the ``letter`` channel (links printed as short links) and
+    ``enclosure_html`` (a printable form) queued in the print batch; with neither,
+    nothing is written and None is returned.
 
     Side effects: writes an OutboxMessage (or returns the existing one with the same
     ``dedupe_key``: calling twice sends once) and, after the surrounding transaction
@@ -91,6 +115,23 @@ def notify(
     """
     if language not in Language.values:
         language = Language.ENGLISH
+    if not to_email:
+        if not (to_address or "").strip():
+            return None
+        return letter_write(
+            event=Event(event).value,
+            render=lambda letter_context: render_message(
+                event=event, language=language, context=letter_context, channel="letter"
+            ),
+            to_name=to_name,
+            to_address=to_address,
+            language=language,
+            context=context,
+            dedupe_key=dedupe_key,
+            case_reference=case_reference,
+            related=related,
+            enclosure_html=enclosure_html,
+        )
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing

@@ -27,8 +27,11 @@ def _locked(case):
     )
 
 
-def consent_give(*, request, method="link", by=None, note=""):
+def consent_give(*, request, method="link", by=None, note="", answer=None):
     """Record that the other party agreed (by the e-mailed link, phone or paper).
+
+    ``answer`` (phone or paper, recorded by staff): ``{"given_by", "answered_on",
+    "signature_name"}``; ``agreed_on`` is then the day the answer was given.
 
     Side effects: consent fields and ``agreed_on`` set, status → under review (history
     row), ``request_received`` … no message: the review decides what the parties hear.
@@ -45,6 +48,9 @@ def consent_give(*, request, method="link", by=None, note=""):
         case.consent_method = method
         case.consent_note = note
         case.agreed_on = timezone.localdate()
+        if answer:
+            _answer_set(case, answer)
+            case.agreed_on = answer["answered_on"]
         case.save()
         reason = {
             "link": gettext_lazy("The other party agreed through the e-mailed link"),
@@ -56,7 +62,13 @@ def consent_give(*, request, method="link", by=None, note=""):
         )
 
 
-def _close_for_consent(case, *, state, method, by, note, message, extra=""):
+def _answer_set(case, answer):
+    case.consent_given_by = answer["given_by"].strip()[:200]
+    case.consent_answered_on = answer["answered_on"]
+    case.consent_signature_name = answer["signature_name"].strip()[:200]
+
+
+def _close_for_consent(case, *, state, method, by, note, message, extra="", answer=None):
     """Close a request whose consent was declined or expired. ``message`` is a lazy text,
     stored in the site's language and sent to each requester in theirs."""
 
@@ -68,6 +80,8 @@ def _close_for_consent(case, *, state, method, by, note, message, extra=""):
     case.consent_recorded_at = timezone.now()
     case.consent_method = method
     case.consent_note = note
+    if answer:
+        _answer_set(case, answer)
     case.closed_reason = reason
     case.save()
     case = request_transition(request=case, to_status=RequestStatus.CANCELLED, by=by, reason=reason)
@@ -83,7 +97,7 @@ def _close_for_consent(case, *, state, method, by, note, message, extra=""):
     return case
 
 
-def consent_decline(*, request, reason="", method="link", by=None):
+def consent_decline(*, request, reason="", method="link", by=None, answer=None):
     """Record that the other party declined; FIEP is voluntary, so the request closes.
 
     Side effects: consent fields set, status → cancelled with the reason (history row),
@@ -104,6 +118,7 @@ def consent_decline(*, request, reason="", method="link", by=None):
             note=reason,
             message=gettext_lazy("The other party declined facilitation."),
             extra=reason.strip(),
+            answer=answer,
         )
 
 
@@ -115,13 +130,29 @@ def consent_respond(*, token, agree, reason=""):
     return consent_decline(request=case, reason=reason, method="link")
 
 
-def consent_record(*, request, by, agreed, method, note=""):
-    """Staff record an agreement or refusal given by phone or on paper."""
+def consent_record(
+    *, request, by, agreed, method, note="", given_by="", answered_on=None, signature_name=""
+):
+    """Staff record an agreement or refusal given by phone or on paper (a party without
+    e-mail answers the consent letter's reply slip, or calls): who answered, the day, the
+    name as signed. Side effects: those of :func:`consent_give` / :func:`consent_decline`,
+    plus the answer's fields on the request."""
     if method not in ("phone", "paper"):
         raise ServiceError(_("Choose how the answer was given: phone or paper."))
+    answer = None
+    if given_by or signature_name or answered_on:
+        if not (given_by.strip() and signature_name.strip() and answered_on):
+            raise ServiceError(_("Give who answered, the date and the name as signed."))
+        if answered_on > timezone.localdate():
+            raise ServiceError(_("The date cannot be in the future."), field="answered_on")
+        answer = {
+            "given_by": given_by,
+            "answered_on": answered_on,
+            "signature_name": signature_name,
+        }
     if agreed:
-        return consent_give(request=request, method=method, by=by, note=note)
-    return consent_decline(request=request, reason=note, method=method, by=by)
+        return consent_give(request=request, method=method, by=by, note=note, answer=answer)
+    return consent_decline(request=request, reason=note, method=method, by=by, answer=answer)
 
 
 class ExpiredMessage:

@@ -4,21 +4,24 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fiep.i18n import in_site_language
 from fiep.notifications import Event
 
 from ..models import (
+    ENTERED_FROM,
     ConsentState,
     FacilitationRequest,
+    IntakeChannel,
     Requester,
     RequestStatus,
     StatusChange,
     TrackingCounter,
 )
 from .parties import _notify, consent_url, other_party, requester_parties, status_url
-from .transition import request_transition
+from .transition import ServiceError, request_transition
 
 logger = logging.getLogger(__name__)
 
@@ -67,37 +70,93 @@ def request_submit(*, data, ip, submission_token):
     return case
 
 
-def _request_create(*, data, submission_token):
+def request_enter(*, data, by, channel, received_on=None, submission_token=None):
+    """Create a request that reached the office by phone, paper (mail), fax, e-mail or in
+    person, keyed in by staff member ``by`` from the staff form's cleaned ``data``.
+
+    The same as :func:`request_submit` (double-submit guard, consent request, messages)
+    except that it is never rate limited, records ``channel``, ``entered_by`` and the day
+    the office received it (``received_on``, default today), and its first history row
+    says "Entered by <name> from a <channel> request". Parties without an e-mail address
+    get letters (``notify``).
+    """
+    if channel not in IntakeChannel.values or channel == IntakeChannel.ONLINE:
+        raise ServiceError(_("Choose how the request reached the office."), field="intake_channel")
+    if submission_token:
+        existing = FacilitationRequest.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = _request_create(
+                data=data,
+                submission_token=submission_token or None,
+                channel=channel,
+                by=by,
+                received_on=received_on,
+            )
+    except IntegrityError:
+        existing = FacilitationRequest.objects.filter(submission_token=submission_token).first()
+        if submission_token and existing is not None:
+            return existing
+        raise
+    logger.info("request %s entered by user %s (%s)", case.reference, by.pk, channel)
+    return case
+
+
+def _request_create(
+    *, data, submission_token, channel=IntakeChannel.ONLINE, by=None, received_on=None
+):
     today = timezone.localdate()
     fields = {f.name for f in FacilitationRequest._meta.get_fields() if hasattr(f, "attname")}
     values = {k: v for k, v in data.items() if k in fields}
-    for protected in ("id", "reference", "status", "status_token", "consent_token"):
+    for protected in (
+        "id",
+        "reference",
+        "status",
+        "status_token",
+        "consent_token",
+        "intake_channel",
+        "entered_by",
+        "received_on",
+    ):
         values.pop(protected, None)
     joint = values.get("requested_by") == Requester.JOINT
+    staff_entry = channel != IntakeChannel.ONLINE
     case = FacilitationRequest.objects.create(
         **values,
         reference=tracking_number_next(year=today.year),
-        received_on=today,
+        received_on=received_on or today,
         status=RequestStatus.SUBMITTED,
         submission_token=submission_token,
         consent_state=ConsentState.NOT_NEEDED if joint else ConsentState.PENDING,
+        intake_channel=channel,
+        entered_by=by if staff_entry else None,
     )
+    if staff_entry:
+        first_reason = in_site_language(ENTERED_FROM[channel], name=by.display_name)
+    else:
+        first_reason = in_site_language(gettext_lazy("Online form"))
     StatusChange.objects.create(
         request=case,
         from_status="",
         to_status=RequestStatus.SUBMITTED,
-        reason=in_site_language(gettext_lazy("Online form")),
+        by=by if staff_entry else None,
+        reason=first_reason,
     )
     if joint:
         case = request_transition(
             request=case,
             to_status=RequestStatus.UNDER_REVIEW,
+            by=by if staff_entry else None,
             reason=gettext_lazy("Both parties asked together"),
         )
         case.agreed_on = today
         case.save(update_fields=["agreed_on", "updated_at"])
     else:
-        case = request_transition(request=case, to_status=RequestStatus.AWAITING_CONSENT)
+        case = request_transition(
+            request=case, to_status=RequestStatus.AWAITING_CONSENT, by=by if staff_entry else None
+        )
         case.consent_requested_at = timezone.now()
         case.save(update_fields=["consent_requested_at", "updated_at"])
         _notify(case, Event.CONSENT_REQUESTED, other_party(case), consent_url=consent_url(case))

@@ -1,8 +1,11 @@
 """Who the parties of a request are, their private links, and messages to them."""
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
+from fiep.branding import branding_context
 from fiep.models import Language
 from fiep.notifications import Event, notify
 
@@ -14,6 +17,7 @@ from ..models import (
 def _parent_party(case):
     return {
         "email": case.parent_email,
+        "address": case.parent_address,
         "name": case.parent_name,
         "language": case.parent_language or Language.ENGLISH,
         # What the person told us (pages follow it, then the browser's language).
@@ -26,6 +30,7 @@ def _district_party(case):
     # The office writes in the contact's stored language, English when none is stored.
     return {
         "email": case.district_contact_email,
+        "address": case.district_contact_address,
         "name": case.district_contact_name,
         "language": case.district_contact_language or Language.ENGLISH,
         "stored_language": case.district_contact_language,
@@ -57,6 +62,11 @@ def all_parties(case):
     return parties + ([other] if other else [])
 
 
+def letter_parties(case):
+    """The parties reached by letter: no e-mail address, but a mailing address."""
+    return [party for party in all_parties(case) if not party["email"] and party["address"]]
+
+
 def status_url(case):
     return settings.SITE_URL + reverse("fiep_requests:status", args=[case.status_token])
 
@@ -65,13 +75,33 @@ def consent_url(case):
     return settings.SITE_URL + reverse("fiep_requests:consent", args=[case.consent_token])
 
 
+def _enclosure(case, event, party):
+    """The printable form a letter carries: the reply slip of the consent request."""
+    if Event(event) != Event.CONSENT_REQUESTED:
+        return ""
+    with translation.override(party["language"]):
+        return render_to_string(
+            "fiep_requests/letters/_consent_reply_slip.html",
+            {
+                **branding_context(),
+                "FIEP_OFFICE_FAX": settings.FIEP_OFFICE_FAX,
+                "FIEP_OFFICE_ADDRESS_LINES": settings.FIEP_OFFICE_MAILING_ADDRESS.split("|"),
+                "case": case,
+                "party": party,
+            },
+        )
+
+
 def _notify(case, event, party, *, key="", **context):
-    """Queue ``event`` to ``party`` unless the party has no e-mail address."""
-    if not party or not party["email"]:
+    """Queue ``event`` to ``party``: an e-mail, or a letter (``notify`` decides) when the
+    party has no e-mail address but a mailing address; nothing when it has neither."""
+    if not party or not (party["email"] or party["address"]):
         return None
     return notify(
         event=event,
         to_email=party["email"],
+        to_address=party["address"],
+        enclosure_html="" if party["email"] else _enclosure(case, event, party),
         to_name=party["name"],
         language=party["language"],
         context={
