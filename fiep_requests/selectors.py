@@ -219,7 +219,7 @@ def case_timeline(case):
 
 def _letter_state(letter):
     if letter.cancelled:
-        return _("cancelled")
+        return _("cancelled, not to be mailed")
     if letter.mailed_at:
         return _("mailed")
     if letter.batch_id:
