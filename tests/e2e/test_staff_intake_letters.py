@@ -41,7 +41,8 @@ def _print_batch(page, live_server):
     assert_accessible(page, "print batch")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the letters (PDF)").click()
-    pages = _pdf_pages(open(download.value.path(), "rb").read())
+    with open(download.value.path(), "rb") as pdf:
+        pages = _pdf_pages(pdf.read())
     page.get_by_role("button", name="Mark the batch mailed").click()
     assert "marked mailed" in page.locator("[role=status]").inner_text()
     return pages
