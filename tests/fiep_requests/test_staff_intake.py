@@ -291,3 +291,15 @@ def test_timeline_shows_the_letter_queued_then_mailed(sam_client, a_district, sa
     texts = [entry.text for entry in case_timeline(case) if entry.kind == "letter"]
     assert texts[0].endswith("(mailed)")
     assert texts[1] == f"Letter “{Letter.objects.get().subject}” to Rosa Ejemplo mailed"
+
+
+def test_only_program_staff_see_new_request_in_the_header(client, a_district):
+    header = f'href="{ENTER}"'
+    assert header not in client.get("/").content.decode()
+    assert reverse("fiep_requests:new") in client.get("/").content.decode()
+    client.force_login(FacilitatorFactory(with_user=True).user)
+    page = client.get(reverse("staff-home")).content.decode()
+    assert header not in page and reverse("fiep_requests:new") in page
+    client.force_login(staff_user())
+    page = client.get(reverse("staff-home")).content.decode()
+    assert header in page
