@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, DeviceManager
+from simple_history.models import HistoricalRecords
 
 
 class Language(models.TextChoices):
@@ -423,3 +424,31 @@ class ShortLink(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class Branding(models.Model):
+    """The agency's logo and colours, set by administrators on ``/staff/branding/``.
+
+    One row (``pk`` 1, a check constraint), its history kept (who changed what, when).
+    The logo is stored re-encoded as PNG (``fiep.branding.clean_logo``), so what is served
+    is always an image Pillow wrote, never the uploaded bytes. Empty fields fall back to
+    the settings-based defaults (``FIEP_AGENCY_NAME`` …, the stylesheet's colours).
+    """
+
+    logo = models.BinaryField(_("logo (PNG)"), blank=True, default=b"")
+    logo_width = models.PositiveIntegerField(default=0)
+    logo_height = models.PositiveIntegerField(default=0)
+    logo_alt_en = models.CharField(_("logo text alternative (English)"), max_length=200, blank=True)
+    logo_alt_es = models.CharField(_("logo text alternative (Spanish)"), max_length=200, blank=True)
+    primary_colour = models.CharField(_("primary colour"), max_length=7, blank=True)
+    accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("branding")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="branding_one_row")]

@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     MEETING_RESCHEDULED = "meeting_rescheduled"
     MEETING_CANCELLED = "meeting_cancelled"
     MEETING_REMINDER = "meeting_reminder"
+    DATE_POLL = "date_poll"
     OUTCOME_OVERDUE = "outcome_overdue"
     EVALUATION_INVITATION = "evaluation_invitation"
     EVALUATION_REMINDER = "evaluation_reminder"

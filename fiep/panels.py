@@ -28,6 +28,8 @@ def staff_panels(request):
         links.append((_("Record of access (search)"), reverse("access-log")))
     if request.user.has_perm("fiep.view_people_with_access"):
         links.append((_("People with access to student records"), reverse("people-with-access")))
+    if request.user.has_perm("fiep.change_branding"):
+        links.append((_("Logo and colours"), reverse("branding-settings")))
     if request.user.has_perm("fiep.manage_districts"):
         links.append((_("Administration (districts, users, settings)"), reverse("admin:index")))
     if links:

@@ -22,6 +22,8 @@ has_any_role = is_program_staff | is_facilitator | is_district_liaison
 rules.add_perm("fiep.view_staff_home", has_any_role)
 rules.add_perm("fiep.manage_districts", is_program_staff)
 rules.add_perm("fiep.view_access_log", is_administrator)
+#: The agency's logo and colours (``/staff/branding/``).
+rules.add_perm("fiep.change_branding", is_administrator)
 rules.add_perm("fiep.view_outbox", is_program_staff)
 #: The print batch: letters to parties without e-mail (they name the student).
 rules.add_perm("fiep.print_letters", is_program_staff)

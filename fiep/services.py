@@ -19,11 +19,13 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .branding import forget_saved_branding
 from .broker import enqueue
 from .mail import OutboxEmail, attach_all
 from .models import (
     AccessAction,
     AccessLog,
+    Branding,
     District,
     Heartbeat,
     OutboxMessage,
@@ -62,6 +64,51 @@ def access_log_record(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         ip_address=client_ip(request),
     )
+
+
+def access_log_record_many(*, user, case_references, purpose, action, request=None):
+    """One :func:`access_log_record` row per case in ``case_references`` (an export that
+    names many cases), written in one bulk insert before the export is handed out."""
+    if not purpose:
+        raise ValueError("An access-log entry needs the purpose of the access.")
+    authenticated = getattr(user, "is_authenticated", False)
+    common = {
+        "user": user if authenticated else None,
+        "role": role_of(user),
+        "action": action,
+        "purpose": purpose[:200],
+        "request_id": getattr(request, "request_id", "") if request is not None else "",
+        "ip_address": client_ip(request),
+    }
+    return AccessLog.objects.bulk_create(
+        [AccessLog(case_reference=reference, **common) for reference in case_references],
+        batch_size=1000,
+    )
+
+
+def branding_set(
+    *, by, logo=None, remove_logo=False, logo_alt_en="", logo_alt_es="", primary="", accent=""
+):
+    """Save the agency's logo and colours (the one :class:`Branding` row; its history
+    records the change and ``by``). ``logo`` is ``(png_bytes, width, height)`` from
+    :func:`fiep.branding.clean_logo`, or None to keep the current one (``remove_logo``
+    drops it). Validation is the form's (``fiep.forms.BrandingForm``). Side effects: the
+    row saved, the cached branding dropped once the change commits."""
+    with transaction.atomic():
+        row = Branding.objects.select_for_update().filter(pk=1).first() or Branding(pk=1)
+        if remove_logo:
+            row.logo, row.logo_width, row.logo_height = b"", 0, 0
+        if logo is not None:
+            row.logo, row.logo_width, row.logo_height = logo
+        row.logo_alt_en = logo_alt_en.strip()
+        row.logo_alt_es = logo_alt_es.strip()
+        row.primary_colour = primary
+        row.accent_colour = accent
+        row.updated_by = by
+        row._history_user = by
+        row.save()
+        forget_saved_branding()
+    return row
 
 
 class CsvLoadError(ValueError):

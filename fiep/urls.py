@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_views, letters_views, mfa_views, outbox_views, views
+from . import access_views, branding_views, letters_views, mfa_views, outbox_views, views
 from .forms import LoginForm
 from .sso import views as sso_views
 from .sso.forms import PasswordResetForm
@@ -13,6 +13,9 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("staff/branding/", branding_views.branding_settings, name="branding-settings"),
+    path("branding.css", branding_views.branding_css, name="branding-css"),
+    path("branding/logo.png", branding_views.branding_logo, name="branding-logo"),
     path("staff/outbox/undelivered/", outbox_views.undelivered, name="outbox-undelivered"),
     path("staff/letters/", letters_views.print_queue, name="letters"),
     path("staff/letters/batch/<int:pk>/", letters_views.batch_detail, name="letters-batch"),

@@ -6,11 +6,17 @@ The case page shows a form for every action the user may take now, and the one P
 handler (``views.staff.case_action``) runs the action named in the URL. A new action is
 one entry here, plus its service (and a form class when it asks for input); see
 ``docs/conventions.md`` ("Case actions").
+
+An action too large for the case page (a later app's flow of its own) is a **link
+action**: ``url_name`` names its page (reversed with the case's id), it has no form and
+no ``run``, and the page does the work. Its permission is a later app's, named as a
+string, so this app still imports none of them.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import retention, services
@@ -29,7 +35,8 @@ from .forms import (
 class CaseAction:
     #: The URL slug (``/requests/case/<reference>/<name>/``) and the form prefix.
     name: str
-    form_class: type
+    #: None for a link action (``url_name``).
+    form_class: type | None
     #: The object permission checked with the case: may this user do it to this case now?
     permission: str
     #: The role permission: may this role do it at all? Without it the POST is 403; with
@@ -39,11 +46,13 @@ class CaseAction:
     button: str
     success: str
     #: ``run(case, user, cleaned_data)`` calls the service; refusals are ServiceErrors.
-    run: Callable
+    run: Callable | None
     button_class: str = "btn-outline-danger"
     help_text: str = ""
     #: ``"actions"``: the actions card at the top; ``"notes"``: below the timeline.
     section: str = "actions"
+    #: A link action: the URL name of its own page, reversed with ``args=[case.pk]``.
+    url_name: str = ""
 
 
 CASE_ACTIONS = [
@@ -127,6 +136,23 @@ CASE_ACTIONS = [
         run=lambda case, user, data: retention.destruction_request(request=case, by=user),
     ),
     CaseAction(
+        name="record-past",
+        form_class=None,
+        # meetings/rules.py: staff or the case's facilitator, assigned and accepted.
+        permission="meetings.record_past_meeting",
+        role_permission="meetings.use_meetings",
+        title=_("Record a past meeting"),
+        help_text=_(
+            "A meeting that already took place: its date, participants and outcome in one "
+            "form, with the reason. No invitations are sent; the surveys are."
+        ),
+        button=_("Record a past meeting"),
+        button_class="btn-outline-primary",
+        success="",
+        run=None,
+        url_name="meetings:record-past",
+    ),
+    CaseAction(
         name="note",
         form_class=NoteForm,
         permission="fiep_requests.add_note",
@@ -152,6 +178,8 @@ class BoundAction:
 
     action: CaseAction
     form: object
+    #: A link action's address (its form is None).
+    url: str = ""
 
 
 def case_actions_for(user, case, bound=None):
@@ -163,6 +191,9 @@ def case_actions_for(user, case, bound=None):
     result = []
     for action in CASE_ACTIONS:
         if not user.has_perm(action.permission, case):
+            continue
+        if action.url_name:
+            result.append(BoundAction(action, None, reverse(action.url_name, args=[case.pk])))
             continue
         form = bound if bound is not None and bound.prefix == action.name else None
         result.append(BoundAction(action, form or action.form_class(prefix=action.name)))

@@ -9,7 +9,7 @@ from fiep_requests.extensions import TimelineEntry
 
 from .clock import local_zone
 from .models import Meeting, MeetingChange, MeetingChangeKind
-from .selectors import schedulable_requests
+from .selectors import date_poll_table, open_date_poll, schedulable_requests
 
 
 def _who(user):
@@ -57,14 +57,30 @@ def case_panel(http_request, case):
             if user.has_perm("meetings.change_meeting", meeting):
                 links.append((_("Reschedule"), reverse("meetings:reschedule", args=[meeting.pk])))
                 links.append((_("Cancel"), reverse("meetings:cancel", args=[meeting.pk])))
+    poll = parties = rows = None
     if case.status == "assigned" and user.has_perm("meetings.schedule_meeting", case):
         if schedulable_requests(user).filter(pk=case.pk).exists():  # accepted by now
             links.append((_("Schedule the meeting"), reverse("meetings:schedule", args=[case.pk])))
+            if user.has_perm("meetings.find_date", case):
+                links.append(
+                    (_("Find a meeting date"), reverse("meetings:find-date", args=[case.pk]))
+                )
+                poll = open_date_poll(case)
+                if poll is not None:
+                    parties, rows = date_poll_table(poll)
         else:
             waiting = _("The meeting can be scheduled once the facilitator accepts the case.")
     if meeting is None and not links and not waiting:
         return None
     return (
         "meetings/_case_panel.html",
-        {"meeting": meeting, "links": links, "waiting": waiting, "title": _("Meeting")},
+        {
+            "meeting": meeting,
+            "links": links,
+            "waiting": waiting,
+            "title": _("Meeting"),
+            "poll": poll,
+            "parties": parties,
+            "rows": rows,
+        },
     )

@@ -12,7 +12,7 @@ from fiep.models import Language, Region
 from fiep_requests.models import MeetingFormat
 
 from .clock import local_datetime
-from .models import Consensus, HeldResult, NextStep, ParticipantRole, TimeKind
+from .models import Availability, Consensus, HeldResult, NextStep, ParticipantRole, TimeKind
 
 
 def _blank(choices, label="—"):
@@ -74,6 +74,23 @@ def participants_from(formset):
         for f in formset.forms
         if f.cleaned_data.get("role")
     ]
+
+
+class PastMeetingForm(ScheduleForm):
+    """When and where a meeting that already took place was held, and why it is
+    recorded after the fact (the reason goes on the case timeline)."""
+
+    reason = forms.CharField(
+        label=_("Why is this meeting recorded after the fact?"),
+        help_text=_(
+            "For example: scheduled by phone, paperwork arrived late, history kept on paper. "
+            "It is shown on the case timeline."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    field_order = ["reason", "day", "start_time", "end_time", "format", "location"]
 
 
 class CancelForm(forms.Form):
@@ -195,3 +212,73 @@ class CalendarFilterForm(CompactForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.all()
         self.fields["facilitator"].queryset = Facilitator.objects.all()
+
+
+class DatePollForm(forms.Form):
+    """The format and place of the meeting whose date is being found."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=_blank(MeetingFormat.choices))
+    location = forms.CharField(label=_("Location or link"), max_length=300, required=False)
+
+
+class DateOptionForm(forms.Form):
+    """One candidate time: the day, the start and the end (all three, or none)."""
+
+    day = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=_("End time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        given = [v is not None for v in (day, start, end)]
+        if any(given) and not all(given):
+            for name in ("day", "start_time", "end_time"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give the date, start and end time."))
+        elif all(given):
+            data["starts_at"] = local_datetime(day, start)
+            data["ends_at"] = local_datetime(day, end)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end_time", _("The meeting must end after it starts."))
+        return data
+
+
+DateOptionFormSet = formset_factory(DateOptionForm, extra=4, max_num=4, absolute_max=4)
+
+
+def times_from(formset):
+    return [
+        (f.cleaned_data["starts_at"], f.cleaned_data["ends_at"])
+        for f in formset.forms
+        if f.cleaned_data.get("starts_at")
+    ]
+
+
+class DatePollAnswerForm(forms.Form):
+    """A party's answer for each proposed time: yes, if need be, or no."""
+
+    def __init__(self, *args, options=(), labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = labels or {}
+        for option in options:
+            self.fields[f"option_{option.pk}"] = forms.ChoiceField(
+                label=labels.get(option.pk, str(option.pk)),
+                choices=Availability.choices,
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self):
+        return {
+            int(name.removeprefix("option_")): value for name, value in self.cleaned_data.items()
+        }

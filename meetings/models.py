@@ -216,10 +216,20 @@ class ClaimStatus(models.TextChoices):
 
 
 class PaymentClaim(models.Model):
-    """A facilitator's monthly claim, built from their time entries at their rates."""
+    """A facilitator's monthly claim, built from their time entries at their rates.
+
+    ``supplement`` 0 is the month's original claim; 1, 2 … are supplemental claims for
+    time logged for that month after the claims before were submitted or approved. A time
+    entry is in at most one claim: it holds one ``claim`` foreign key.
+    """
 
     facilitator = models.ForeignKey(Facilitator, on_delete=models.PROTECT, related_name="claims")
     month = models.DateField(_("month"), help_text="the first day of the month claimed")
+    supplement = models.PositiveSmallIntegerField(
+        _("supplement"),
+        default=0,
+        help_text="0: the month's original claim; 1, 2 …: supplemental claims for late time",
+    )
     status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
     hours = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     miles = models.DecimalField(max_digits=9, decimal_places=1, default=0)
@@ -236,12 +246,24 @@ class PaymentClaim(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-month", "facilitator"]
+        ordering = ["-month", "facilitator", "supplement"]
         constraints = [
             models.UniqueConstraint(
-                fields=["facilitator", "month"], name="one_claim_per_facilitator_month"
-            )
+                fields=["facilitator", "month", "supplement"],
+                name="one_claim_per_facilitator_month_supplement",
+            ),
+            # At most one claim of a month is open (draft or returned) at a time: late time
+            # goes into it, never into a second open claim.
+            models.UniqueConstraint(
+                fields=["facilitator", "month"],
+                condition=Q(status__in=["draft", "returned"]),
+                name="one_open_claim_per_facilitator_month",
+            ),
         ]
+
+    @property
+    def is_supplemental(self):
+        return self.supplement > 0
 
 
 class MeetingChangeKind(models.TextChoices):
@@ -249,6 +271,7 @@ class MeetingChangeKind(models.TextChoices):
     RESCHEDULED = "rescheduled", _("Meeting rescheduled")
     CANCELLED = "cancelled", _("Meeting cancelled")
     OUTCOME = "outcome", _("Outcome recorded")
+    RECORDED_PAST = "recorded_past", _("Past meeting recorded after the fact")
 
 
 class MeetingChange(models.Model):
@@ -279,3 +302,94 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DatePollState(models.TextChoices):
+    OPEN = "open", _("Open")
+    REPLACED = "replaced", _("Replaced by newer times")
+    SCHEDULED = "scheduled", _("A time was chosen")
+    CLOSED = "closed", _("Closed")
+
+
+class DatePoll(models.Model):
+    """Up to four candidate times for a case's meeting, put to the parties by link.
+
+    One open poll per case: proposing again replaces it (its links then say so).
+    """
+
+    request = models.ForeignKey(
+        FacilitationRequest, on_delete=models.CASCADE, related_name="date_polls"
+    )
+    state = models.CharField(
+        max_length=10, choices=DatePollState.choices, default=DatePollState.OPEN
+    )
+    format = models.CharField(_("format"), max_length=20, choices=MeetingFormat.choices)
+    location = models.CharField(_("location or link"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(state="open"),
+                name="one_open_date_poll_per_request",
+            )
+        ]
+
+
+class DatePollOption(models.Model):
+    """One candidate time of a poll."""
+
+    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="options")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="date_poll_option_ends_after_start",
+            )
+        ]
+
+
+class DatePollParty(models.Model):
+    """A party asked to answer the poll, with their private link's token."""
+
+    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    token = models.CharField(max_length=64, unique=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Availability(models.TextChoices):
+    YES = "yes", _("Yes")
+    IF_NEED_BE = "if_need_be", _("If need be")
+    NO = "no", _("No")
+
+
+class DatePollAnswer(models.Model):
+    """One party's answer for one candidate time."""
+
+    party = models.ForeignKey(DatePollParty, on_delete=models.CASCADE, related_name="answers")
+    option = models.ForeignKey(DatePollOption, on_delete=models.CASCADE, related_name="answers")
+    answer = models.CharField(max_length=10, choices=Availability.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["party", "option"], name="one_answer_per_party_option")
+        ]

@@ -5,6 +5,7 @@ import rules
 
 from facilitators.models import Assignment, AssignmentStatus
 from fiep.rules import is_facilitator, is_program_staff
+from fiep_requests.rules import is_in
 
 
 def _holds_accepted_case(user, request_id):
@@ -36,6 +37,20 @@ def is_case_facilitator(user, request):
 
 
 @rules.predicate
+def has_accepted_facilitator(_user, request):
+    """A facilitator has accepted the case (and holds it now)."""
+    if request is None or request.pk is None:
+        return False
+    return Assignment.objects.filter(
+        request_id=request.pk, status=AssignmentStatus.ACCEPTED
+    ).exists()
+
+
+#: Before the meeting is scheduled: an assigned case whose facilitator has accepted.
+awaits_meeting = is_in("assigned") & has_accepted_facilitator
+
+
+@rules.predicate
 def is_time_entry_author(user, entry):
     """The facilitator who logged the entry (a later facilitator of the case is not)."""
     if entry is None or not getattr(user, "is_authenticated", False):
@@ -51,6 +66,13 @@ rules.add_perm("meetings.schedule_meeting", is_program_staff | is_case_facilitat
 rules.add_perm("meetings.change_meeting", is_program_staff | is_meeting_facilitator)
 rules.add_perm("meetings.record_outcome", is_program_staff | is_meeting_facilitator)
 rules.add_perm("meetings.log_time", is_meeting_facilitator)
+#: Record a meeting that already took place, and propose times to the parties (date
+#: finding): staff or the case's facilitator, before the meeting is scheduled. Also the
+#: "Record a past meeting" entry of the case actions table (fiep_requests.actions).
+rules.add_perm(
+    "meetings.record_past_meeting", (is_program_staff | is_case_facilitator) & awaits_meeting
+)
+rules.add_perm("meetings.find_date", (is_program_staff | is_case_facilitator) & awaits_meeting)
 #: Only the author of a time entry (while they hold the case) or program staff.
 rules.add_perm("meetings.delete_time_entry", is_program_staff | is_time_entry_author)
 rules.add_perm("meetings.view_calendar", is_program_staff)

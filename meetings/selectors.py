@@ -1,9 +1,10 @@
 """Reads of the meetings app, scoped to who may see what."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from facilitators.models import Assignment, AssignmentStatus, Facilitator
@@ -12,7 +13,18 @@ from fiep.rules import is_program_staff
 from fiep_requests.models import FacilitationRequest, RequestStatus
 
 from .clock import local_today, local_zone
-from .models import ClaimStatus, Meeting, MeetingStatus, PaymentClaim, TimeEntry
+from .models import (
+    Availability,
+    ClaimStatus,
+    DatePoll,
+    DatePollAnswer,
+    DatePollOption,
+    DatePollState,
+    Meeting,
+    MeetingStatus,
+    PaymentClaim,
+    TimeEntry,
+)
 
 
 def user_facilitator(user):
@@ -161,3 +173,65 @@ def feed_meetings(facilitator):
         .filter(~Q(status=MeetingStatus.CANCELLED) | Q(starts_at__gte=timezone.now()))
         .select_related("request", "facilitator")
     )
+
+
+def visible_date_polls(user):
+    """Date polls of the cases ``user`` may schedule (``schedulable_requests``)."""
+    return DatePoll.objects.filter(request__in=schedulable_requests(user)).select_related("request")
+
+
+def live_date_polls():
+    """Open date polls proposed while the case's current facilitator held it: a poll from
+    before a reassignment (the case went back to "approved" and on to another
+    facilitator) no longer counts, and its links say it is closed."""
+    accepted_since = Assignment.objects.filter(
+        request_id=OuterRef("request_id"), status=AssignmentStatus.ACCEPTED
+    ).values("assigned_at")[:1]
+    return DatePoll.objects.filter(
+        state=DatePollState.OPEN,
+        request__status=RequestStatus.ASSIGNED,
+        created_at__gte=Subquery(accepted_since),
+    )
+
+
+def open_date_poll(case):
+    """The case's live open date poll (``live_date_polls``), or None."""
+    return live_date_polls().filter(request=case).first()
+
+
+@dataclass
+class DateOptionRow:
+    option: DatePollOption
+    answers: list  # one Availability value (or "") per party, in the parties' order
+    yes: int = 0
+    if_need_be: int = 0
+    no: int = 0
+    best: bool = False
+
+
+def date_poll_table(poll):
+    """The answers to ``poll``: ``(parties, rows)``, a row per option with each party's
+    answer and the counts; the best rows (fewest "no", then most "yes") are marked.
+    Three queries whatever the number of parties and answers."""
+    parties = list(poll.parties.order_by("id"))
+    options = list(poll.options.order_by("starts_at", "id"))
+    given = {
+        (a.party_id, a.option_id): a.answer for a in DatePollAnswer.objects.filter(party__poll=poll)
+    }
+    rows = []
+    for option in options:
+        answers = [given.get((party.pk, option.pk), "") for party in parties]
+        rows.append(
+            DateOptionRow(
+                option=option,
+                answers=answers,
+                yes=answers.count(Availability.YES),
+                if_need_be=answers.count(Availability.IF_NEED_BE),
+                no=answers.count(Availability.NO),
+            )
+        )
+    if any(party.answered_at for party in parties):
+        key = min((row.no, -row.yes) for row in rows) if rows else None
+        for row in rows:
+            row.best = (row.no, -row.yes) == key
+    return parties, rows

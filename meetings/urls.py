@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, claims, meeting
+from .views import calendar, claims, dates, meeting, past, public
 
 app_name = "meetings"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("feed/reset/", calendar.feed_reset, name="feed-reset"),
     path("feed/<token:token>.ics", calendar.feed, name="feed"),
     path("case/<int:request_id>/schedule/", meeting.schedule, name="schedule"),
+    path("case/<int:request_id>/record-past/", past.record_past, name="record-past"),
+    path("case/<int:request_id>/dates/", dates.find_date, name="find-date"),
+    path(
+        "dates/<int:pk>/schedule/<int:option_id>/",
+        dates.schedule_option,
+        name="date-poll-schedule",
+    ),
+    path("dates/answer/<token:token>/", public.answer, name="date-poll-answer"),
     path("<int:pk>/", meeting.detail, name="detail"),
     path("<int:pk>/reschedule/", meeting.reschedule, name="reschedule"),
     path("<int:pk>/cancel/", meeting.cancel, name="cancel"),

@@ -107,8 +107,13 @@ def _basename(report):
     return f"fiep-annual-report-{report.start.isoformat()}-{report.end.isoformat()}"
 
 
-def export_json(report):
+def export_json(report, *, records=None):
+    """The JSON document; with ``records`` (``metrics.records.record_references``) the
+    case references behind each headline under ``"records"`` (staff only: see
+    ``services.export_json_with_records``)."""
     document = report_document(report)
+    if records is not None:
+        document["records"] = records
     data = json.dumps(document, indent=2, ensure_ascii=False).encode() + b"\n"
     return f"{_basename(report)}.json", "application/json", data
 

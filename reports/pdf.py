@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from fiep.branding import agency_name
+from fiep.branding import agency_name, current_branding
 
 from .charts import trend_charts
-from .presentation import DEFINITIONS, headline_figures, suppression_note
+from .presentation import DEFINITIONS, about_figures, headline_figures, suppression_note
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "pdf.css"
 
@@ -27,6 +27,7 @@ def report_context(report):
         "breakdowns": list(report.breakdowns.values()),
         "definitions": DEFINITIONS,
         "suppression_note": suppression_note(report.threshold),
+        "about": about_figures(report),
     }
 
 
@@ -39,6 +40,8 @@ def render_pdf_html(report, context=None, *, introduction="", notes=""):
         "agency_name": agency_name(),
         "generated_on": timezone.localdate(),
         "language": get_language() or settings.LANGUAGE_CODE,
+        # The administrators' logo and colours (includes/pdf_branding.html).
+        "FIEP_BRANDING": current_branding(),
     }
     return render_to_string("reports/pdf/annual_report.html", context)
 

@@ -2,9 +2,11 @@
 suppressed cells, counts beside rates. The dashboard and the PDF both use
 :func:`headline_figures`, so they show the same numbers in the same words."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,6 +79,21 @@ def _rate_detail(rate, of_what):
     }
 
 
+#: The label of each headline figure (the dashboard, the PDF, the records lists).
+HEADLINE_LABELS = {
+    "consensus_rate": gettext_lazy("Consensus on some to all issues"),
+    "full_consensus_rate": gettext_lazy("Consensus on all issues"),
+    "very_satisfied_rate": gettext_lazy("Very satisfied"),
+    "satisfied_or_better_rate": gettext_lazy("Satisfied or very satisfied"),
+    "recommend_rate": gettext_lazy("Would recommend a facilitated IEP meeting"),
+    "meetings_held": gettext_lazy("Meetings held"),
+    "requests_received": gettext_lazy("Requests received"),
+    "districts": gettext_lazy("Districts holding FIEPs"),
+    "evaluations_completed": gettext_lazy("Evaluations completed"),
+    "median_days_to_meeting": gettext_lazy("Median days to meeting"),
+}
+
+
 def headline_figures(report):
     """The headline figures of a report, each with its value and the counts beside it."""
     m, e, r = report.meetings, report.evaluations, report.requests
@@ -84,57 +101,57 @@ def headline_figures(report):
     return [
         Headline(
             "consensus_rate",
-            _("Consensus on some to all issues"),
+            HEADLINE_LABELS["consensus_rate"],
             percent_text(m["consensus_rate"]),
             _rate_detail(m["consensus_rate"], _("meetings with a recorded outcome")),
         ),
         Headline(
             "full_consensus_rate",
-            _("Consensus on all issues"),
+            HEADLINE_LABELS["full_consensus_rate"],
             percent_text(m["full_consensus_rate"]),
             _rate_detail(m["full_consensus_rate"], _("meetings with a recorded outcome")),
         ),
         Headline(
             "very_satisfied_rate",
-            _("Very satisfied"),
+            HEADLINE_LABELS["very_satisfied_rate"],
             percent_text(e["very_satisfied_rate"]),
             _rate_detail(e["very_satisfied_rate"], _("evaluations that answered")),
         ),
         Headline(
             "satisfied_or_better_rate",
-            _("Satisfied or very satisfied"),
+            HEADLINE_LABELS["satisfied_or_better_rate"],
             percent_text(e["satisfied_or_better_rate"]),
             _rate_detail(e["satisfied_or_better_rate"], _("evaluations that answered")),
         ),
         Headline(
             "recommend_rate",
-            _("Would recommend a facilitated IEP meeting"),
+            HEADLINE_LABELS["recommend_rate"],
             percent_text(e["recommend_rate"]),
             _rate_detail(e["recommend_rate"], _("evaluations that answered")),
         ),
         Headline(
             "meetings_held",
-            _("Meetings held"),
+            HEADLINE_LABELS["meetings_held"],
             str(m["held"]),
             _("%(recorded)s with a recorded outcome, %(not_recorded)s without")
             % {"recorded": m["outcome_recorded"], "not_recorded": m["outcome_not_recorded"]},
         ),
         Headline(
             "requests_received",
-            _("Requests received"),
+            HEADLINE_LABELS["requests_received"],
             str(r["received"]),
             _("%(parent)s by parents, %(district)s by districts, %(joint)s jointly")
             % r["by_requester"],
         ),
         Headline(
             "districts",
-            _("Districts holding FIEPs"),
+            HEADLINE_LABELS["districts"],
             str(m["districts"]),
             _("distinct districts with at least one meeting held"),
         ),
         Headline(
             "evaluations_completed",
-            _("Evaluations completed"),
+            HEADLINE_LABELS["evaluations_completed"],
             count_text(e["completed"]),
             # Completed evaluations include paper and imported ones; the invitations are
             # the online links only, so the two numbers are said separately.
@@ -157,7 +174,7 @@ def headline_figures(report):
         ),
         Headline(
             "median_days_to_meeting",
-            _("Median days to meeting"),
+            HEADLINE_LABELS["median_days_to_meeting"],
             number_text(m["median_days_to_meeting"]),
             _("from both parties' agreement to the meeting"),
         ),
@@ -241,6 +258,50 @@ DEFINITIONS = [
         gettext_lazy("Per school year, from the dispute-resolution statistics."),
     ),
 ]
+
+
+def period_notes(report):
+    """The period and the school-year convention, in sentences ("About these figures"),
+    from ``shared/spec/metrics.md`` ("Periods") and the FIEP_SCHOOL_YEAR_START_MONTH
+    setting."""
+    month = settings.FIEP_SCHOOL_YEAR_START_MONTH
+    first = datetime.date(2016, month, 1)
+    last = datetime.date(2017, month, 1) - datetime.timedelta(days=1)  # 12-31 for January
+    return [
+        _("This report covers %(start)s to %(end)s, both days included (school years %(years)s).")
+        % {
+            "start": date_format(report.start, "DATE_FORMAT"),
+            "end": date_format(report.end, "DATE_FORMAT"),
+            "years": ", ".join(report.school_year_labels),
+        },
+        _(
+            "A school year runs from %(first)s to %(last)s and is labelled with its two "
+            "calendar years, like %(label)s."
+        )
+        % {
+            "first": date_format(first, "MONTH_DAY_FORMAT"),
+            "last": date_format(last, "MONTH_DAY_FORMAT"),
+            "label": "2016-2017" if month > 1 else "2016",
+        },
+        _(
+            "A meeting belongs to the period that contains the day it was held; an "
+            "evaluation belongs to the period of the meeting it evaluates; a request "
+            "belongs to the period that contains the day it was received."
+        ),
+        _(
+            "Pages and PDFs show rates as whole percents (83 of 86 is 97%); a rate whose "
+            'denominator is 0 is shown as "—". The exports keep full precision.'
+        ),
+    ]
+
+
+def about_figures(report):
+    """Everything the "About these figures" section says, for the dashboard and the PDF."""
+    return {
+        "period_notes": period_notes(report),
+        "definitions": DEFINITIONS,
+        "suppression_note": suppression_note(report.threshold),
+    }
 
 
 def suppression_note(threshold):

@@ -8,19 +8,46 @@ import time
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from fiep.broker import enqueue_with_options
 from fiep.exceptions import ServiceError
+from fiep.models import AccessAction
+from fiep.services import access_log_record_many
 
 from . import metrics
 from .exports import export_csv, export_json
 from .forms import period_problem
+from .metrics.records import DISTRICTS, FIGURES, record_references
 from .models import ReportFormat, ReportRun, ReportStatus
 
 logger = logging.getLogger(__name__)
+
+
+def export_json_with_records(*, report, user, request=None):
+    """``(filename, mimetype, bytes)``: the JSON export with the case references behind
+    each headline (traceable figures). Only for ``reports.trace_figures`` (else
+    PermissionDenied); every case named is written to the access log (action export)
+    before the document is returned."""
+    if not user.has_perm("reports.trace_figures"):
+        raise PermissionDenied(_("Only office staff may export the records behind the figures."))
+    references = record_references(report.start, report.end)
+    cases = set()
+    for name, values in references.items():
+        if FIGURES[name][0] != DISTRICTS:  # LEA codes name districts, not students
+            cases.update(values)
+    access_log_record_many(
+        user=user,
+        case_references=sorted(cases),
+        purpose=f"Report JSON with records, {report.start.isoformat()} to {report.end.isoformat()}",
+        action=AccessAction.EXPORT,
+        request=request,
+    )
+    return export_json(report, records=references)
 
 
 #: The one-page spotlight PDF (``reports.spotlight``), made on demand, not archived.

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fiep.branding import current_branding
+
 from .charts import trend_charts
 from .metrics.values import change
 from .models import SpotlightSentence, SpotlightWording
@@ -152,6 +154,7 @@ def spotlight_context(report):
         "office_phone": settings.FIEP_OFFICE_PHONE,
         "site_url": settings.SITE_URL,
         "generated_on": timezone.localdate(),
+        "FIEP_BRANDING": current_branding(),
     }
 
 

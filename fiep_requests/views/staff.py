@@ -200,8 +200,8 @@ def case_action(request, reference, action):
     """Run one staff action of ``actions.CASE_ACTIONS`` on a case (POST only), then back
     to the case page. 403 for a role without the action; a message when the case's state
     no longer allows it (a stale page); the form again (400) when it is not valid."""
-    if action not in ACTIONS_BY_NAME:
-        raise Http404
+    if action not in ACTIONS_BY_NAME or ACTIONS_BY_NAME[action].url_name:
+        raise Http404  # a link action has its own page, not this handler
     action = ACTIONS_BY_NAME[action]
     case = _case(request, reference)
     if not request.user.has_perm(action.permission, case):

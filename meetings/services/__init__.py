@@ -6,12 +6,20 @@ Split by concept: ``scheduling`` (schedule, reschedule, cancel, reminders, calen
 
 from ..clock import local_zone
 from .common import ClaimLocked
+from .date_poll import (
+    date_poll_answer,
+    date_poll_is_open,
+    date_poll_propose,
+    date_poll_schedule,
+    date_poll_url,
+)
 from .outcome import (
     outcome_due_on,
     outcome_record,
     outcome_unavailable,
     overdue_outcomes_remind,
 )
+from .past import meeting_record_past
 from .payment import (
     case_hours,
     case_hours_cap,
@@ -48,9 +56,15 @@ __all__ = [
     "claim_return",
     "claim_submit",
     "claims_export_csv",
+    "date_poll_answer",
+    "date_poll_is_open",
+    "date_poll_propose",
+    "date_poll_schedule",
+    "date_poll_url",
     "local_zone",
     "meeting_cancel",
     "meeting_cancel_for_closed_request",
+    "meeting_record_past",
     "meeting_reschedule",
     "meeting_schedule",
     "outcome_due_on",

@@ -132,3 +132,28 @@ def notify_meeting(*, meeting, event, key, extra=None, attach_ics=True, cancel=F
             )
             count += 1
     return count
+
+
+def case_participants(case):
+    """``[{"role", "name", "email", "language"}]``: the parent and the district contact of
+    ``case`` (those named or with an e-mail), the participants a meeting starts with."""
+    participants = []
+    if case.parent_name or case.parent_email:
+        participants.append(
+            {
+                "role": "parent",
+                "name": case.parent_name,
+                "email": case.parent_email,
+                "language": case.parent_language or Language.ENGLISH,
+            }
+        )
+    if case.district_contact_name or case.district_contact_email:
+        participants.append(
+            {
+                "role": "administrator",
+                "name": case.district_contact_name,
+                "email": case.district_contact_email,
+                "language": case.district_contact_language or Language.ENGLISH,
+            }
+        )
+    return participants

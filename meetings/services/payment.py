@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilitators.models import Assignment, AssignmentStatus
+from facilitators.models import Assignment, AssignmentStatus, Facilitator
 from fiep import csvexport
 from fiep.exceptions import ServiceError
 from fiep.notifications import Event, notify
@@ -156,34 +156,51 @@ def _month_bounds(month):
     return first, following
 
 
-def claim_build(*, facilitator, month, by):
+def claim_build(*, facilitator, month, by, claim=None):
     """Build (or refresh) the facilitator's claim for ``month`` from their unclaimed time.
 
-    Takes every unclaimed entry dated in that month, at the facilitator's current rates.
-    A draft or returned claim is refreshed; a submitted or approved one is refused.
+    Takes every unclaimed entry dated in that month, at the facilitator's current rates,
+    into the month's open (draft or returned) claim; when there is none, into a new one:
+    the original (``supplement`` 0) or, when the month's claims are all submitted or
+    approved, a **supplemental** claim (``supplement`` one more than the last). ``claim``
+    (the claim page's "add my latest time") must be that open claim, else ClaimLocked.
+    The facilitator's row is locked first, so two builds at once are serialized and never
+    make two open claims or put an entry in two claims.
     Side effects: a PaymentClaim (created or updated), its entries' ``claim`` set.
     """
     first, following = _month_bounds(month)
     with transaction.atomic():
-        claim = (
+        Facilitator.objects.select_for_update().filter(pk=facilitator.pk).first()
+        claims = list(
             PaymentClaim.objects.select_for_update()
             .filter(facilitator=facilitator, month=first)
-            .first()
+            .order_by("supplement")
         )
-        if claim is not None and claim.status in LOCKED_STATUSES:
-            raise ClaimLocked(_("The claim for this month is already submitted or approved."))
+        open_claim = next((c for c in claims if c.status not in LOCKED_STATUSES), None)
+        if claim is not None and (open_claim is None or open_claim.pk != claim.pk):
+            raise ClaimLocked(_("This claim is already submitted or approved."))
         unclaimed = TimeEntry.objects.filter(
             facilitator=facilitator,
             claim__isnull=True,
             worked_on__gte=first,
             worked_on__lt=following,
         )
-        if claim is None:
+        if open_claim is None:
             if not unclaimed.exists():
+                if claims:
+                    raise ClaimLocked(
+                        _(
+                            "The claim for this month is already submitted or approved, and "
+                            "no time has been logged for the month since."
+                        )
+                    )
                 raise ServiceError(_("There is no unclaimed time in this month."))
-            claim = PaymentClaim.objects.create(facilitator=facilitator, month=first)
-        unclaimed.update(claim=claim)
-        return _recompute(claim)
+            supplement = claims[-1].supplement + 1 if claims else 0
+            open_claim = PaymentClaim.objects.create(
+                facilitator=facilitator, month=first, supplement=supplement
+            )
+        unclaimed.update(claim=open_claim)
+        return _recompute(open_claim)
 
 
 def _locked_claim(claim, allowed):
@@ -219,22 +236,55 @@ def claim_approve(*, claim, by):
     return claim
 
 
+def _save_returned(claim):
+    """Save ``claim`` as returned, keeping one open claim per month: when the month already
+    has an open (draft or returned) claim, the later claim's entries move into the earlier
+    one and the later, now empty, claim is deleted (its comment stays on the one kept).
+    Returns the claim left open."""
+    fields = ["status", "reviewed_by", "reviewed_at", "review_comment"]
+    other = (
+        PaymentClaim.objects.select_for_update()
+        .filter(facilitator_id=claim.facilitator_id, month=claim.month)
+        .exclude(pk=claim.pk)
+        .exclude(status__in=LOCKED_STATUSES)
+        .first()
+    )
+    if other is None:
+        claim.save(update_fields=fields)
+        return claim
+    if other.supplement > claim.supplement:
+        TimeEntry.objects.filter(claim=other).update(claim=claim)
+        other.delete()
+        claim.save(update_fields=fields)
+        return _recompute(claim)
+    TimeEntry.objects.filter(claim=claim).update(claim=other)
+    for field in fields[1:]:
+        setattr(other, field, getattr(claim, field))
+    other.status = ClaimStatus.RETURNED
+    claim.delete()
+    return _recompute(other)
+
+
 def claim_return(*, claim, by, comment):
     """Return a submitted claim to the facilitator with a comment.
 
     Side effects: status RETURNED, the comment, and a CLAIM_RETURNED message to the
-    facilitator in their language.
+    facilitator in their language. When the month has another open claim (a supplemental
+    draft), the two become one (:func:`_save_returned`), so the claim returned may be the
+    earlier one holding both claims' time.
     """
     comment = (comment or "").strip()
     if not comment:
         raise ServiceError(_("Say what needs to change."))
     with transaction.atomic():
+        # The facilitator's row first, as claim_build does: the two never interleave.
+        Facilitator.objects.select_for_update().filter(pk=claim.facilitator_id).first()
         claim = _locked_claim(claim, (ClaimStatus.SUBMITTED,))
         claim.status = ClaimStatus.RETURNED
         claim.reviewed_by = by
         claim.reviewed_at = timezone.now()
         claim.review_comment = comment
-        claim.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+        claim = _save_returned(claim)
         facilitator = claim.facilitator
         notify(
             event=Event.CLAIM_RETURNED,
@@ -265,6 +315,8 @@ CSV_COLUMNS = [
     "mileage_rate",
     "amount",
     "approved_on",
+    "claim_type",
+    "supplement",
 ]
 
 
@@ -272,7 +324,9 @@ def claims_export_csv(*, claims):
     """Approved claims as CSV for the state's payment system.
 
     Returns ``(filename, mimetype, bytes)``. Only approved claims are written; amounts are
-    plain decimals with a dot (``1234.50``).
+    plain decimals with a dot (``1234.50``). ``claim_type`` is ``original`` or
+    ``supplemental`` and ``supplement`` its number (0 for the original), so a supplemental
+    claim for a month already paid is never taken for a duplicate.
     """
     out = io.StringIO()
     writer = csvexport.writer(out, lineterminator="\r\n")
@@ -292,6 +346,8 @@ def claims_export_csv(*, claims):
                 f"{claim.mileage_rate:.3f}",
                 f"{claim.amount:.2f}",
                 timezone.localdate(claim.reviewed_at).isoformat() if claim.reviewed_at else "",
+                "supplemental" if claim.supplement else "original",
+                claim.supplement,
             ]
         )
     filename = f"approved-claims-{local_today():%Y-%m-%d}.csv"

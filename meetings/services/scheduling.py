@@ -20,6 +20,8 @@ from fiep_requests.signals import request_closed
 from ..clock import local_zone
 from ..models import (
     CalendarFeed,
+    DatePoll,
+    DatePollState,
     Meeting,
     MeetingChange,
     MeetingChangeKind,
@@ -96,7 +98,8 @@ def meeting_schedule(
     SEQUENCE).
 
     Side effects: creates or updates the Meeting and its Participants, moves the request
-    ASSIGNED → SCHEDULED (a StatusChange), records a MeetingChange, and queues a
+    ASSIGNED → SCHEDULED (a StatusChange), records a MeetingChange, closes the case's open
+    date poll (SCHEDULED: its links then say a time was chosen), and queues a
     MEETING_SCHEDULED message with an ``.ics`` (METHOD:REQUEST) to every participant with
     an e-mail and to the facilitator, each in their language.
     """
@@ -125,6 +128,9 @@ def meeting_schedule(
         meeting.scheduled_at = timezone.now()
         meeting.save()
         _set_participants(meeting, participants)
+        DatePoll.objects.filter(request=request, state=DatePollState.OPEN).update(
+            state=DatePollState.SCHEDULED, closed_at=meeting.scheduled_at
+        )
         request_transition(
             request=request,
             to_status=RequestStatus.SCHEDULED,

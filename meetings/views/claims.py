@@ -16,7 +16,7 @@ from fiep_requests.history import change_rows
 
 from .. import services
 from ..forms import ClaimBuildForm, ClaimReturnForm
-from ..models import ClaimStatus
+from ..models import ClaimStatus, PaymentClaim
 from ..selectors import unclaimed_months, user_facilitator, visible_claims
 
 
@@ -66,7 +66,7 @@ def _claim_action(action, claim, user, return_form):
         services.claim_submit(claim=claim, by=user)
         return _("The claim is submitted to the office.")
     if action == "rebuild":
-        services.claim_build(facilitator=claim.facilitator, month=claim.month, by=user)
+        services.claim_build(facilitator=claim.facilitator, month=claim.month, by=user, claim=claim)
         return _("The claim is refreshed.")
     if action == "approve":
         services.claim_approve(claim=claim, by=user)
@@ -94,6 +94,9 @@ def claim(request, pk):
         ok, message = call_service(request, _claim_action, action, claim, request.user, return_form)
         if ok:
             messages.success(request, message)
+        if not PaymentClaim.objects.filter(pk=claim.pk).exists():
+            # Returned into the month's earlier open claim (services._save_returned).
+            return redirect("meetings:claims")
         return redirect("meetings:claim", claim.pk)
     entries = claim.entries.select_related("meeting__request")
     return render(

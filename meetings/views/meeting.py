@@ -30,31 +30,9 @@ from ..selectors import (
     visible_meetings,
     visible_time_entries,
 )
+from ..services.common import case_participants
 from ..services.payment import case_hours, case_hours_cap
 from .common import log_access
-
-
-def _participant_initial(case):
-    initial = []
-    if case.parent_name or case.parent_email:
-        initial.append(
-            {
-                "role": "parent",
-                "name": case.parent_name,
-                "email": case.parent_email,
-                "language": case.parent_language,
-            }
-        )
-    if case.district_contact_name or case.district_contact_email:
-        initial.append(
-            {
-                "role": "administrator",
-                "name": case.district_contact_name,
-                "email": case.district_contact_email,
-                "language": "en",
-            }
-        )
-    return initial
 
 
 @never_cache
@@ -70,7 +48,7 @@ def schedule(request, request_id):
     formset = ParticipantFormSet(
         request.POST or None,
         prefix="p",
-        initial=None if request.POST else _participant_initial(case),
+        initial=None if request.POST else case_participants(case),
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data

@@ -8,14 +8,26 @@ from meetings.models import MeetingStatus
 from .periods import period_evaluations
 from .values import Rate
 
+#: What each evaluation figure counts (spec: "very satisfied rate", "satisfied or better
+#: rate", "recommend rate"). The counts and the records lists (``records.py``) use these.
+SATISFACTION_ANSWERED = tuple(Satisfaction.values)
+SATISFIED_OR_BETTER = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
+RECOMMEND_ANSWERED = Q(would_recommend__isnull=False)
+WOULD_RECOMMEND = Q(would_recommend=True)
+
+
+def satisfaction_in(values):
+    """``Q`` for the evaluations whose satisfaction answer is one of ``values``."""
+    return Q(satisfaction__in=values)
+
 
 def evaluation_counts():
     """Aggregations over evaluations: completed, each satisfaction answer, recommend."""
     counts = {"completed": Count("id")}
     for value in Satisfaction.values:
-        counts[value] = Count("id", filter=Q(satisfaction=value))
-    counts["recommend_answered"] = Count("id", filter=Q(would_recommend__isnull=False))
-    counts["would_recommend"] = Count("id", filter=Q(would_recommend=True))
+        counts[value] = Count("id", filter=satisfaction_in((value,)))
+    counts["recommend_answered"] = Count("id", filter=RECOMMEND_ANSWERED)
+    counts["would_recommend"] = Count("id", filter=WOULD_RECOMMEND)
     return counts
 
 

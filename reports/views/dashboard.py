@@ -14,8 +14,10 @@ from fiep.schoolyear import current_school_year
 from reports import metrics
 from reports.exports import export_breakdown_csv, export_csv, export_json
 from reports.forms import PeriodForm, parse_period
+from reports.metrics.records import FIGURES
 from reports.models import ReportRun
 from reports.pdf import report_context
+from reports.services import export_json_with_records
 from reports.spotlight import export_spotlight
 
 
@@ -26,13 +28,12 @@ def file_response(filename, mimetype, data):
 
 
 def _link_records(headlines, start, end):
-    """Point the headline counts at the lists of the records they count, filtered the
-    same way: requests received → the inbox filtered by the day they were received."""
-    inbox = reverse("fiep_requests:inbox")
-    period = urlencode({"received_after": start.isoformat(), "received_before": end.isoformat()})
+    """Point each headline at the list of the records it counts, filtered the same way
+    (``reports.metrics.records``: the queryset the figure is counted over)."""
+    period = urlencode({"start": start.isoformat(), "end": end.isoformat()})
     for headline in headlines:
-        if headline.name == "requests_received":
-            headline.url = f"{inbox}?{period}"
+        if headline.name in FIGURES:
+            headline.url = f"{reverse('reports:records', args=[headline.name])}?{period}"
 
 
 @never_cache
@@ -50,7 +51,7 @@ def dashboard(request):
         report = metrics.compute(start, end)
         query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
         context.update(report_context(report))
-        if request.user.has_perm("fiep_requests.view_inbox"):
+        if request.user.has_perm("reports.trace_figures"):
             _link_records(context["headlines"], start, end)
         context.update(
             query=query,
@@ -73,6 +74,11 @@ def export(request, fmt):
     if period is None:
         return HttpResponseBadRequest("start and end must be dates, start before end")
     report = metrics.compute(*period)
+    if fmt == "json" and request.GET.get("with_records"):
+        # The case references behind each headline: staff only, access-logged.
+        return file_response(
+            *export_json_with_records(report=report, user=request.user, request=request)
+        )
     if fmt == "json":
         return file_response(*export_json(report))
     breakdown = request.GET.get("breakdown")

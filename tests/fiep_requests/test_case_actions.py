@@ -41,6 +41,8 @@ STAFF_MAY = {
     "cancel": OPEN_BEFORE_HELD - {S.UNDER_REVIEW},
     "destroy": {S.CLOSED, S.DENIED, S.WITHDRAWN, S.CANCELLED},
     "note": set(S),
+    # A link action (meetings/rules.py): before the meeting, once a facilitator accepted.
+    "record-past": {S.ASSIGNED},
 }
 
 
@@ -63,6 +65,11 @@ def test_action_permission_for_every_role_and_status(roles, action):
         case = FacilitationRequestFactory.build(
             status=status, district=district, consent_state=ConsentState.PENDING
         )
+        if action.url_name:
+            # Link actions look at the case's accepted facilitator: a saved case with one
+            # (not the facilitator role's user, who must not pass as staff does).
+            case.save()
+            AssignmentFactory(request=case, status=AssignmentStatus.ACCEPTED)
         for role, user in users.items():
             expected = role in ("staff", "admin") and status in STAFF_MAY[action.name]
             if user.has_perm(action.permission, case) != expected:
@@ -102,6 +109,9 @@ def test_case_page_shows_exactly_the_permitted_actions_without_duplicate_ids(sta
     case = FacilitationRequestFactory(status=status, consent_state=ConsentState.PENDING)
     html = _case_page(staff_client, case)
     shown = {a.name for a in CASE_ACTIONS if f'action="{_action_url(case, a.name)}"' in html}
+    shown |= {
+        a.name for a in CASE_ACTIONS if a.url_name and reverse(a.url_name, args=[case.pk]) in html
+    }
     assert shown == {name for name, statuses in STAFF_MAY.items() if status in statuses}
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [name for name, count in ids.items() if count > 1] == []

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from fiep.branding import current_branding
 from fiep.tokens import is_wellformed
 from tests import factories
 
@@ -22,6 +23,7 @@ TOKEN_URLS = [
     "/evaluations/self/{}/",
     "/evaluations/follow-up/{}/",
     "/meetings/feed/{}.ics",
+    "/meetings/dates/answer/{}/",
     "/accounts/mfa/enrol/{}/",
 ]
 
@@ -50,6 +52,7 @@ def test_every_token_route_is_listed():
 def test_malformed_token_is_404_before_any_query(client, token, which, method):
     assume(not is_wellformed(token))
     url = which.format(quote(token, safe=""))
+    current_branding()  # the layout's logo and colours come from the cache, warmed here
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(url)
     assert response.status_code in (404, 405)

@@ -35,7 +35,7 @@ def test_pdf_text_contains_headline_figures(pdf):
     assert "12 of 13 meetings with a recorded outcome" in text
     assert "76%" in text and "16 of 21 evaluations that answered" in text
     assert "95%" in text and "19 of 20 evaluations that answered" in text
-    assert "Definitions" in text
+    assert "About these figures" in text
     assert "<10" in text
 
 

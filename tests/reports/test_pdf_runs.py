@@ -226,4 +226,4 @@ def test_spanish_run_prints_in_spanish(staff_client, history, django_capture_on_
         staff_client.post(reverse("reports:run-create"), PERIOD, HTTP_ACCEPT_LANGUAGE="es")
     run = ReportRun.objects.get()
     assert run.language == "es"
-    assert "Definiciones" in _run_pdf_text(staff_client, run)
+    assert "Acerca de estas cifras" in _run_pdf_text(staff_client, run)

@@ -24,7 +24,15 @@ from fiep.letters import short_url
 from fiep.models import Letter, PrintBatch, Role
 from fiep_requests.models import ConsentState, RequestStatus
 from fiep_requests.services import consent_url
-from meetings.models import CalendarFeed, ClaimStatus, PaymentClaim, TimeEntry
+from meetings.models import (
+    CalendarFeed,
+    ClaimStatus,
+    DatePoll,
+    DatePollOption,
+    DatePollParty,
+    PaymentClaim,
+    TimeEntry,
+)
 from reports.models import ReportRun, ReportStatus
 from tests import factories
 
@@ -170,6 +178,14 @@ def world(db, settings, tmp_path):
         hours=Decimal("1.5"),
     )
     feed = CalendarFeed.objects.create(facilitator=f1, token="feed-token-f1-" + "x" * 30)
+    # An open date poll on the assigned case (find a date; a party's answer link).
+    date_poll = DatePoll.objects.create(request=assigned, format="video")
+    date_option = DatePollOption.objects.create(
+        poll=date_poll, starts_at=_days(9), ends_at=_days(9, 12)
+    )
+    date_party = DatePollParty.objects.create(
+        poll=date_poll, role="parent", email="poll@example.org", token="poll-token-" + "z" * 32
+    )
     CalendarFeed.objects.create(facilitator=f2, token="feed-token-f2-" + "y" * 30)
     # F2's own case in district B, so F2 is a real facilitator with work elsewhere.
     other_meeting = factories.MeetingFactory(
@@ -224,6 +240,9 @@ def world(db, settings, tmp_path):
         "claim": claim,
         "time_entry": time_entry,
         "feed": feed,
+        "date_poll": date_poll,
+        "date_option": date_option,
+        "date_party": date_party,
         "other_meeting": other_meeting,
         "unavailability": unavailability,
         "conflict": conflict,

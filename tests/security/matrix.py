@@ -107,6 +107,24 @@ def tok(own, wrong):
     return lambda w, role: {"token": wrong(w) if role == "requester_wrong_token" else own(w)}
 
 
+def _with_logo(client, w, role):
+    """An administrator has set a logo (the logo URL is 404 without one)."""
+    from django.core.cache import cache  # noqa: PLC0415
+
+    from fiep.branding import CACHE_KEY  # noqa: PLC0415
+    from fiep.models import Branding  # noqa: PLC0415
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+        b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
+        b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    Branding.objects.update_or_create(
+        pk=1, defaults={"logo": png, "logo_width": 1, "logo_height": 1, "logo_alt_en": "Logo"}
+    )
+    cache.delete(CACHE_KEY)
+
+
 def _submitted_session(client, w, role):
     if role == "requester":
         session = client.session
@@ -132,6 +150,9 @@ MATRIX = {
     "favicon": Entry("GET", PUBLIC),
     "staff-home": Entry("GET", ANY_ROLE),
     "access-log": Entry("GET", ADMIN_ONLY),
+    "branding-settings": Entry("GET", ADMIN_ONLY),
+    "branding-css": Entry("GET", PUBLIC),
+    "branding-logo": Entry("GET", PUBLIC, prepare=_with_logo),
     "access-record-print": Entry("GET", STAFF_ONLY, query="?case={w.scheduled.request.reference}"),
     "people-with-access": Entry("GET", STAFF_ONLY),
     "outbox-undelivered": Entry("GET", STAFF_ONLY),
@@ -255,6 +276,18 @@ MATRIX = {
         "GET", token(), kwargs=tok(lambda w: w.feed.token, lambda w: w.invitation.token)
     ),
     "meetings:schedule": Entry("GET", MEETING, kwargs=lambda w, r: {"request_id": w.assigned.pk}),
+    "meetings:record-past": Entry(
+        "GET", MEETING, kwargs=lambda w, r: {"request_id": w.assigned.pk}
+    ),
+    "meetings:find-date": Entry("GET", MEETING, kwargs=lambda w, r: {"request_id": w.assigned.pk}),
+    "meetings:date-poll-schedule": Entry(
+        "POST",
+        MEETING,
+        kwargs=lambda w, r: {"pk": w.date_poll.pk, "option_id": w.date_option.pk},
+    ),
+    "meetings:date-poll-answer": Entry(
+        "GET", token(), kwargs=tok(lambda w: w.date_party.token, lambda w: w.invitation.token)
+    ),
     "meetings:detail": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
     "meetings:reschedule": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
     "meetings:cancel": Entry("GET", MEETING, kwargs=lambda w, r: {"pk": w.scheduled.pk}),
@@ -306,6 +339,12 @@ MATRIX = {
     ),
     "reports:spotlight-download": Entry(
         "GET", STAFF_ONLY, query="?start=2024-07-01&end=2025-06-30&language=es"
+    ),
+    "reports:records": Entry(
+        "GET",
+        STAFF_ONLY,
+        kwargs=lambda w, r: {"figure": "meetings_held"},
+        query="?start=2024-07-01&end=2025-06-30",
     ),
     "reports:runs": Entry("GET", STAFF_ONLY),
     "reports:run-create": Entry("POST", STAFF_ONLY),

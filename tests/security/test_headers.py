@@ -38,6 +38,8 @@ PREFERENCE = [
 #: thank-you pages without a token): they may be cached by the browser. Every other page
 #: must send ``Cache-Control: no-store``.
 CACHEABLE = {
+    "branding-css": "the agency's colours, public (versioned URL cached a year)",
+    "branding-logo": "the agency's logo, public (versioned URL cached a year)",
     "home": "public program information",
     "faq": "public program information",
     "fiep_requests:materials": "public program information",

@@ -5,13 +5,14 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from fiep.schoolyear import school_year_from_label
 from reports import metrics
 from reports.models import ReportFormat
-from reports.services import SPOTLIGHT, render_report
+from reports.services import SPOTLIGHT, export_json_with_records, render_report
 
 
 def _date(value):
@@ -43,8 +44,31 @@ class Command(BaseCommand):
             help="language of the PDFs (default: the site language)",
         )
         parser.add_argument("--output", default="-", help="file to write, or - for stdout")
+        parser.add_argument(
+            "--with-records",
+            action="store_true",
+            help="JSON only: add the case references behind each headline figure; needs "
+            "--user, an office staff or administrator account, and is written to the "
+            "access log under that account",
+        )
+        parser.add_argument("--user", help="the username the --with-records export is made by")
+
+    def _records_user(self, format, username):
+        if format != ReportFormat.JSON:
+            raise CommandError("--with-records is for --format json only")
+        if not username:
+            raise CommandError("--with-records needs --user USERNAME (office staff)")
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None or not user.has_perm("reports.trace_figures"):
+            raise CommandError(
+                f"{username!r} is not an active office staff or administrator account"
+            )
+        return user
 
     def handle(self, start, end, school_year, format, output, language, **options):
+        records_user = None
+        if options.get("with_records"):
+            records_user = self._records_user(format, options.get("user"))
         if school_year:
             if start or end:
                 raise CommandError("give either --school-year or --start/--end, not both")
@@ -61,7 +85,12 @@ class Command(BaseCommand):
                 raise CommandError("--end is before --start")
         report = metrics.compute(first, last)
         with translation.override(language):
-            filename, _mimetype, data = render_report(report, format)
+            if records_user is not None:
+                filename, _mimetype, data = export_json_with_records(
+                    report=report, user=records_user
+                )
+            else:
+                filename, _mimetype, data = render_report(report, format)
         if output == "-":
             self.stdout.flush()
             stream = getattr(self.stdout, "_out", sys.stdout)

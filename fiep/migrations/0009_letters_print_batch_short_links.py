@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('fiep', '0007_outbox_message_id_unique'),
+        ('fiep', '0008_branding'),
     ]
 
     operations = [
