@@ -9,7 +9,7 @@ from fiep_requests.rules import is_in
 
 
 def _holds_accepted_case(user, request_id):
-    if request_id is None or not getattr(user, "is_authenticated", False):
+    if request_id is None or not user.is_authenticated:
         return False
     return Assignment.objects.filter(
         request_id=request_id, status=AssignmentStatus.ACCEPTED, facilitator__user=user
@@ -53,9 +53,11 @@ awaits_meeting = is_in("assigned") & has_accepted_facilitator
 @rules.predicate
 def is_time_entry_author(user, entry):
     """The facilitator who logged the entry (a later facilitator of the case is not)."""
-    if entry is None or not getattr(user, "is_authenticated", False):
+    if entry is None:
         return False
-    return entry.facilitator.user_id is not None and entry.facilitator.user_id == user.pk
+    # Anonymous has no pk and an entry of a facilitator without an account no user_id:
+    # only a logged-in user can be the author.
+    return user.is_authenticated and entry.facilitator.user_id == user.pk
 
 
 #: The meeting functions at all (before any object is looked up): a role without them gets

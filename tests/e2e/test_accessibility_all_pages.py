@@ -113,8 +113,13 @@ def _english_problems(page, label):
 
 
 class Crawler:
-    def __init__(self, page, live_server, label, seen_keys=(), language="en"):
+    def __init__(self, page, live_server, label, seen_keys=(), language="en", check=None):
+        """``check(page, label, response)`` answers the problems of the page just loaded
+        (``response``: its document's response); by default axe, the markup checks and,
+        in Spanish, English left (``test_html_checker.py`` passes the Nu HTML checker's
+        collector instead)."""
         self.language = language
+        self.check = check or self.accessibility_problems
         self.page = page
         self.base = live_server.url
         self.label = label
@@ -123,6 +128,12 @@ class Crawler:
         self.visited = []
         self.problems = []
         self.form_pages = []
+
+    def accessibility_problems(self, page, label, response):
+        problems = _axe_problems(page, label)
+        if self.language == "es":
+            problems += _english_problems(page, label)
+        return problems
 
     def links(self):
         hrefs = self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
@@ -139,9 +150,7 @@ class Crawler:
             self.problems.append(f"{self.label} {path}: HTTP {status}")
             return False
         self.visited.append(path)
-        self.problems += _axe_problems(self.page, f"{self.label} {path}")
-        if self.language == "es":
-            self.problems += _english_problems(self.page, f"{self.label} {path}")
+        self.problems += self.check(self.page, f"{self.label} {path}", response)
         if self.page.locator("main form[method=post] [required]").count():
             self.form_pages.append(path)
         return True
@@ -178,16 +187,24 @@ class Crawler:
                     }
                 }"""
             )
+            documents = []  # the response of the submit (the page with the errors)
+
+            def loaded(response, documents=documents):
+                if response.request.is_navigation_request() and response.frame == (
+                    self.page.main_frame
+                ):
+                    documents.append(response)
+
+            self.page.on("response", loaded)
             submit.last.click()
             self.page.wait_for_load_state()
+            self.page.remove_listener("response", loaded)
             label = f"{self.label} {path} (error state)"
             if not self.page.locator(
                 ".invalid-feedback, .errorlist, .alert-danger, [role=alert]"
             ).count():
                 self.problems.append(f"{label}: no error message shown")
-            self.problems += _axe_problems(self.page, label)
-            if self.language == "es":
-                self.problems += _english_problems(self.page, label)
+            self.problems += self.check(self.page, label, documents[-1] if documents else None)
 
     def write_list(self):
         """artifacts/axe-pages-LABEL.txt: what axe checked, for a person reading CI."""

@@ -203,6 +203,7 @@ def test_consent_page_agree(client):
     assert (log.case_reference, log.role) == (case.reference, "anonymous")
     response = client.post(url, {"answer": "agree"})
     assert response.status_code == 200
+    assert "fiep_requests/consent_done.html" in [t.name for t in response.templates]
     case.refresh_from_db()
     assert case.status == RequestStatus.UNDER_REVIEW
 
@@ -210,7 +211,8 @@ def test_consent_page_agree(client):
 def test_consent_page_decline_with_reason(client):
     case = _awaiting()
     url = reverse("fiep_requests:consent", args=[case.consent_token])
-    client.post(url, {"answer": "decline", "reason": "We prefer mediation"})
+    response = client.post(url, {"answer": "decline", "reason": "We prefer mediation"})
+    assert "fiep_requests/consent_done.html" in [t.name for t in response.templates]
     case.refresh_from_db()
     assert case.status == RequestStatus.CANCELLED
     assert "mediation" in case.closed_reason
