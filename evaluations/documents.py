@@ -8,6 +8,21 @@ from fiep.branding import branding_context
 from .forms import SurveyForm
 
 
+def paper_form_html(*, meeting, language, form_number=""):
+    """The paper form's questions as an HTML fragment, for a letter's enclosure."""
+    with translation.override(language):
+        return render_to_string(
+            "evaluations/pdf/_paper_form_body.html",
+            {
+                "meeting": meeting,
+                "form": SurveyForm(),
+                "form_number": form_number,
+                "LANGUAGE_CODE": language,
+                **branding_context(),
+            },
+        )
+
+
 def paper_form_pdf(*, meeting, language):
     """Render the paper form for ``meeting`` in ``language``.
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from fiep.exceptions import ServiceError
 from fiep.models import Language
 from fiep.notifications import Event, notify
+from fiep_requests.services import letter_parties
 from meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole
 
+from .documents import paper_form_html
 from .models import (
     Agreement,
     ConcernsRaised,
@@ -102,7 +104,8 @@ def _send_invitation_message(invitation, *, dedupe_suffix=""):
 
 
 def invitations_send(*, meeting):
-    """Invite every participant of a held ``meeting`` who has an e-mail, and the facilitator.
+    """Invite every participant of a held ``meeting`` who has an e-mail, and the facilitator;
+    mail the paper survey to the case's parties without e-mail (a letter with the form).
 
     Idempotent: a participant (by e-mail, case-insensitively) already invited is skipped,
     so a second call sends nothing new. The meeting row is locked so two calls at once
@@ -142,8 +145,49 @@ def invitations_send(*, meeting):
             )
             _send_invitation_message(invitation)
             created.append(invitation)
+        _paper_survey_letters(meeting=meeting, emailed=invited)
         _self_evaluation_send(meeting=meeting, expires_at=expires_at)
     return created
+
+
+def paper_form_number(meeting, role):
+    """The number printed on a mailed paper survey, which staff type in when it comes
+    back (so the same form cannot be entered twice)."""
+    return f"L{meeting.pk}-{role[:1].upper()}"
+
+
+def _paper_survey_letters(*, meeting, emailed):
+    """The paper survey by letter to each party of the case without e-mail (a mailing
+    address instead), unless the participant list gave that person an e-mail address.
+    Idempotent (one letter per meeting and party)."""
+    names = {
+        p.name.strip().lower()
+        for p in meeting.participants.all()
+        if p.email.strip().lower() in emailed
+    }
+    for party in letter_parties(meeting.request):
+        if party["name"].strip().lower() in names:
+            continue
+        number = paper_form_number(meeting, party["role"])
+        notify(
+            event=Event.EVALUATION_INVITATION,
+            to_email="",
+            to_address=party["address"],
+            to_name=party["name"],
+            language=party["language"],
+            context={
+                "name": party["name"],
+                "held_on": meeting.held_on,
+                "reference": meeting.request.reference,
+                "form_number": number,
+            },
+            dedupe_key=f"evaluation_letter:{meeting.pk}:{party['role']}",
+            case_reference=meeting.request.reference,
+            related=meeting,
+            enclosure_html=paper_form_html(
+                meeting=meeting, language=party["language"], form_number=number
+            ),
+        )
 
 
 def _self_evaluation_send(*, meeting, expires_at):

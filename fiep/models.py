@@ -390,6 +390,97 @@ class MessageWording(models.Model):
         return f"{self.event} ({self.channel}, {self.language})"
 
 
+class PrintBatch(models.Model):
+    """Letters printed together: made when staff download the print batch, marked mailed
+    once they are in the post. Marking is idempotent (``fiep.letters.batch_mark_mailed``)."""
+
+    created_at = models.DateTimeField(_("printed"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("printed by"),
+    )
+    mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
+    mailed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mailed by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("print batch")
+        verbose_name_plural = _("print batches")
+
+    def __str__(self):
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Letter(models.Model):
+    """One paper letter to a party without an e-mail address: what
+    :func:`fiep.notifications.notify` writes instead of an OutboxMessage when the
+    recipient has only a postal address. The wording is stored (the same event's text,
+    rendered for the ``letter`` channel); the PDF is rendered from it when printed, so a
+    reprint is the same letter.
+    """
+
+    event = models.CharField(_("event"), max_length=60, db_index=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    recipient_name = models.CharField(_("name"), max_length=200, blank=True)
+    recipient_address = models.TextField(_("mailing address"))
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField()
+    #: A printable form sent with the letter (the paper survey), as an HTML fragment.
+    enclosure_html = models.TextField(blank=True)
+    case_reference = models.CharField(max_length=40, blank=True, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    batch = models.ForeignKey(
+        PrintBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("print batch"),
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
+    #: Never to be mailed (the case's identifying data was destroyed first).
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        indexes = [models.Index(fields=["mailed_at", "batch"])]
+
+    def __str__(self):
+        return f"{self.event} → {self.recipient_name} ({self.case_reference})"
+
+
+class ShortLink(models.Model):
+    """A short code for a long private link, printed in letters (``/go/<code>/``): a
+    person types eight letters from paper instead of a 43-character token. The code is
+    as secret as the link it stands for; the resolver is rate limited."""
+
+    code = models.CharField(max_length=16, unique=True)
+    target = models.CharField(max_length=500, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
 class Branding(models.Model):
     """The agency's logo and colours, set by administrators on ``/staff/branding/``.
 

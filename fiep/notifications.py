@@ -8,6 +8,10 @@ queued only after commit, so a broker outage never loses or breaks a submission.
 
 An administrator's wording of a message (``fiep.wording``, placeholders in
 ``fiep.placeholders``) replaces its templates.
+A recipient without an e-mail address but with a postal address gets the same event as a
+:class:`~fiep.models.Letter` instead (``fiep.letters``): its wording is
+``templates/letters/<event>/{subject.txt,body.txt}`` when that exists, else the e-mail's
+text; staff print and mail it from the print batch.
 """
 
 import logging
@@ -19,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .branding import branding_context
+from .letters import letter_write
 from .models import Language, OutboxMessage
 from .services import outbox_enqueue
 from .wording import render_wording, saved_wording
@@ -63,6 +68,9 @@ def render_message(*, event, language, context, channel="email", wording=None):
     An administrator's wording for (event, channel, language) (``fiep.wording``) replaces
     the default templates; ``wording`` (anything with ``subject`` and ``body``) renders an
     unsaved text instead (the editor's preview).
+
+    ``channel="letter"``: the wording of a paper letter, ``letters/<event>/subject.txt``
+    and ``body.txt`` where they exist, else the e-mail's; ``html`` is then empty.
     """
     base = {
         **branding_context(),  # lazy: the agency's name in the message's language
@@ -85,7 +93,12 @@ def render_message(*, event, language, context, channel="email", wording=None):
                 context=base,
             )
             if rendered is not None:
-                return rendered
+                return rendered if channel != "letter" else (*rendered[:2], "")
+        if channel == "letter":
+            letter = f"letters/{Event(event).value}"
+            subject = render_to_string([f"{letter}/subject.txt", f"{folder}/subject.txt"], base)
+            text = render_to_string([f"{letter}/body.txt", f"{folder}/body.txt"], base)
+            return " ".join(subject.split()), text, ""
         subject = " ".join(render_to_string(f"{folder}/subject.txt", base).split())
         text = render_to_string(f"{folder}/body.txt", base)
         # The subject is also the HTML part's <title> (emails/base.html), never empty.
@@ -104,8 +117,16 @@ def notify(
     case_reference="",
     related=None,
     attachments=(),
+    to_address="",
+    enclosure_html="",
 ):
     """Queue one message to one person in their language.
+
+    A person without an e-mail address (``to_email`` empty) but with a postal address
+    (``to_address``) gets a letter instead: a :class:`~fiep.models.Letter` with the same
+    event's wording for the ``letter`` channel (links printed as short links) and
+    ``enclosure_html`` (a printable form) queued in the print batch; with neither,
+    nothing is written and None is returned.
 
     Side effects: writes an OutboxMessage (or returns the existing one with the same
     ``dedupe_key``: calling twice sends once) and, after the surrounding transaction
@@ -118,6 +139,23 @@ def notify(
     """
     if language not in Language.values:
         language = Language.ENGLISH
+    if not to_email:
+        if not (to_address or "").strip():
+            return None
+        return letter_write(
+            event=Event(event).value,
+            render=lambda letter_context: render_message(
+                event=event, language=language, context=letter_context, channel="letter"
+            ),
+            to_name=to_name,
+            to_address=to_address,
+            language=language,
+            context=context,
+            dedupe_key=dedupe_key,
+            case_reference=case_reference,
+            related=related,
+            enclosure_html=enclosure_html,
+        )
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
@@ -148,11 +186,16 @@ def notify_new(messages):
     of a record created in the same transaction): one insert for all, no look-up.
 
     ``messages`` are dicts of :func:`notify`'s keyword arguments. Side effects as
-    :func:`notify`'s; a key that does exist after all fails the surrounding transaction
+    :func:`notify`'s (a recipient without e-mail gets a letter through :func:`notify`);
+    a key that does exist after all fails the surrounding transaction
     (IntegrityError) instead of being skipped. Returns the OutboxMessages.
     """
     rows = []
     for kwargs in messages:
+        if not kwargs.get("to_email"):  # a letter, or nothing (see notify)
+            notify(**kwargs)
+            continue
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("to_address", "enclosure_html")}
         if kwargs.get("language") not in Language.values:
             kwargs = {**kwargs, "language": Language.ENGLISH}
         rows.append(OutboxMessage(**_message_fields(**kwargs)))

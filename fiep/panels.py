@@ -2,12 +2,27 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .letters import waiting_letters
 from .models import OutboxMessage, OutboxStatus
 
 
 def staff_panels(request):
     panels = _outbox_panel(request)
+    if request.user.has_perm("fiep.print_letters"):
+        waiting = waiting_letters().count()
+        label = ngettext(
+            "Letters to mail: %(n)s waiting to be printed",
+            "Letters to mail: %(n)s waiting to be printed",
+            waiting,
+        ) % {"n": waiting}
+        panels.append(
+            (
+                "fiep/_panel_links.html",
+                {"title": _("Letters"), "links": [(label, reverse("letters"))]},
+            )
+        )
     links = []
     if request.user.has_perm("fiep.view_access_log"):
         links.append((_("Record of access (search)"), reverse("access-log")))

@@ -25,6 +25,8 @@ rules.add_perm("fiep.view_access_log", is_administrator)
 #: The agency's logo and colours (``/staff/branding/``).
 rules.add_perm("fiep.change_branding", is_administrator)
 rules.add_perm("fiep.view_outbox", is_program_staff)
+#: The print batch: letters to parties without e-mail (they name the student).
+rules.add_perm("fiep.print_letters", is_program_staff)
 
 
 def role_of(user):

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_views, branding_views, mfa_views, outbox_views, views, wording_views
+from . import (
+    access_views,
+    branding_views,
+    letters_views,
+    mfa_views,
+    outbox_views,
+    views,
+    wording_views,
+)
 from .forms import LoginForm
 from .sso import views as sso_views
 from .sso.forms import PasswordResetForm
@@ -17,6 +25,12 @@ urlpatterns = [
     path("branding.css", branding_views.branding_css, name="branding-css"),
     path("branding/logo.png", branding_views.branding_logo, name="branding-logo"),
     path("staff/outbox/undelivered/", outbox_views.undelivered, name="outbox-undelivered"),
+    path("staff/letters/", letters_views.print_queue, name="letters"),
+    path("staff/letters/batch/<int:pk>/", letters_views.batch_detail, name="letters-batch"),
+    path("staff/letters/batch/<int:pk>/letters.pdf", letters_views.batch_pdf, name="letters-pdf"),
+    path("staff/letters/batch/<int:pk>/mailed/", letters_views.batch_mailed, name="letters-mailed"),
+    path("staff/letters/<int:pk>/letter.pdf", letters_views.letter_pdf, name="letter-pdf"),
+    path("go/<str:code>/", letters_views.short_link, name="short-link"),
     path("staff/access-log/", access_views.access_log_search, name="access-log"),
     path("staff/access-log/print/", access_views.access_record_print, name="access-record-print"),
     path("staff/people-with-access/", access_views.people_with_access, name="people-with-access"),

@@ -96,6 +96,9 @@ CASE_ACTIONS = [
             agreed=data["agreed"] == "yes",
             method=data["method"],
             note=data["note"],
+            given_by=data["given_by"],
+            answered_on=data["answered_on"],
+            signature_name=data["signature_name"],
         ),
     ),
     CaseAction(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fiep.forms import CompactForm
 from fiep.models import District, Region
 
-from .models import FacilitationRequest, Requester, RequestStatus
+from .models import FacilitationRequest, IntakeChannel, Requester, RequestStatus
 from .selectors import LIVE_ASSIGNMENT
 
 ANY = _("Any")
@@ -50,6 +50,9 @@ class RequestFilter(django_filters.FilterSet):
     )
     requested_by = django_filters.ChoiceFilter(
         empty_label=ANY, label=_("Requested by"), choices=Requester.choices
+    )
+    intake_channel = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Received by"), choices=IntakeChannel.choices
     )
     received_after = django_filters.DateFilter(
         label=_("Received from"),

@@ -14,6 +14,7 @@ from .models import (
     DenialReason,
     DisabilityCategory,
     FacilitationRequest,
+    IntakeChannel,
     MeetingFormat,
     MeetingType,
     Requester,
@@ -21,6 +22,29 @@ from .models import (
 
 YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't know"))]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+ADDRESS_HELP = _(
+    "Only for someone without an e-mail address: we then write by mail. Street, then city, "
+    "state and ZIP code, on separate lines."
+)
+#: A postal address fits a window envelope: two to six lines.
+ADDRESS_MAX_LINES = 6
+
+
+def mailing_address_clean(value):
+    """A mailing address as letters print it: trimmed lines, two to six of them."""
+    lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) < 2:
+        raise forms.ValidationError(
+            _("Write the address on at least two lines: street, then city, state and ZIP code.")
+        )
+    if len(lines) > ADDRESS_MAX_LINES:
+        raise forms.ValidationError(
+            _("An address has at most %(n)s lines.") % {"n": ADDRESS_MAX_LINES}
+        )
+    return "\n".join(lines)
 
 
 class DateInput(forms.DateInput):
@@ -55,6 +79,7 @@ class RequestForm(forms.ModelForm):
                 "parent_name",
                 "parent_email",
                 "parent_phone",
+                "parent_address",
                 "parent_language",
                 "interpreter_needed",
                 "interpreter_language",
@@ -68,6 +93,7 @@ class RequestForm(forms.ModelForm):
                 "district_contact_title",
                 "district_contact_email",
                 "district_contact_phone",
+                "district_contact_address",
             ],
         ),
         (
@@ -168,6 +194,7 @@ class RequestForm(forms.ModelForm):
             "parent_name",
             "parent_email",
             "parent_phone",
+            "parent_address",
             "parent_language",
             "interpreter_language",
             "accommodations",
@@ -175,6 +202,7 @@ class RequestForm(forms.ModelForm):
             "district_contact_title",
             "district_contact_email",
             "district_contact_phone",
+            "district_contact_address",
             "meeting_type",
             "meeting_date_set",
             "preferred_times",
@@ -195,12 +223,14 @@ class RequestForm(forms.ModelForm):
             "parent_name": _("Parent or guardian's name"),
             "parent_email": _("Parent's e-mail"),
             "parent_phone": _("Parent's phone"),
+            "parent_address": _("Parent's mailing address"),
             "interpreter_language": _("Interpreter for which language?"),
             "accommodations": _("Accommodations needed to take part (optional)"),
             "district_contact_name": _("District contact's name"),
             "district_contact_title": _("Title (for example, special education director)"),
             "district_contact_email": _("District contact's e-mail"),
             "district_contact_phone": _("District contact's phone"),
+            "district_contact_address": _("District contact's mailing address"),
             "meeting_date_set": _("Date of the meeting, if already set"),
             "preferred_times": _("Preferred dates and times"),
             "narrative": _("Tell us briefly what the disagreement is about"),
@@ -212,6 +242,8 @@ class RequestForm(forms.ModelForm):
             "accommodations": forms.Textarea(attrs={"rows": 2}),
             "preferred_times": forms.Textarea(attrs={"rows": 2}),
             "narrative": forms.Textarea(attrs={"rows": 5}),
+            "parent_address": forms.Textarea(attrs={"rows": 3}),
+            "district_contact_address": forms.Textarea(attrs={"rows": 3}),
             "parent_phone": forms.TextInput(attrs={"type": "tel"}),
             "district_contact_phone": forms.TextInput(attrs={"type": "tel"}),
             "parent_email": forms.EmailInput,
@@ -220,6 +252,8 @@ class RequestForm(forms.ModelForm):
         help_texts = {
             "preferred_times": _("For example: weekday afternoons after 3 pm."),
             "interpreter_language": _("Only if an interpreter is needed."),
+            "parent_address": ADDRESS_HELP,
+            "district_contact_address": ADDRESS_HELP,
         }
 
     REQUIRED = [
@@ -233,7 +267,13 @@ class RequestForm(forms.ModelForm):
         "signature_name",
     ]
     # Free text (TextField columns): bounded, so a 5 MB paste is a form error, not a record.
-    MAX_LENGTHS = {"accommodations": 2000, "preferred_times": 2000, "narrative": 10000}
+    MAX_LENGTHS = {
+        "accommodations": 2000,
+        "preferred_times": 2000,
+        "narrative": 10000,
+        "parent_address": 400,
+        "district_contact_address": 400,
+    }
     AUTOCOMPLETE = {
         "parent_name": "name",
         "parent_email": "email",
@@ -242,6 +282,7 @@ class RequestForm(forms.ModelForm):
         "district_contact_phone": "tel",
         "district_contact_title": "organization-title",
         "signature_name": "name",
+        "parent_address": "street-address",
     }
 
     def __init__(self, *args, **kwargs):
@@ -314,20 +355,44 @@ class RequestForm(forms.ModelForm):
             raise forms.ValidationError(_("The meeting date cannot be in the past."))
         return value
 
+    def clean_parent_address(self):
+        return mailing_address_clean(self.cleaned_data.get("parent_address"))
+
+    def clean_district_contact_address(self):
+        return mailing_address_clean(self.cleaned_data.get("district_contact_address"))
+
     def clean(self):
         cleaned = super().clean()
+        self.contacts_check(cleaned)
+        if cleaned.get("interpreter_needed") == "yes" and not cleaned.get("interpreter_language"):
+            self.add_error(
+                "interpreter_language", _("Which language should the interpreter speak?")
+            )
+        if cleaned.get("interpreter_needed") != "yes":
+            cleaned["interpreter_language"] = ""
+        return cleaned
+
+    def contacts_check(self, cleaned):
+        """How the parties can be reached. Online, the requester gets the status link by
+        e-mail and the other party needs a way to be reached for their agreement."""
         requester = cleaned.get("requested_by")
-        # The requester gets the status link by e-mail; the other party needs a way to be
-        # reached for their agreement.
-        parent_reachable = cleaned.get("parent_email") or cleaned.get("parent_phone")
-        district_reachable = cleaned.get("district_contact_email") or cleaned.get(
-            "district_contact_phone"
+        parent_reachable = (
+            cleaned.get("parent_email")
+            or cleaned.get("parent_phone")
+            or cleaned.get("parent_address")
+        )
+        district_reachable = (
+            cleaned.get("district_contact_email")
+            or cleaned.get("district_contact_phone")
+            or cleaned.get("district_contact_address")
         )
         if requester in (Requester.PARENT, Requester.ADULT_STUDENT, Requester.JOINT):
             if not cleaned.get("parent_email") and "parent_email" not in self.errors:
                 self.add_error("parent_email", _("Give an e-mail address for the status link."))
         elif requester and not parent_reachable and "parent_email" not in self.errors:
-            self.add_error("parent_email", _("Give the parent's e-mail or phone number."))
+            self.add_error(
+                "parent_email", _("Give the parent's e-mail, phone number or mailing address.")
+            )
         if requester in (Requester.DISTRICT, Requester.JOINT):
             if not cleaned.get("district_contact_email") and "district_contact_email" not in (
                 self.errors
@@ -337,19 +402,118 @@ class RequestForm(forms.ModelForm):
                 )
         elif requester and not district_reachable and "district_contact_email" not in self.errors:
             self.add_error(
-                "district_contact_email", _("Give the district contact's e-mail or phone number.")
+                "district_contact_email",
+                _("Give the district contact's e-mail, phone number or mailing address."),
             )
-        if cleaned.get("interpreter_needed") == "yes" and not cleaned.get("interpreter_language"):
-            self.add_error(
-                "interpreter_language", _("Which language should the interpreter speak?")
-            )
-        if cleaned.get("interpreter_needed") != "yes":
-            cleaned["interpreter_language"] = ""
-        return cleaned
 
     def submission_data(self):
         data = dict(self.cleaned_data)
         for extra in ("website", "submission_token", "interpreter_needed"):
+            data.pop(extra, None)
+        return data
+
+
+class StaffRequestForm(RequestForm):
+    """The staff "New request" page: a request received by phone, paper (mail), fax,
+    e-mail or in person, keyed in by staff.
+
+    It is the public :class:`RequestForm` (its fields, sections and checks: one
+    definition) with how the request came in on top, without the honeypot, with
+    labels that speak of the requester, and with one different contact rule: any party
+    may lack an e-mail address, and then needs a mailing address (letters go there).
+    A returned paper request form is entered here with "Paper form (mail)".
+    """
+
+    SECTIONS = [
+        (_("How the request reached the office"), ["intake_channel", "received_on"]),
+        *[
+            (
+                legend,
+                [*names, "district_contact_language"]
+                if "district_contact_name" in names
+                else names,
+            )
+            for legend, names in RequestForm.SECTIONS
+        ],
+    ]
+
+    intake_channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[c for c in IntakeChannel.choices if c[0] != IntakeChannel.ONLINE],
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Date the office received it"),
+        widget=DateInput,
+        initial=lambda: timezone.localdate(),
+    )
+    district_contact_language = forms.ChoiceField(
+        label=_("District contact's preferred language"),
+        choices=[("", _("Not known (English)")), *Language.choices],
+        required=False,
+    )
+
+    STAFF_LABELS = {
+        "requested_by": _("The request is from"),
+        "requester_consents": _(
+            "The requester agreed to a facilitated IEP meeting and to the office sharing "
+            "this information with the facilitator (signed the paper form, or said so)."
+        ),
+        "signature_name": _("The requester's name as signed (or as spelled by the caller)"),
+        "signature_date": _("Date signed or agreed"),
+        "narrative": _("What the disagreement is about"),
+    }
+
+    class Meta(RequestForm.Meta):
+        fields = [*RequestForm.Meta.fields, "district_contact_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        for name, label in self.STAFF_LABELS.items():
+            self.fields[name].label = label
+        self.fields["requester_consents"].error_messages["required"] = _(
+            "The requester must agree before the office can accept the request."
+        )
+
+    @property
+    def is_spam(self):
+        return False
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future."))
+        return value
+
+    def clean_signature_date(self):
+        value = self.cleaned_data["signature_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def contacts_check(self, cleaned):
+        """Any party may lack an e-mail address; then letters go to its mailing address."""
+        for email, address, message in (
+            (
+                "parent_email",
+                "parent_address",
+                _("No e-mail address: give the parent's mailing address for letters."),
+            ),
+            (
+                "district_contact_email",
+                "district_contact_address",
+                _("No e-mail address: give the district contact's mailing address for letters."),
+            ),
+        ):
+            if email in self.errors or address in self.errors:
+                continue
+            if not cleaned.get(email) and not cleaned.get(address):
+                self.add_error(address, message)
+
+    def submission_data(self):
+        data = super().submission_data()
+        for extra in ("intake_channel", "received_on"):
             data.pop(extra, None)
         return data
 
@@ -423,6 +587,9 @@ class DenyForm(forms.Form):
 
 
 class ConsentRecordForm(forms.Form):
+    """The other party's answer given on paper (the letter's reply slip, a signed form)
+    or by phone, as staff record it: what, how, who, when and the name as signed."""
+
     agreed = forms.ChoiceField(
         label=_("Answer of the other party"),
         choices=[("yes", _("Agreed")), ("no", _("Declined"))],
@@ -433,11 +600,33 @@ class ConsentRecordForm(forms.Form):
         choices=[("phone", _("Phone")), ("paper", _("Paper"))],
         widget=forms.Select,
     )
+    given_by = forms.CharField(
+        label=_("Who answered"),
+        max_length=200,
+        help_text=_("For example: Maria Lopez, the student's mother."),
+    )
+    answered_on = forms.DateField(
+        label=_("Date of the answer"),
+        widget=DateInput,
+        initial=lambda: timezone.localdate(),
+        help_text=_("The date on the signed paper, or the day of the call."),
+    )
+    signature_name = forms.CharField(
+        label=_("Name as signed (or as spelled on the phone)"),
+        max_length=200,
+    )
     note = forms.CharField(
-        label=_("Note (who, when)"),
+        label=_("Note (optional)"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def clean_answered_on(self):
+        value = self.cleaned_data["answered_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
 
 
 class ReasonForm(forms.Form):

@@ -31,6 +31,28 @@ class Requester(models.TextChoices):
     JOINT = "joint", _("Both parties jointly")
 
 
+class IntakeChannel(models.TextChoices):
+    """How the request reached the office: the online form, or keyed in by staff."""
+
+    ONLINE = "online", _("Online form")
+    PHONE = "phone", _("Phone")
+    PAPER = "paper", _("Paper form (mail)")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+
+
+#: The first line of a keyed-in request's history, per channel (a sentence each, so every
+#: language can say it its own way).
+ENTERED_FROM = {
+    IntakeChannel.PHONE: _("Entered by %(name)s from a phone request"),
+    IntakeChannel.PAPER: _("Entered by %(name)s from a paper request (mail)"),
+    IntakeChannel.FAX: _("Entered by %(name)s from a fax request"),
+    IntakeChannel.EMAIL: _("Entered by %(name)s from an e-mail request"),
+    IntakeChannel.IN_PERSON: _("Entered by %(name)s from an in-person request"),
+}
+
+
 class DisabilityCategory(models.TextChoices):
     """The IDEA disability categories (34 CFR 300.8)."""
 
@@ -92,18 +114,22 @@ IDENTIFYING_FIELDS = [
     "parent_name",
     "parent_email",
     "parent_phone",
+    "parent_address",
     "interpreter_language",
     "accommodations",
     "district_contact_name",
     "district_contact_title",
     "district_contact_email",
     "district_contact_phone",
+    "district_contact_address",
     "preferred_times",
     "narrative",
     "signature_name",
     "consent_note",
     "consent_signed_name",
     "consent_ip",
+    "consent_given_by",
+    "consent_signature_name",
     "decision_message",
     "closed_reason",
 ]
@@ -130,6 +156,22 @@ class FacilitationRequest(models.Model):
         District, on_delete=models.PROTECT, related_name="requests", verbose_name=_("district")
     )
     imported = models.BooleanField(_("imported from history"), default=False)
+    #: How the request came in; staff key in phone, paper, fax, e-mail and in-person ones.
+    intake_channel = models.CharField(
+        _("received by"),
+        max_length=20,
+        choices=IntakeChannel.choices,
+        default=IntakeChannel.ONLINE,
+        db_index=True,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
 
     # Student
     student_first_name = models.CharField(_("student's first name"), max_length=100, blank=True)
@@ -149,6 +191,8 @@ class FacilitationRequest(models.Model):
     parent_name = models.CharField(_("parent or guardian's name"), max_length=200, blank=True)
     parent_email = models.EmailField(_("parent's e-mail"), blank=True)
     parent_phone = models.CharField(_("parent's phone"), max_length=40, blank=True)
+    #: Where letters go when the parent has no e-mail address.
+    parent_address = models.TextField(_("parent's mailing address"), blank=True)
     parent_language = models.CharField(
         _("parent's preferred language"),
         max_length=5,
@@ -165,6 +209,7 @@ class FacilitationRequest(models.Model):
     district_contact_phone = models.CharField(
         _("district contact phone"), max_length=40, blank=True
     )
+    district_contact_address = models.TextField(_("district contact mailing address"), blank=True)
     # Empty when nobody told the office: the district's pages then follow the browser's
     # language, and e-mails to the district go in English.
     district_contact_language = models.CharField(
@@ -216,6 +261,11 @@ class FacilitationRequest(models.Model):
         _("answered by (typed name)"), max_length=200, blank=True
     )
     consent_ip = models.GenericIPAddressField(_("answered from (address)"), null=True, blank=True)
+    #: An answer given on paper or by phone, as staff recorded it: who gave it, the day it
+    #: was given and the name as signed (or spelled out on the phone).
+    consent_given_by = models.CharField(_("answer given by"), max_length=200, blank=True)
+    consent_answered_on = models.DateField(_("answer given on"), null=True, blank=True)
+    consent_signature_name = models.CharField(_("signed (typed name)"), max_length=200, blank=True)
     #: The day both parties had agreed: the start of "days to meeting".
     agreed_on = models.DateField(_("both parties agreed on"), null=True, blank=True)
 

@@ -14,6 +14,8 @@ def staff_panels(request):
     counts = inbox_counts(request.user)
     inbox = reverse("fiep_requests:inbox")
     links = [(_("All requests (inbox)"), inbox)]
+    if request.user.has_perm("fiep_requests.enter_request"):
+        links.append((_("New request (phone, paper, fax, e-mail)"), reverse("fiep_requests:enter")))
     for status, label in [
         (RequestStatus.UNDER_REVIEW, _("Waiting for review: %(n)s")),
         (RequestStatus.AWAITING_CONSENT, _("Waiting for the other party: %(n)s")),

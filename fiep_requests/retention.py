@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fiep.exceptions import ServiceError
-from fiep.models import OutboxMessage, OutboxStatus
+from fiep.models import Letter, OutboxMessage, OutboxStatus
 
 from .enums import FINAL_STATUSES, RETENTION_CATEGORIES
 from .models import (
@@ -140,6 +140,20 @@ def _purge_case(case, *, now, by):
             dedupe_key=Concat(Value("purged:"), Cast("id", CharField())),
         )
         categories.append("messages")
+    letters = Letter.objects.filter(case_reference=case.reference)
+    if letters.exists():
+        # Letters not yet mailed are never printed now; none keeps a name or an address.
+        letters.filter(mailed_at__isnull=True).update(cancelled=True)
+        letters.update(
+            recipient_name="",
+            recipient_address="",
+            subject="",
+            body_text="",
+            enclosure_html="",
+            dedupe_key=Concat(Value("purged:"), Cast("id", CharField())),
+        )
+        if "messages" not in categories:
+            categories.append("messages")
     for _receiver, response in identifying_data_purge.send(
         sender=FacilitationRequest, case=case, now=now
     ):

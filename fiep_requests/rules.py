@@ -75,6 +75,8 @@ rules.add_perm("fiep_requests.view_notes", is_program_staff)
 rules.add_perm("fiep_requests.add_note", is_program_staff)
 rules.add_perm("fiep_requests.review_request", is_program_staff)
 rules.add_perm("fiep_requests.record_consent", is_program_staff)
+#: The staff "New request" page (phone, paper, fax, e-mail, in person).
+rules.add_perm("fiep_requests.enter_request", is_program_staff)
 rules.add_perm("fiep_requests.close_request", is_program_staff)
 #: Change history on the case page, the parent-requested destruction and the
 #: destruction certificates: staff only.

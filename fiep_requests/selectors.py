@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fiep.models import OutboxMessage
+from fiep.models import Letter, OutboxMessage
 from fiep.rules import is_district_liaison, is_facilitator, is_program_staff
 
 from .extensions import TimelineEntry, case_timeline_entries
@@ -194,6 +194,31 @@ def case_timeline(case):
                 },
             )
         )
+    for letter in Letter.objects.filter(case_reference=case.reference).select_related("batch"):
+        entries.append(
+            TimelineEntry(
+                at=letter.created_at,
+                kind="letter",
+                text=_("Letter “%(subject)s” to %(to)s (%(state)s)")
+                % {
+                    "subject": letter.subject or letter.event,
+                    "to": letter.recipient_name or "—",
+                    "state": _letter_state(letter),
+                },
+            )
+        )
+        if letter.mailed_at:
+            entries.append(
+                TimelineEntry(
+                    at=letter.mailed_at,
+                    kind="letter",
+                    text=_("Letter “%(subject)s” to %(to)s mailed")
+                    % {
+                        "subject": letter.subject or letter.event,
+                        "to": letter.recipient_name or "—",
+                    },
+                )
+            )
     for note in case.notes.select_related("author"):
         entries.append(
             TimelineEntry(
@@ -206,6 +231,16 @@ def case_timeline(case):
         )
     entries.extend(case_timeline_entries.collect(case=case))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def _letter_state(letter):
+    if letter.cancelled:
+        return _("cancelled, not to be mailed")
+    if letter.mailed_at:
+        return _("mailed")
+    if letter.batch_id:
+        return _("printed in batch %(number)s, not yet mailed") % {"number": letter.batch_id}
+    return _("queued for printing")
 
 
 #: Days after a case's last action when its private links stop showing student data.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import materials, public, staff
+from .views import intake, materials, public, staff
 
 app_name = "fiep_requests"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         materials.material_download,
         name="material-download",
     ),
+    path("enter/", intake.request_enter, name="enter"),
     path("inbox/", staff.inbox, name="inbox"),
     path("inbox/export.csv", staff.inbox_export, name="inbox-export"),
     path(

@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+import rules
 from django import template
 from django.conf import settings
 from django.utils import timezone
@@ -22,3 +23,11 @@ def html_datetime(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""
+
+
+@register.filter
+def may(user, perm):
+    """``{% if user|may:"fiep_requests.enter_request" %}``: the program's rule for ``perm``
+    (django-rules) only. Unlike ``perms.…`` it never falls through to Django's model
+    permissions, which cost two queries per page for roles the rule refuses."""
+    return rules.has_perm(perm, user)

@@ -16,8 +16,15 @@ from .consent import (
     consent_respond,
     consent_sweep,
 )
-from .intake import request_submit, tracking_number_next
-from .parties import all_parties, consent_url, other_party, requester_parties, status_url
+from .intake import request_enter, request_submit, tracking_number_next
+from .parties import (
+    all_parties,
+    consent_url,
+    letter_parties,
+    other_party,
+    requester_parties,
+    status_url,
+)
 from .review import (
     case_note_add,
     request_approve,
@@ -38,10 +45,12 @@ __all__ = [
     "consent_respond",
     "consent_sweep",
     "consent_url",
+    "letter_parties",
     "other_party",
     "request_approve",
     "request_cancel",
     "request_deny",
+    "request_enter",
     "request_submit",
     "request_transition",
     "request_withdraw",

@@ -27,12 +27,14 @@ def _locked(case):
     )
 
 
-def consent_give(*, request, method="link", by=None, note="", signed_name="", ip=None):
+def consent_give(*, request, method="link", by=None, note="", signed_name="", ip=None, answer=None):
     """Record that the other party agreed (by the e-mailed link, phone or paper).
 
     ``signed_name`` is the full name the person typed on the consent page (required for
     an answer by link: it is their signature) and ``ip`` the address it came from; the
-    time is ``consent_recorded_at``.
+    time is ``consent_recorded_at``. ``answer`` (phone or paper, recorded by staff):
+    ``{"given_by", "answered_on", "signature_name"}``; ``agreed_on`` is then the day the
+    answer was given.
 
     Side effects: consent fields and ``agreed_on`` set, status → under review (history
     row), ``consent_given`` message to the requester(s) in their language, with their
@@ -55,6 +57,9 @@ def consent_give(*, request, method="link", by=None, note="", signed_name="", ip
         case.consent_signed_name = signed_name[:200]
         case.consent_ip = ip or None
         case.agreed_on = timezone.localdate()
+        if answer:
+            _answer_set(case, answer)
+            case.agreed_on = answer["answered_on"]
         case.save()
         reason = {
             "link": gettext_lazy("The other party agreed through the e-mailed link"),
@@ -76,8 +81,14 @@ def consent_give(*, request, method="link", by=None, note="", signed_name="", ip
         return case
 
 
+def _answer_set(case, answer):
+    case.consent_given_by = answer["given_by"].strip()[:200]
+    case.consent_answered_on = answer["answered_on"]
+    case.consent_signature_name = answer["signature_name"].strip()[:200]
+
+
 def _close_for_consent(
-    case, *, state, method, by, note, message, extra="", signed_name="", ip=None
+    case, *, state, method, by, note, message, extra="", signed_name="", ip=None, answer=None
 ):
     """Close a request whose consent was declined or expired. ``message`` is a lazy text,
     stored in the site's language and sent to each requester in theirs."""
@@ -92,6 +103,8 @@ def _close_for_consent(
     case.consent_note = note
     case.consent_signed_name = signed_name[:200]
     case.consent_ip = ip or None
+    if answer:
+        _answer_set(case, answer)
     case.closed_reason = reason
     case.save()
     case = request_transition(request=case, to_status=RequestStatus.CANCELLED, by=by, reason=reason)
@@ -107,7 +120,9 @@ def _close_for_consent(
     return case
 
 
-def consent_decline(*, request, reason="", method="link", by=None, signed_name="", ip=None):
+def consent_decline(
+    *, request, reason="", method="link", by=None, signed_name="", ip=None, answer=None
+):
     """Record that the other party declined; FIEP is voluntary, so the request closes.
 
     ``signed_name`` and ``ip``: as for :func:`consent_give` (kept when given).
@@ -133,6 +148,7 @@ def consent_decline(*, request, reason="", method="link", by=None, signed_name="
             extra=reason.strip(),
             signed_name=" ".join((signed_name or "").split()),
             ip=ip,
+            answer=answer,
         )
 
 
@@ -147,13 +163,29 @@ def consent_respond(*, token, agree, reason="", signed_name="", ip=None):
     )
 
 
-def consent_record(*, request, by, agreed, method, note=""):
-    """Staff record an agreement or refusal given by phone or on paper."""
+def consent_record(
+    *, request, by, agreed, method, note="", given_by="", answered_on=None, signature_name=""
+):
+    """Staff record an agreement or refusal given by phone or on paper (a party without
+    e-mail answers the consent letter's reply slip, or calls): who answered, the day, the
+    name as signed. Side effects: those of :func:`consent_give` / :func:`consent_decline`,
+    plus the answer's fields on the request."""
     if method not in ("phone", "paper"):
         raise ServiceError(_("Choose how the answer was given: phone or paper."))
+    answer = None
+    if given_by or signature_name or answered_on:
+        if not (given_by.strip() and signature_name.strip() and answered_on):
+            raise ServiceError(_("Give who answered, the date and the name as signed."))
+        if answered_on > timezone.localdate():
+            raise ServiceError(_("The date cannot be in the future."), field="answered_on")
+        answer = {
+            "given_by": given_by,
+            "answered_on": answered_on,
+            "signature_name": signature_name,
+        }
     if agreed:
-        return consent_give(request=request, method=method, by=by, note=note)
-    return consent_decline(request=request, reason=note, method=method, by=by)
+        return consent_give(request=request, method=method, by=by, note=note, answer=answer)
+    return consent_decline(request=request, reason=note, method=method, by=by, answer=answer)
 
 
 class ExpiredMessage:

@@ -1,8 +1,11 @@
 """Who the parties of a request are, their private links, and messages to them."""
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
+from fiep.branding import branding_context
 from fiep.models import Language
 from fiep.notifications import Event, notify, notify_new
 
@@ -14,6 +17,7 @@ from ..models import (
 def _parent_party(case):
     return {
         "email": case.parent_email,
+        "address": case.parent_address,
         "name": case.parent_name,
         "language": case.parent_language or Language.ENGLISH,
         # What the person told us (pages follow it, then the browser's language).
@@ -26,6 +30,7 @@ def _district_party(case):
     # The office writes in the contact's stored language, English when none is stored.
     return {
         "email": case.district_contact_email,
+        "address": case.district_contact_address,
         "name": case.district_contact_name,
         "language": case.district_contact_language or Language.ENGLISH,
         "stored_language": case.district_contact_language,
@@ -57,6 +62,11 @@ def all_parties(case):
     return parties + ([other] if other else [])
 
 
+def letter_parties(case):
+    """The parties reached by letter: no e-mail address, but a mailing address."""
+    return [party for party in all_parties(case) if not party["email"] and party["address"]]
+
+
 def status_url(case):
     return settings.SITE_URL + reverse("fiep_requests:status", args=[case.status_token])
 
@@ -65,21 +75,40 @@ def consent_url(case):
     return settings.SITE_URL + reverse("fiep_requests:consent", args=[case.consent_token])
 
 
+def _enclosure(case, event, party):
+    """The printable form a letter carries: the reply slip of the consent request."""
+    if Event(event) != Event.CONSENT_REQUESTED:
+        return ""
+    with translation.override(party["language"]):
+        return render_to_string(
+            "fiep_requests/letters/_consent_reply_slip.html",
+            {
+                **branding_context(),
+                "FIEP_OFFICE_FAX": settings.FIEP_OFFICE_FAX,
+                "FIEP_OFFICE_ADDRESS_LINES": settings.FIEP_OFFICE_MAILING_ADDRESS.split("|"),
+                "case": case,
+                "party": party,
+            },
+        )
+
+
 def _notify(case, event, party, *, key="", **context):
-    """Queue ``event`` to ``party`` unless the party has no e-mail address."""
-    if not party or not party["email"]:
+    """Queue ``event`` to ``party``: an e-mail, or a letter (``notify`` decides) when the
+    party has no e-mail address but a mailing address; nothing when it has neither."""
+    if not party or not (party["email"] or party["address"]):
         return None
     return notify(**_message(case, event, party, key=key, context=context))
 
 
 def _notify_new(case, messages):
-    """Queue ``[(event, party, context)]`` for a case created in this transaction (one
-    insert: none of its messages can exist yet). Parties without e-mail are skipped."""
+    """Queue ``[(event, party, context)]`` for a case created in this transaction: the
+    e-mails in one insert (none of its messages can exist yet), a letter for a party with
+    a mailing address but no e-mail (``notify_new``); parties with neither are skipped."""
     return notify_new(
         [
             _message(case, event, party, key="", context=context)
             for event, party, context in messages
-            if party and party["email"]
+            if party and (party["email"] or party["address"])
         ]
     )
 
@@ -88,6 +117,8 @@ def _message(case, event, party, *, key, context):
     return {
         "event": event,
         "to_email": party["email"],
+        "to_address": party["address"],
+        "enclosure_html": "" if party["email"] else _enclosure(case, event, party),
         "to_name": party["name"],
         "language": party["language"],
         "context": {

@@ -53,14 +53,15 @@ def request_transition(*, request, to_status, by=None, reason="", reason_params=
     return locked
 
 
-def request_create_through(*, values, steps):
+def request_create_through(*, values, steps, by=None):
     """Create a request that goes through ``steps`` at once: ``[(status, reason), …]``,
     the first being its status on arrival (from nothing), each next one allowed by
     ``TRANSITIONS`` from the one before. The request is written once, in its last status,
     with one StatusChange row per step (one query for all of them), so a public submission
     records the same history as a creation followed by ``request_transition`` calls
     without re-reading and re-writing the new row. ``reason`` is rendered in the site's
-    language, as ``request_transition`` does. Returns the request.
+    language, as ``request_transition`` does; ``by`` is who made the steps (staff keying
+    in a request; None for the public form). Returns the request.
     """
     statuses = [RequestStatus(status) for status, _reason in steps]
     for before, after in zip(statuses, statuses[1:], strict=False):
@@ -77,6 +78,7 @@ def request_create_through(*, values, steps):
                 request=request,
                 from_status=statuses[i - 1] if i else "",
                 to_status=status,
+                by=by,
                 reason=in_site_language(reason) if reason else "",
             )
             for i, (status, (_status, reason)) in enumerate(zip(statuses, steps, strict=True))

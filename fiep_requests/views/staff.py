@@ -100,6 +100,7 @@ def inbox_export(request):
                 case.district.name,
                 case.get_requested_by_display(),
                 facilitator,
+                case.get_intake_channel_display(),
             ]
         )
     return response
@@ -114,6 +115,7 @@ def _export_columns():
         ("district", _("District")),
         ("requested_by", _("Requested by")),
         ("facilitator", _("Facilitator")),
+        ("intake_channel", _("Received by")),
     ]
 
 

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fiep.exceptions import ServiceError
 from fiep.models import Language
-from fiep.notifications import notify
+from fiep.notifications import Event, notify
 from fiep.zones import zone_name
 from fiep_requests.models import MeetingFormat
+from fiep_requests.services import letter_parties
 
 from ..clock import local_zone
 from ..ics import invitation_ics, invitation_mimetype
@@ -66,11 +67,31 @@ def meeting_context(meeting):
     }
 
 
+#: Meeting messages a party without e-mail gets by letter (a reminder would come late).
+LETTER_EVENTS = {Event.MEETING_SCHEDULED, Event.MEETING_RESCHEDULED, Event.MEETING_CANCELLED}
+
+
+def meeting_letter_parties(meeting):
+    """The case's parties reached by letter (no e-mail, a mailing address), unless the
+    participant list gives the same person an e-mail address."""
+    emailed = {
+        participant.name.strip().lower()
+        for participant in meeting.participants.all()
+        if participant.email.strip()
+    }
+    return [
+        party
+        for party in letter_parties(meeting.request)
+        if party["name"].strip().lower() not in emailed
+    ]
+
+
 def notify_meeting(*, meeting, event, key, extra=None, attach_ics=True, cancel=False):
     """Queue ``event`` to every participant and the facilitator, each in their language.
 
     ``key`` makes the dedupe key (``meeting:<id>:<key>:<email>``) so a retried call sends
-    nothing twice. Returns the number of messages written.
+    nothing twice. The notices (``LETTER_EVENTS``) also go by letter to the case's parties
+    without e-mail. Returns the number of messages (and letters) written.
     """
     calendars = {}  # one calendar file per language, in the reader's language
 
@@ -96,6 +117,20 @@ def notify_meeting(*, meeting, event, key, extra=None, attach_ics=True, cancel=F
             attachments=attachments(language),
         )
         count += 1
+    if event in LETTER_EVENTS:
+        for party in meeting_letter_parties(meeting):
+            notify(
+                event=event,
+                to_email="",
+                to_address=party["address"],
+                to_name=party["name"],
+                language=party["language"],
+                context={**context, "name": party["name"]},
+                dedupe_key=f"meeting:{meeting.pk}:{key}:letter:{party['role']}"[:200],
+                case_reference=meeting.request.reference,
+                related=meeting,
+            )
+            count += 1
     return count
 
 

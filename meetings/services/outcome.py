@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from facilitators.services import facilitator_trial_review
 from fiep.exceptions import ServiceError
 from fiep.i18n import in_site_language
-from fiep.models import OutboxMessage
+from fiep.models import Letter, OutboxMessage
 from fiep.notifications import Event, notify
 from fiep_requests.models import RequestStatus
 from fiep_requests.services import (
@@ -211,9 +211,10 @@ def shared_summary_send(*, meeting):
     summary, so calling this again sends nothing, and a corrected summary (another text)
     is sent once more, saying it replaces the earlier one. The requester's message links
     to their status page (the other party never gets the requester's private link).
-    A party without an e-mail address gets nothing here. Side effects: OutboxMessage
-    rows, sent after the surrounding transaction commits. Returns the number of messages
-    written or found.
+    A party without an e-mail address but with a mailing address gets it as a letter
+    (``notify``: queued in the print batch); with neither, nothing. Side effects:
+    OutboxMessage rows, sent after the surrounding transaction commits, or Letter rows.
+    Returns the number of messages written or found.
     """
     summary = meeting.shared_summary.strip()
     case = meeting.request
@@ -223,11 +224,12 @@ def shared_summary_send(*, meeting):
     requester_roles = {party["role"] for party in requester_parties(case)}
     count = 0
     for party in all_parties(case):
-        if not party["email"]:
+        if not (party["email"] or party["address"]):
             continue
         prefix = f"{Event.MEETING_SUMMARY.value}:{case.reference}:{party['role']}:"
+        sent = OutboxMessage if party["email"] else Letter
         corrected = (
-            OutboxMessage.objects.filter(dedupe_key__startswith=prefix)
+            sent.objects.filter(dedupe_key__startswith=prefix)
             .exclude(dedupe_key=prefix + digest)
             .exists()
         )
@@ -235,6 +237,7 @@ def shared_summary_send(*, meeting):
         notify(
             event=Event.MEETING_SUMMARY,
             to_email=party["email"],
+            to_address=party["address"],
             to_name=party["name"],
             language=party["language"],
             context={

@@ -1,8 +1,10 @@
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from facilitators.models import AssignmentStatus
 from fiep.models import AccessAction, AccessLog, OutboxMessage, Role
@@ -124,8 +126,10 @@ def test_inbox_export_csv_columns_and_access_log(staff_client):
         "District",
         "Requested by",
         "Facilitator",
+        "Received by",
     ]
     assert {r[0] for r in rows[1:]} == {c.reference for c in cases}
+    assert {r[7] for r in rows[1:]} == {"Online form"}
     assert all("@" not in cell for row in rows for cell in row)  # no e-mail addresses
     logged = AccessLog.objects.filter(action=AccessAction.EXPORT)
     assert sorted(logged.values_list("case_reference", flat=True)) == sorted(
@@ -241,12 +245,49 @@ def test_case_action_record_consent_by_phone(staff_client):
     case = FacilitationRequestFactory(
         status=RequestStatus.AWAITING_CONSENT, consent_state=ConsentState.PENDING
     )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     staff_client.post(
         action_url(case, "consent"),
-        {"consent-agreed": "yes", "consent-method": "phone", "consent-note": "Dana, 2pm"},
+        {
+            "consent-agreed": "yes",
+            "consent-method": "phone",
+            "consent-given_by": "Dana Director",
+            "consent-answered_on": yesterday.isoformat(),
+            "consent-signature_name": "Dana Q. Director",
+            "consent-note": "Called at 2pm",
+        },
     )
     case.refresh_from_db()
     assert (case.status, case.consent_method) == (RequestStatus.UNDER_REVIEW, "phone")
+    assert (case.consent_given_by, case.consent_signature_name) == (
+        "Dana Director",
+        "Dana Q. Director",
+    )
+    assert case.consent_answered_on == case.agreed_on == yesterday
+
+
+def test_case_action_record_consent_needs_who_when_and_name(staff_client):
+    case = FacilitationRequestFactory(
+        status=RequestStatus.AWAITING_CONSENT, consent_state=ConsentState.PENDING
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = staff_client.post(
+        action_url(case, "consent"),
+        {
+            "consent-agreed": "yes",
+            "consent-method": "paper",
+            "consent-given_by": "",
+            "consent-answered_on": tomorrow.isoformat(),
+            "consent-signature_name": "",
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["actions"][0].form
+    assert set(form.errors) == {"given_by", "answered_on", "signature_name"}
+    html = response.content.decode()
+    assert 'id="id_consent-given_by_error"' in html
+    case.refresh_from_db()
+    assert case.status == RequestStatus.AWAITING_CONSENT
 
 
 def test_case_action_note_and_cancel(staff_client):

@@ -20,8 +20,10 @@ from django.utils.http import urlsafe_base64_encode
 from evaluations.models import FacilitatorSelfEvaluation, FollowUp
 from facilitators.models import AssignmentStatus, Conflict, Unavailability
 from fiep import mfa
-from fiep.models import Role
+from fiep.letters import short_url
+from fiep.models import Letter, PrintBatch, Role
 from fiep_requests.models import ConsentState, RequestStatus
+from fiep_requests.services import consent_url
 from meetings.models import (
     CalendarFeed,
     ClaimStatus,
@@ -208,6 +210,19 @@ def world(db, settings, tmp_path):
     )
     reset_user = factories.UserFactory()  # not a matrix role: never logged in here
     _link, mfa_url = mfa.enrolment_link_send(user=w.users["staff"])
+    batch = PrintBatch.objects.create(created_by=w.users["staff"])
+    letter = Letter.objects.create(
+        event="request_approved",
+        dedupe_key="world-letter",
+        recipient_name="World Parent",
+        recipient_address="1 Main St\nTown, MO 65000",
+        language="en",
+        subject=f"Facilitated IEP request {scheduled.request.reference} approved",
+        body_text=f"About {scheduled.request.student_name}.",
+        case_reference=scheduled.request.reference,
+        batch=batch,
+    )
+    short = short_url(consent_url(awaiting)).rstrip("/").rsplit("/", 1)[1]
     w.objs = {
         "history_upload": history_upload,
         "district_a": district_a,
@@ -240,6 +255,9 @@ def world(db, settings, tmp_path):
         "reset_uid": urlsafe_base64_encode(force_bytes(reset_user.pk)),
         "reset_token": default_token_generator.make_token(reset_user),
         "mfa_token": mfa_url.rstrip("/").rsplit("/", 1)[1],
+        "batch": batch,
+        "letter": letter,
+        "short_code": short,
     }
     return w
 

@@ -160,6 +160,22 @@ MATRIX = {
     "wording-edit": Entry("GET", ADMIN_ONLY, kwargs=lambda w, r: _WORDING),
     "wording-history": Entry("GET", ADMIN_ONLY, kwargs=lambda w, r: _WORDING),
     "wording-reset": Entry("POST", ADMIN_ONLY, kwargs=lambda w, r: _WORDING),
+    # The print batch (letters to parties without e-mail): program staff only.
+    "letters": Entry("GET", STAFF_ONLY),
+    "letters-batch": Entry("GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.batch.pk}),
+    "letters-pdf": Entry("GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.batch.pk}),
+    "letters-mailed": Entry("POST", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.batch.pk}),
+    "letter-pdf": Entry("GET", STAFF_ONLY, kwargs=lambda w, r: {"pk": w.letter.pk}),
+    # A short link printed in a letter: its own code goes on to the consent page.
+    "short-link": Entry(
+        "GET",
+        token(),
+        kwargs=lambda w, role: {
+            "code": w.short_code[:-1] + ("A" if w.short_code[-1] != "A" else "B")
+            if role == "requester_wrong_token"
+            else w.short_code
+        },
+    ),
     "login": Entry("GET", PUBLIC),
     "mfa-verify": Entry("GET", plain(liaison=A, facilitator=A, norole=A)),
     # Without a set-up link (or a verified session) the page only explains how to get one.
@@ -198,6 +214,7 @@ MATRIX = {
         token(),
         kwargs=tok(lambda w: w.awaiting.consent_token, lambda w: w.awaiting.status_token),
     ),
+    "fiep_requests:enter": Entry("GET", STAFF_ONLY),
     "fiep_requests:inbox": Entry("GET", plain(liaison=A)),
     "fiep_requests:inbox-export": Entry("GET", plain(liaison=A)),
     "fiep_requests:case": Entry(
