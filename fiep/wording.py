@@ -273,7 +273,9 @@ def default_source(*, event, channel, language):
     folder = f"{CHANNEL_ROOTS[channel]}/{event}"
     engine = _source_engine()
     with translation.override(language):
-        subject = " ".join(engine.render_to_string(f"{folder}/subject.txt", context).split())
+        # A letter without a subject of its own uses the e-mail's (as render_message does).
+        subject_names = [f"{folder}/subject.txt", f"emails/{event}/subject.txt"]
+        subject = " ".join(engine.render_to_string(subject_names, context).split())
         body = engine.render_to_string(f"{folder}/body.txt", context)
     body = "\n".join(line.rstrip() for line in body.splitlines())
     return subject, re.sub(r"\n{3,}", "\n\n", body).strip()
