@@ -12,7 +12,9 @@ from .matrix import LOGGED_IN
 #: Tables a request may always write to: the record of access (written on every look at a
 #: student's record, denied attempts included), sessions (idle timeout, log-in) and the
 #: log-in throttling counters.
-ALWAYS_WRITABLE = {"fiep_accesslog", "django_session"}
+#: Tables a GET may write: the access log, sessions, and the stored counts of closed
+#: school years (a derived cache the figures pages fill on first view, no record changes).
+ALWAYS_WRITABLE = {"fiep_accesslog", "django_session", "reports_metricscache"}
 ALWAYS_WRITABLE_PREFIXES = ("axes_",)
 
 
