@@ -13,7 +13,8 @@ from tests import vnu
 
 from .test_email_spanish import CONTEXT
 
-pytestmark = pytest.mark.vnu
+# render_message reads the administrators' wordings (database, through the cache).
+pytestmark = [pytest.mark.vnu, pytest.mark.django_db]
 
 VARIANTS = {
     "requester": CONTEXT,
