@@ -13,9 +13,9 @@ from fiep_requests.models import FacilitationRequest, RequestStatus
 from fiep_requests.services import request_transition
 
 from ..clock import local_zone
-from ..models import Meeting, MeetingChange, MeetingChangeKind, MeetingStatus, NextStep
+from ..models import MeetingChange, MeetingChangeKind, NextStep
 from .outcome import outcome_record
-from .scheduling import _accepted_facilitator, _set_participants, _validate_details
+from .scheduling import _meeting_place, _validate_details
 
 #: Stored on the timeline (status change and meeting change) in the site's language.
 RECORDED_AFTER_THE_FACT = gettext_lazy("Recorded after the fact: %(reason)s")
@@ -109,24 +109,17 @@ def meeting_record_past(
                     "facilitator and no meeting yet."
                 )
             )
-        facilitator = _accepted_facilitator(locked)
-        meeting = Meeting.objects.select_for_update().filter(request=locked).first()
-        if meeting is not None and meeting.status != MeetingStatus.CANCELLED:
-            raise ServiceError(_("This case already has a meeting; record its outcome instead."))
-        if meeting is None:
-            meeting = Meeting(request=locked)
-        else:
-            meeting.sequence += 1
-            meeting.cancel_reason = ""
-        meeting.facilitator = facilitator
-        meeting.status = MeetingStatus.SCHEDULED
-        meeting.starts_at, meeting.ends_at = starts_at, ends_at
-        meeting.format = format
-        meeting.location = location
-        meeting.interpreter_language = interpreter_language
-        meeting.scheduled_at = now
-        meeting.save()
-        _set_participants(meeting, participants)
+        meeting = _meeting_place(
+            locked,
+            already=_("This case already has a meeting; record its outcome instead."),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            format=format,
+            location=location,
+            interpreter_language=interpreter_language,
+            participants=participants,
+            now=now,
+        )
         request_transition(
             request=locked,
             to_status=RequestStatus.SCHEDULED,

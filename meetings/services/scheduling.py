@@ -79,6 +79,43 @@ def _set_participants(meeting, participants):
     )
 
 
+def _meeting_place(
+    request,
+    *,
+    already,
+    starts_at,
+    ends_at,
+    format,
+    location,
+    interpreter_language,
+    participants,
+    now,
+):
+    """The case's meeting with these details and participants, saved with the accepted
+    facilitator (call inside the transaction that locked the case): a new Meeting, or the
+    meeting staff cancelled for rescheduling (same calendar UID, next SEQUENCE). A case
+    whose meeting is not cancelled is refused with ``already``."""
+    facilitator = _accepted_facilitator(request)
+    meeting = Meeting.objects.select_for_update().filter(request=request).first()
+    if meeting is not None and meeting.status != MeetingStatus.CANCELLED:
+        raise ServiceError(already)
+    if meeting is None:
+        meeting = Meeting(request=request)
+    else:
+        meeting.sequence += 1
+        meeting.cancel_reason = ""
+    meeting.facilitator = facilitator
+    meeting.status = MeetingStatus.SCHEDULED
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.format = format
+    meeting.location = location
+    meeting.interpreter_language = interpreter_language
+    meeting.scheduled_at = now
+    meeting.save()
+    _set_participants(meeting, participants)
+    return meeting
+
+
 def meeting_schedule(
     *,
     request,
@@ -110,24 +147,17 @@ def meeting_schedule(
         locked = FacilitationRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != RequestStatus.ASSIGNED:
             raise ServiceError(_("Only a case with an assigned facilitator can be scheduled."))
-        facilitator = _accepted_facilitator(request)
-        meeting = Meeting.objects.select_for_update().filter(request=request).first()
-        if meeting is not None and meeting.status != MeetingStatus.CANCELLED:
-            raise ServiceError(_("This case already has a meeting; reschedule it instead."))
-        if meeting is None:
-            meeting = Meeting(request=request)
-        else:
-            meeting.sequence += 1
-            meeting.cancel_reason = ""
-        meeting.facilitator = facilitator
-        meeting.status = MeetingStatus.SCHEDULED
-        meeting.starts_at, meeting.ends_at = starts_at, ends_at
-        meeting.format = format
-        meeting.location = location
-        meeting.interpreter_language = interpreter_language
-        meeting.scheduled_at = timezone.now()
-        meeting.save()
-        _set_participants(meeting, participants)
+        meeting = _meeting_place(
+            request,
+            already=_("This case already has a meeting; reschedule it instead."),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            format=format,
+            location=location,
+            interpreter_language=interpreter_language,
+            participants=participants,
+            now=timezone.now(),
+        )
         DatePoll.objects.filter(request=request, state=DatePollState.OPEN).update(
             state=DatePollState.SCHEDULED, closed_at=meeting.scheduled_at
         )
