@@ -36,7 +36,8 @@ def tracking_number_next(*, year):
     table = connection.ops.quote_name(TrackingCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - our table name
+            # Only our own quoted table name is formatted in; the year is a parameter.
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608  # nosec B608
             f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
             [year],
         )

@@ -164,13 +164,13 @@ def merged_parts(segments, *, groupings=True):
     ``days`` (``[(days, n), …]``), ``invitations_sent`` and, with ``groupings``, each
     grouping as ``{key: {count: n}}``; without, only ``district`` (what the
     districts-held figure needs)."""
-    requests, totals, days, sent = {}, [0] * len(COUNTS), {}, 0
+    request_totals, totals, days, sent = {}, [0] * len(COUNTS), {}, 0
     wanted = GROUPINGS if groupings else ["district"]
     summed = {name: {} for name in wanted}
     for parts in segments:
         total = parts["totals"]
         for name, value in total["requests"].items():
-            requests[name] = requests.get(name, 0) + value
+            request_totals[name] = request_totals.get(name, 0) + value
         totals = list(map(add, totals, total["counts"]))
         for d, n in total["days"]:
             days[d] = days.get(d, 0) + n
@@ -181,7 +181,7 @@ def merged_parts(segments, *, groupings=True):
                 row = rows.get(key)
                 rows[key] = counts if row is None else array("q", map(add, row, counts))
     return {
-        "requests": requests,
+        "requests": request_totals,
         "totals": dict(zip(COUNTS, totals, strict=True)),
         "days": sorted(days.items()),
         "invitations_sent": sent,

@@ -26,14 +26,18 @@ RELATED = {
 
 def _narrowing(params):
     """``(region, district)``: the filters of ``?region=ID&district=ID`` (404 when unknown)."""
+    # Regions and districts are the program's public reference lists, not student data:
+    # everyone who passes this view's permission (program staff) may filter by any of them.
     region = district = None
     if params.get("region"):
         if not params["region"].isdigit():
             raise Http404
+        # nosemgrep: unscoped-object-lookup-in-view
         region = get_object_or_404(Region, pk=int(params["region"]))
     if params.get("district"):
         if not params["district"].isdigit():
             raise Http404
+        # nosemgrep: unscoped-object-lookup-in-view
         district = get_object_or_404(District, pk=int(params["district"]))
     return region, district
 
