@@ -168,6 +168,8 @@ def _render_case(request, case, bound=None):
             "changes": _changes(request, case),
             # The address an answer came from is for the office, not a district liaison.
             "can_see_consent_address": request.user.has_perm("fiep_requests.record_consent"),
+            # A facilitator or liaison reaches a case from elsewhere: no inbox link for them.
+            "can_open_inbox": request.user.has_perm("fiep_requests.view_inbox"),
         },
         status=400 if bound is not None else 200,
     )
