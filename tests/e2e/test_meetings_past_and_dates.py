@@ -21,6 +21,9 @@ from .conftest import assert_accessible, login, screenshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SURVEY_EVENTS = {Event.EVALUATION_INVITATION, Event.FACILITATOR_SELF_EVALUATION}
+#: What a meeting recorded after the fact sends: the surveys and the shared summary, never
+#: an invitation, a calendar file or a reminder.
+AFTER_THE_FACT_EVENTS = {*SURVEY_EVENTS, Event.MEETING_SUMMARY}
 
 
 def _local_today():
@@ -90,9 +93,9 @@ def test_staff_record_a_past_meeting_end_to_end(page, live_server):
     assert f"Recorded after the fact: {reason}" in page.locator("main").inner_text()
     screenshot(page, "meetings-record-past-timeline")
 
-    # Only survey invitations went out: no meeting invitation, no calendar file.
+    # Only the surveys and the shared summary went out: no invitation, no calendar file.
     events = set(OutboxMessage.objects.values_list("event", flat=True))
-    assert events and events <= SURVEY_EVENTS, events
+    assert events & SURVEY_EVENTS and events <= AFTER_THE_FACT_EVENTS, events
     assert not any(m.attachments for m in OutboxMessage.objects.all())
     assert set(EvaluationInvitation.objects.values_list("email", flat=True)) == {
         "maria.past@example.org",
