@@ -273,7 +273,8 @@ def shared_summary_update(*, meeting, by, summary):
     """
     with transaction.atomic():
         meeting = (
-            Meeting.objects.select_for_update()
+            # Lock the meeting row only (the facilitator is the nullable side of a join).
+            Meeting.objects.select_for_update(of=("self",))
             .select_related("request", "facilitator")
             .get(pk=meeting.pk)
         )
