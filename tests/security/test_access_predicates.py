@@ -174,9 +174,11 @@ def test_only_the_author_or_staff_may_delete_a_time_entry(world):
     id is above 256, where ``is`` and ``==`` differ for ints (CPython caches the small
     ones), as real ids are."""
     _case, meeting, users = world
-    older = _facilitator()
-    author = _facilitator(user__id=4321)
-    newer = _facilitator(user__id=5000)
+    # Explicit ids above any sequence a long PostgreSQL run reaches (and above 256, so two
+    # equal ids are different int objects, as real ids are).
+    older = _facilitator(user__id=9_000_001)
+    author = _facilitator(user__id=9_004_321)
+    newer = _facilitator(user__id=9_005_000)
     assert older.user.pk < author.user.pk < newer.user.pk
     entry = TimeEntry.objects.create(
         meeting=meeting, facilitator=author, worked_on=datetime.date(2026, 11, 2), kind="meeting"
