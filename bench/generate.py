@@ -428,6 +428,7 @@ def load_extras(*, scale=1.0, seed=DEFAULT_SEED):
                     staff[0] if status == "approved" else None,
                     submitted if status == "approved" else None,
                     "",
+                    0,
                 )
 
         _copy_rows(
@@ -446,6 +447,7 @@ def load_extras(*, scale=1.0, seed=DEFAULT_SEED):
                 "reviewed_by_id",
                 "reviewed_at",
                 "review_comment",
+                "supplement",
             ],
             claim_rows(),
         )
