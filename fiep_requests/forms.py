@@ -1,6 +1,8 @@
 """Forms of the intake app: the public request form, consent, and staff actions."""
 
+import copy
 import secrets
+import threading
 
 from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
@@ -27,6 +29,8 @@ ADDRESS_HELP = _(
     "Only for someone without an e-mail address: we then write by mail. Street, then city, "
     "state and ZIP code, on separate lines."
 )
+_PREPARE_LOCK = threading.Lock()
+
 #: A postal address fits a window envelope: two to six lines.
 ADDRESS_MAX_LINES = 6
 
@@ -45,6 +49,36 @@ def mailing_address_clean(value):
             _("An address has at most %(n)s lines.") % {"n": ADDRESS_MAX_LINES}
         )
     return "\n".join(lines)
+
+
+class _SharedChoices:
+    """A choice field whose form copies share its fixed choices.
+
+    Django deep-copies every field for every form instance, including each choice list
+    and (normalised again) its widget's: about a quarter of a millisecond per public form
+    for lists that never change. A copy made here is Django's ``Field.__deepcopy__``
+    (own widget, attributes, error messages and validators) with the choice lists shared;
+    assigning ``field.choices = …`` on a form still gives that form lists of its own
+    (never change the shared lists in place)."""
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        widget = copy.copy(self.widget)
+        widget.attrs = self.widget.attrs.copy()
+        memo[id(self.widget)] = widget
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class FixedChoiceField(_SharedChoices, forms.ChoiceField):
+    pass
+
+
+class FixedMultipleChoiceField(_SharedChoices, forms.MultipleChoiceField):
+    pass
 
 
 class DateInput(forms.DateInput):
@@ -104,7 +138,7 @@ class RequestForm(forms.ModelForm):
         (_("Agreement and signature"), ["requester_consents", "signature_name", "signature_date"]),
     ]
 
-    requested_by = forms.ChoiceField(
+    requested_by = FixedChoiceField(
         label=_("I am asking as"), choices=Requester.choices, widget=forms.RadioSelect
     )
     district = forms.ModelChoiceField(
@@ -112,40 +146,40 @@ class RequestForm(forms.ModelForm):
         queryset=District.objects.filter(active=True).order_by("name"),
         help_text=_("Type the first letters of the district's name to jump to it."),
     )
-    disability_category = forms.ChoiceField(
+    disability_category = FixedChoiceField(
         label=_("Primary disability category"),
         choices=[("", _("Choose…"))] + DisabilityCategory.choices,
     )
-    has_iep = forms.ChoiceField(
+    has_iep = FixedChoiceField(
         label=_("Does the student have an IEP now?"),
         choices=YES_NO_UNKNOWN,
         widget=forms.RadioSelect,
     )
-    parent_language = forms.ChoiceField(
+    parent_language = FixedChoiceField(
         label=_("Preferred language for letters and e-mail"),
         choices=Language.choices,
         initial=Language.ENGLISH,
     )
-    interpreter_needed = forms.ChoiceField(
+    interpreter_needed = FixedChoiceField(
         label=_("Is an interpreter needed at the meeting?"),
         choices=YES_NO,
         initial="no",
         widget=forms.RadioSelect,
     )
-    meeting_type = forms.ChoiceField(
+    meeting_type = FixedChoiceField(
         label=_("Type of IEP meeting"), choices=[("", _("Choose…"))] + MeetingType.choices
     )
-    preferred_format = forms.ChoiceField(
+    preferred_format = FixedChoiceField(
         label=_("How would you like to meet?"),
         choices=MeetingFormat.choices,
         widget=forms.RadioSelect,
     )
-    concerns = forms.MultipleChoiceField(
+    concerns = FixedMultipleChoiceField(
         label=_("What is the disagreement about? (choose all that apply)"),
         choices=Concern.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    other_process_pending = forms.ChoiceField(
+    other_process_pending = FixedChoiceField(
         label=_("Is a state complaint, mediation or due process hearing pending?"),
         choices=YES_NO,
         initial="no",
@@ -286,30 +320,47 @@ class RequestForm(forms.ModelForm):
     }
 
     def __init__(self, *args, **kwargs):
+        type(self).base_fields_prepare()
         super().__init__(*args, **kwargs)
-        for name in self.REQUIRED:
-            self.fields[name].required = True
-        for name, limit in self.MAX_LENGTHS.items():
-            field = self.fields[name]
-            field.max_length = limit
-            field.validators.append(MaxLengthValidator(limit))
-            field.widget.attrs["maxlength"] = str(limit)
         if not self.is_bound:
             self.initial.setdefault("submission_token", secrets.token_urlsafe(24))
-        for name, field in self.fields.items():
-            widget = field.widget
-            if name in self.AUTOCOMPLETE:
-                widget.attrs["autocomplete"] = self.AUTOCOMPLETE[name]
-            if name.endswith("_email"):
-                widget.attrs.setdefault("inputmode", "email")
-        self.fields["district"].widget.attrs.update(
-            {
-                "data-searchable": "true",
-                "data-search-label": _("Search the list of districts"),
-                "data-search-count": _("%s districts match"),
-            }
-        )
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @classmethod
+    def base_fields_prepare(cls):
+        """Required fields, length limits and input attributes, set once on the class's
+        fields (every form copies them) instead of on each form's copy."""
+        if cls.__dict__.get("_base_fields_prepared"):
+            return
+        with _PREPARE_LOCK:
+            if cls.__dict__.get("_base_fields_prepared"):
+                return
+            fields = cls.base_fields
+            for name in cls.REQUIRED:
+                fields[name].required = True
+            for name, limit in cls.MAX_LENGTHS.items():
+                field = fields[name]
+                field.max_length = limit
+                if not any(
+                    isinstance(v, MaxLengthValidator) and v.limit_value == limit
+                    for v in field.validators
+                ):
+                    field.validators.append(MaxLengthValidator(limit))
+                field.widget.attrs["maxlength"] = str(limit)
+            for name, field in fields.items():
+                widget = field.widget
+                if name in cls.AUTOCOMPLETE:
+                    widget.attrs["autocomplete"] = cls.AUTOCOMPLETE[name]
+                if name.endswith("_email"):
+                    widget.attrs.setdefault("inputmode", "email")
+            fields["district"].widget.attrs.update(
+                {
+                    "data-searchable": "true",
+                    "data-search-label": _("Search the list of districts"),
+                    "data-search-count": _("%s districts match"),
+                }
+            )
+            fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+            cls._base_fields_prepared = True
 
     def _get_validation_exclusions(self):
         # The district field has already found the (active) district: the model's own
@@ -413,6 +464,9 @@ class RequestForm(forms.ModelForm):
         return data
 
 
+RequestForm.base_fields_prepare()
+
+
 class StaffRequestForm(RequestForm):
     """The staff "New request" page: a request received by phone, paper (mail), fax,
     e-mail or in person, keyed in by staff.
@@ -437,7 +491,7 @@ class StaffRequestForm(RequestForm):
         ],
     ]
 
-    intake_channel = forms.ChoiceField(
+    intake_channel = FixedChoiceField(
         label=_("Received by"),
         choices=[c for c in IntakeChannel.choices if c[0] != IntakeChannel.ONLINE],
         widget=forms.RadioSelect,
@@ -447,7 +501,7 @@ class StaffRequestForm(RequestForm):
         widget=DateInput,
         initial=lambda: timezone.localdate(),
     )
-    district_contact_language = forms.ChoiceField(
+    district_contact_language = FixedChoiceField(
         label=_("District contact's preferred language"),
         choices=[("", _("Not known (English)")), *Language.choices],
         required=False,
@@ -516,6 +570,9 @@ class StaffRequestForm(RequestForm):
         for extra in ("intake_channel", "received_on"):
             data.pop(extra, None)
         return data
+
+
+StaffRequestForm.base_fields_prepare()
 
 
 class ConsentForm(forms.Form):
