@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from fiep.signals import staff_home_panels
 from fiep.tokens import TokenConverter
 
-from . import validation_messages
+from . import history_managers, validation_messages
 
 
 class FiepConfig(AppConfig):
@@ -17,6 +17,7 @@ class FiepConfig(AppConfig):
 
     def ready(self):
         validation_messages.install()
+        history_managers.install()
 
         # Models and permissions the panels use need the app registry.
         from . import (  # noqa: PLC0415 - app registry

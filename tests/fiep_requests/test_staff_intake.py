@@ -303,3 +303,27 @@ def test_only_program_staff_see_new_request_in_the_header(client, a_district):
     client.force_login(staff_user())
     page = client.get(reverse("staff-home")).content.decode()
     assert header in page
+
+
+def test_form_copies_share_fixed_choices_but_not_their_changes():
+    """The form's choice lists are shared by its copies (issue 16: not deep-copied on
+    every form); a form that sets its own choices keeps them to itself."""
+    first, second = RequestForm(), RequestForm()
+    assert first.fields["meeting_type"] is not second.fields["meeting_type"]
+    assert first.fields["meeting_type"].widget is not second.fields["meeting_type"].widget
+    first.fields["meeting_type"].choices = [("x", "X")]
+    first.fields["meeting_type"].widget.attrs["data-x"] = "1"
+    assert [value for value, _ in RequestForm().fields["meeting_type"].choices][1:] == [
+        value for value, _ in second.fields["meeting_type"].choices
+    ][1:]
+    assert len(second.fields["meeting_type"].choices) > 1
+    assert "data-x" not in RequestForm().fields["meeting_type"].widget.attrs
+    # the settings made once on the class are on every copy, staff form included
+    for form in (RequestForm(), StaffRequestForm()):
+        assert form.fields["narrative"].required
+        assert form.fields["narrative"].widget.attrs["maxlength"] == "10000"
+        assert form.fields["parent_email"].widget.attrs["autocomplete"] == "email"
+        limits = [
+            v.limit_value for v in form.fields["narrative"].validators if hasattr(v, "limit_value")
+        ]
+        assert limits.count(10000) == 1
