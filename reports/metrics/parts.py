@@ -103,7 +103,7 @@ def segment_parts(start, end, *, grouping_sets=None):
     the database: with ``grouping_sets`` (the default on PostgreSQL) in 4 queries
     (requests, meetings, evaluations, invitations), else in 6 (:func:`_rolled_up`)."""
     if grouping_sets is None:
-        grouping_sets = connections[held_meetings(start, end).db].vendor == "postgresql"
+        grouping_sets = _has_grouping_sets(connections[held_meetings(start, end).db])
     if not grouping_sets:
         return _rolled_up(start, end)
     requests = period_requests(start, end).aggregate(**request_counts())
@@ -155,6 +155,14 @@ def _parts(requests, totals, sent, histogram, groupings):
         keys = sorted(rows, key=lambda k: (k is None, str(k)))
         parts[grouping] = packed(keys, (rows[k] for k in keys))
     return parts
+
+
+def _has_grouping_sets(connection):
+    """PostgreSQL, with Django's default client-side parameter binding: the keys in
+    ``GROUPING(…)`` must be written exactly as in the select list, values included (with
+    server-side binding each would be a different ``$n`` parameter)."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and not options.get("server_side_binding")
 
 
 class _Grouping(Func):
