@@ -247,8 +247,12 @@ class PaymentClaim(models.Model):
 
     class Meta:
         ordering = ["-month", "facilitator", "supplement"]
-        # The claims page's order (newest month first, keyset pages) starts from this index.
-        indexes = [models.Index(fields=["month"], name="paymentclaim_month")]
+        # The claims page's order (newest month first, keyset pages) starts from these
+        # indexes: every claim, or the claims of one status (the status filter).
+        indexes = [
+            models.Index(fields=["month"], name="paymentclaim_month"),
+            models.Index(fields=["status", "month"], name="paymentclaim_status_month"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["facilitator", "month", "supplement"],
