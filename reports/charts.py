@@ -5,6 +5,7 @@ a text alternative and the data table shown beside it. No script in the SVG (``j
 """
 
 import base64
+import hashlib
 from dataclasses import dataclass
 
 import pygal
@@ -12,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from fiep.cached import cached
 from fiep.schoolyear import school_year_from_label
+
+#: Part of every stored drawing's key: change it when the drawing code or STYLE changes.
+DRAWING_VERSION = 1
 
 STYLE = Style(
     background="white",
@@ -72,6 +77,15 @@ def _config(chart_class, name, title, percent=False):
     return chart
 
 
+def _svg(chart, *what):
+    """``chart.render()``, kept in the cache under a hash of everything the drawing
+    depends on (``what``: the kind, name, title, labels and values of the chart): the same
+    figures always give the same SVG, so a page view whose figures did not change does not
+    draw them again (pygal takes tens of milliseconds a chart)."""
+    digest = hashlib.sha256(repr((DRAWING_VERSION, *what)).encode()).hexdigest()
+    return cached(f"chart-svg:{digest}", chart.render, seconds=24 * 3600)
+
+
 def _text(value, percent=False):
     if value is None:
         return "—"
@@ -82,7 +96,7 @@ def _single(name, title, labels, values, percent=False, kind=pygal.Bar):
     chart = _config(kind, name, title, percent)
     chart.x_labels = labels
     chart.add(title, values)
-    svg = chart.render()
+    svg = _svg(chart, kind.__name__, name, title, percent, list(labels), list(values))
     pairs = "; ".join(
         f"{label}: {_text(v, percent)}" for label, v in zip(labels, values, strict=True)
     )
@@ -148,7 +162,16 @@ def trend_charts(report):
             "disputes",
             title,
             _("%(title)s by school year. %(pairs)s.") % {"title": title, "pairs": pairs or "—"},
-            chart.render(),
+            _svg(
+                chart,
+                "disputes",
+                title,
+                list(labels),
+                _("Child complaints"),
+                complaints,
+                _("Allegations"),
+                allegations,
+            ),
             [_("School year"), _("Child complaints"), _("Allegations")],
             [
                 [label, _text(c), _text(a)]

@@ -133,7 +133,8 @@ def grouped_small(rows, columns, threshold, label_of):
     other = {"key": OTHER, "label": label_of(len(small))}
     for column in count_columns(columns):
         other[column] = sum(r[column] for r in small)
-    return [r for r in rows if not any(r is s for s in small)] + [other]
+    merged = {id(r) for r in small}
+    return [r for r in rows if id(r) not in merged] + [other]
 
 
 # --- rows: from the summed counts of the period's segments (``parts.merged_parts``) ------
@@ -170,22 +171,21 @@ def _not_recorded(label):
 
 class Labels:
     """The names of the districts (with their region now) and facilitators a breakdown
-    shows, read live (2 queries), so stored counts never carry an out-of-date name."""
+    shows, read live (2 queries), so stored counts never carry an out-of-date name.
 
-    def __init__(self, merged):
-        district_ids = [k for k in merged["district"] if k is not None]
-        facilitator_ids = [k for k in merged["facilitator"] if k is not None]
+    Every district and facilitator is read (a state has hundreds, not millions): cheaper
+    than sending the database the ids of the hundreds the period has counts for."""
+
+    def __init__(self):
         self.districts = {
             d["id"]: d
-            for d in District.objects.filter(pk__in=district_ids).values(
+            for d in District.objects.order_by().values(
                 "id", "code", "name", "region_id", "region__name"
             )
         }
         self.facilitators = {
             f["id"]: f"{f['first_name'] or ''} {f['last_name'] or ''}".strip()
-            for f in Facilitator.objects.filter(pk__in=facilitator_ids).values(
-                "id", "first_name", "last_name"
-            )
+            for f in Facilitator.objects.order_by().values("id", "first_name", "last_name")
         }
 
 
@@ -311,7 +311,7 @@ def summarised(rows, columns, threshold, label_of, limit=SUMMARY_ROWS):
 def breakdowns(merged, threshold):
     """Every breakdown of the summed counts ``merged``, region first, suppressed, by name
     (2 queries: the districts' and facilitators' names)."""
-    labels = Labels(merged)
+    labels = Labels()
     result = {}
     for build in BREAKDOWNS:
         breakdown = build(merged, labels)

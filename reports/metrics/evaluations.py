@@ -30,18 +30,18 @@ def evaluation_counts():
 
 
 def empty_evaluation_row():
-    row = dict.fromkeys(Satisfaction.values, 0)
+    row = dict.fromkeys(SATISFACTION_ANSWERED, 0)
     row.update(completed=0, recommend_answered=0, would_recommend=0)
     return row
 
 
 def evaluation_row_figures(row):
     """Evaluation counts from one row aggregated with :func:`evaluation_counts`."""
-    answered = sum(row[v] for v in Satisfaction.values)
+    answered = sum(row[v] for v in SATISFACTION_ANSWERED)
     return {
         "completed": row["completed"],
         "satisfaction_answered": answered,
-        **{v: row[v] for v in Satisfaction.values},
+        **{v: row[v] for v in SATISFACTION_ANSWERED},
         "satisfied_or_better": row[Satisfaction.VERY_SATISFIED] + row[Satisfaction.SATISFIED],
         "recommend_answered": row["recommend_answered"],
         "would_recommend": row["would_recommend"],

@@ -29,6 +29,7 @@ import datetime
 from array import array
 from operator import add
 
+from django.db import connections
 from django.db.models import Count, F, Q
 
 from evaluations.models import EvaluationInvitation, Satisfaction
@@ -78,11 +79,9 @@ def segment_parts(start, end):
         "_facilitator": F("facilitator_id"),
         "_group": requester_group_expr("request__requested_by"),
     }
-    meeting_cube = list(
-        meetings.values(**cube_keys).annotate(
-            **meeting_counts(),
-            with_agreement=Count("id", filter=AGREED),
-        )
+    meeting_cube = meetings.values(**cube_keys).annotate(
+        **meeting_counts(),
+        with_agreement=Count("id", filter=AGREED),
     )
     days = DAYS_TO_MEETING
     histogram = {}
@@ -95,50 +94,62 @@ def segment_parts(start, end):
         **evaluation_counts(),
         "completed_invited": Count("id", filter=Q(meeting_id__in=invitations.values("meeting_id"))),
     }
-    evaluation_cube = list(
-        evaluations.values(
-            _district=F("meeting__request__district_id"),
-            _facilitator=F("meeting__facilitator_id"),
-            _group=requester_group_expr("meeting__request__requested_by"),
-        ).annotate(**evaluation_aggregates)
-    )
-    roles = list(evaluations.values("respondent_role").annotate(**evaluation_aggregates))
+    evaluation_cube = evaluations.values(
+        _district=F("meeting__request__district_id"),
+        _facilitator=F("meeting__facilitator_id"),
+        _group=requester_group_expr("meeting__request__requested_by"),
+    ).annotate(**evaluation_aggregates)
+    roles = evaluations.values("respondent_role").annotate(**evaluation_aggregates)
     sent = invitations.count()
 
+    width = len(COUNTS)
     groupings = {name: {} for name in GROUPINGS}
-    totals = dict.fromkeys(COUNTS, 0)
-    for cube, names in (
-        (meeting_cube, MEETING_COUNTS + ["with_agreement"]),
-        (evaluation_cube, EVALUATION_COUNTS),
+    totals = [0] * width
+    keyed = (("district", "_district"), ("facilitator", "_facilitator"), ("requester", "_group"))
+    for cube, names, keys in (
+        (meeting_cube, MEETING_COUNTS + ["with_agreement"], keyed),
+        (evaluation_cube, EVALUATION_COUNTS, keyed),
+        (roles, EVALUATION_COUNTS, (("role", "respondent_role"),)),
     ):
-        for row in cube:
-            for grouping, key in (
-                ("district", row["_district"]),
-                ("facilitator", row["_facilitator"]),
-                ("requester", row["_group"]),
-            ):
-                target = groupings[grouping].setdefault(key, dict.fromkeys(COUNTS, 0))
-                for name in names:
-                    target[name] += row[name]
-            for name in names:
-                totals[name] += row[name]
-    for row in roles:
-        target = groupings["role"].setdefault(row["respondent_role"], dict.fromkeys(COUNTS, 0))
-        for name in EVALUATION_COUNTS:
-            target[name] += row[name]
+        columns, rows = _rows(cube)
+        # Each row's counts, spread over a full COUNTS vector (zeros elsewhere), then
+        # added to the row of its key in each grouping: a few C-level list operations a
+        # row, not one Python addition per count.
+        where = [(columns.index(name), COUNTS.index(name)) for name in names]
+        key_at = [(groupings[grouping], columns.index(column)) for grouping, column in keys]
+        for row in rows:
+            vector = [0] * width
+            for source, target in where:
+                vector[target] = row[source]
+            for rows_by_key, at in key_at:
+                key = row[at]
+                current = rows_by_key.get(key)
+                rows_by_key[key] = vector if current is None else list(map(add, current, vector))
+            if keys is keyed:
+                totals = list(map(add, totals, vector))
 
     parts = {
         "totals": {
             "requests": requests,
-            "counts": [totals[c] for c in COUNTS],
+            "counts": totals,
             "invitations_sent": sent,
             "days": sorted([d, n] for d, n in histogram.items()),
         }
     }
     for grouping, rows in groupings.items():
         keys = sorted(rows, key=lambda k: (k is None, str(k)))
-        parts[grouping] = packed(keys, ([rows[k][c] for c in COUNTS] for k in keys))
+        parts[grouping] = packed(keys, (rows[k] for k in keys))
     return parts
+
+
+def _rows(queryset):
+    """``(column names, rows as tuples)`` of an aggregating ``queryset``: the ORM's own SQL,
+    read without Django's per-value conversion (every column is a key or a count, which
+    the database driver already gives as Python values)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()
 
 
 def packed(keys, rows):
