@@ -212,7 +212,8 @@ def _start_year(held_on):
 
 
 #: The counts of one school year on the tracking page (stored as one list, these and
-#: :data:`FOLLOW_UP_COUNTS`, for closed years: ``signals.tracking_year_counts``).
+#: :data:`FOLLOW_UP_COUNTS`, for closed years: ``signals.tracking_year_counts``; a change
+#: to either list needs a new ``reports.metrics.cache.VERSION``).
 TRACKING_COUNTS = [
     "meetings",
     "meetings_invited",

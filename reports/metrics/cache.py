@@ -34,8 +34,10 @@ from reports.models import MetricsCache
 
 from .parts import PARTS, segment_parts
 
-#: Bump when a definition in ``reports/metrics`` changes what a segment counts: stored
-#: counts of another version are never read (and may be deleted at leisure).
+#: Bump when a definition in ``reports/metrics`` changes what a segment counts, or when
+#: what another stored part holds changes (:func:`stored_part`: the tracking page's
+#: ``selectors.TRACKING_COUNTS`` and ``FOLLOW_UP_COUNTS``): stored counts of another
+#: version are never read (and may be deleted at leisure).
 VERSION = 1
 #: The ``part`` of the stamp rows; ``start_year`` :data:`EVERY_YEAR` stamps every year.
 STAMP = "invalidated"
