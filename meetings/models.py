@@ -146,7 +146,14 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["status", "held_on"])]
+        indexes = [
+            models.Index(fields=["status", "held_on"]),
+            # The held meetings of a period, id and date from the index alone (the
+            # evaluation tracking page's counts by school year).
+            models.Index(
+                fields=["held_on", "id"], condition=Q(status="held"), name="meeting_held_on_id"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.request.reference} meeting"
