@@ -294,8 +294,9 @@ def _runs(years):
 
 
 def count_tracking_years(years):
-    """``{start_year: [TRACKING_COUNTS]}`` of each of ``years`` (``SchoolYear`` objects),
-    counted live in one query; a year without meetings counts zeros."""
+    """``{start_year: [TRACKING_COUNTS + FOLLOW_UP_COUNTS]}`` of each of ``years``
+    (``SchoolYear`` objects), counted live in one query; a year without meetings counts
+    zeros."""
     counted = _counts_by_year(
         Meeting.objects.filter(status=MeetingStatus.HELD).filter(_year_range(years))
     )
