@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Trigram indexes of the inbox search (fiep_requests 0008): Django compiles an index's
+    # operator class (OpClass) only with this app installed. Harmless on SQLite.
+    "django.contrib.postgres",
     "django.forms",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",

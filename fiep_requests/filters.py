@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fiep.forms import CompactForm
+from fiep.forms.choices import CachedOptionsSelect, RowChoices
 from fiep.models import District, Region
 
 from .models import FacilitationRequest, IntakeChannel, Requester, RequestStatus
@@ -46,7 +47,11 @@ class RequestFilter(django_filters.FilterSet):
         queryset=Region.objects.all(),
     )
     district = django_filters.ChoiceFilter(
-        empty_label=ANY, label=_("District"), field_name="district_id", choices=[]
+        empty_label=ANY,
+        label=_("District"),
+        field_name="district_id",
+        choices=[],
+        widget=CachedOptionsSelect,
     )
     requested_by = django_filters.ChoiceFilter(
         empty_label=ANY, label=_("Requested by"), choices=Requester.choices
@@ -67,7 +72,11 @@ class RequestFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     facilitator = django_filters.ChoiceFilter(
-        empty_label=ANY, label=_("Assigned facilitator"), method="filter_facilitator", choices=[]
+        empty_label=ANY,
+        label=_("Assigned facilitator"),
+        method="filter_facilitator",
+        choices=[],
+        widget=CachedOptionsSelect,
     )
     ordering = django_filters.OrderingFilter(
         empty_label=_("Newest first"),
@@ -95,8 +104,10 @@ class RequestFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["facilitator"].extra["choices"] = _facilitator_choices()
-        self.filters["district"].extra["choices"] = _district_choices()
+        # Hundreds of rows at the size of a large state: shared by the form's copies and
+        # drawn once per distinct list (fiep.forms.choices), not option by option.
+        self.filters["facilitator"].extra["choices"] = RowChoices(_facilitator_choices())
+        self.filters["district"].extra["choices"] = RowChoices(_district_choices())
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -112,6 +123,10 @@ class RequestFilter(django_filters.FilterSet):
     def filter_facilitator(self, queryset, name, value):
         if not value:
             return queryset
+        # DISTINCT is not needed for the results (one live assignment per request) but it
+        # keeps PostgreSQL on the facilitator's own assignments (work in proportion to
+        # them): without it the planner walks every request newest first and probes each
+        # one (issue 16: 2.7 ms → 15–22 ms at 100 %, worse for a facilitator of old cases).
         return queryset.filter(
             assignments__facilitator_id=value, assignments__status__in=LIVE_ASSIGNMENT
         ).distinct()

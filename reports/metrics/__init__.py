@@ -17,10 +17,11 @@ One module per figure family, plain functions:
 
 Everything is aggregated in the database (``aggregate``/``annotate`` with
 ``Count(filter=Q)`` and conditional expressions), per school-year segment (``parts``):
-``compute`` makes a fixed number of queries whatever the amount of data (6 per segment
-counted live; closed school years come from the stored counts, ``cache``), and no query
-returns more rows than there are groups (districts × facilitators × requester groups of
-the segment, days-to-meeting values…).
+``compute`` makes a fixed number of queries whatever the amount of data (4 per segment
+counted live on PostgreSQL, 6 on SQLite; closed school years come from the stored
+counts, ``cache``), and no query returns more rows than there are groups (on PostgreSQL
+districts + facilitators + requester groups + roles or days-to-meeting values, with
+grouping sets; on SQLite districts × facilitators × requester groups of the segment).
 """
 
 from .breakdowns import COLUMN_LABELS, Breakdown

@@ -19,9 +19,16 @@ What a segment holds (plain JSON, so it can be stored):
   from the districts (by each district's region *now*), labels are read live, so a renamed
   district or a district moved to another region never leaves a stored year out of date.
 
-The meetings and the evaluations of a segment are each scanned **once** (grouped by
-district, facilitator and requester group together) and rolled up in Python over those
-groups; only the respondent role needs a second, small grouping of evaluations.
+On PostgreSQL the meetings and the evaluations of a segment are each read in **one**
+statement that groups them by every key at once (``GROUP BY GROUPING SETS``: district,
+facilitator, requester group, days to meeting or respondent role, and the whole segment),
+so the database returns one row per key, not one per combination of keys
+(:func:`_grouping_sets_rows`; 4 queries a segment). The ORM has no API for grouping sets:
+the helper compiles the ORM's own grouped query and rewrites only its ``GROUP BY``.
+SQLite has no grouping sets: there the meetings and the evaluations are each scanned once
+grouped by district, facilitator and requester group together and rolled up in Python,
+with a second grouping of evaluations by role and one of meetings by days (6 queries).
+Both give identical parts (``tests/reports/test_metrics.py`` compares them on PostgreSQL).
 """
 
 import base64
@@ -30,7 +37,7 @@ from array import array
 from operator import add
 
 from django.db import connections
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Func, IntegerField, Q
 
 from evaluations.models import EvaluationInvitation, Satisfaction
 from meetings.models import MeetingStatus
@@ -50,6 +57,7 @@ EVALUATION_COUNTS = [
 ]
 #: The counts of every breakdown row and of the totals, in this order.
 COUNTS = [*MEETING_COUNTS, "with_agreement", *EVALUATION_COUNTS]
+HELD = COUNTS[0]
 #: The breakdown parts of a segment (keys of the rows: district id, facilitator id,
 #: requester group, respondent role).
 GROUPINGS = ["district", "facilitator", "requester", "role"]
@@ -69,9 +77,150 @@ def _invitations(start, end):
     )
 
 
-def segment_parts(start, end):
+def _meeting_aggregates():
+    return {**meeting_counts(), "with_agreement": Count("id", filter=AGREED)}
+
+
+def _evaluation_aggregates(invitations):
+    return {
+        **evaluation_counts(),
+        "completed_invited": Count("id", filter=Q(meeting_id__in=invitations.values("meeting_id"))),
+    }
+
+
+def _keys(path=""):
+    """The keys of the district, facilitator and requester-group groupings of the rows at
+    ``path`` (the meeting)."""
+    return {
+        "district": F(f"{path}request__district_id"),
+        "facilitator": F(f"{path}facilitator_id"),
+        "requester": requester_group_expr(f"{path}request__requested_by"),
+    }
+
+
+def segment_parts(start, end, *, grouping_sets=None):
     """Every part of the segment ``start``..``end`` (inside one school year), counted in
-    the database (6 queries: requests, meetings, days, evaluations, roles, invitations)."""
+    the database: with ``grouping_sets`` (the default on PostgreSQL) in 4 queries
+    (requests, meetings, evaluations, invitations), else in 6 (:func:`_rolled_up`)."""
+    if grouping_sets is None:
+        grouping_sets = _has_grouping_sets(connections[held_meetings(start, end).db])
+    if not grouping_sets:
+        return _rolled_up(start, end)
+    requests = period_requests(start, end).aggregate(**request_counts())
+    invitations = _invitations(start, end)
+    width = len(COUNTS)
+    totals = [0] * width
+    groupings = {name: {} for name in GROUPINGS}
+    histogram = {}
+    for queryset, keys, names in (
+        (
+            held_meetings(start, end),
+            {**_keys(), "days": DAYS_TO_MEETING},
+            _meeting_aggregates(),
+        ),
+        (
+            period_evaluations(start, end),
+            {**_keys("meeting__"), "role": F("respondent_role")},
+            _evaluation_aggregates(invitations),
+        ),
+    ):
+        where = [COUNTS.index(name) for name in names]
+        for grouping, key, counts in _grouping_sets_rows(queryset, keys, names):
+            if grouping is None:
+                row = totals
+            elif grouping == "days":
+                if key is not None:
+                    days = _days(key)
+                    histogram[days] = histogram.get(days, 0) + counts[0]
+                continue
+            else:
+                row = groupings[grouping].get(key)
+                if row is None:
+                    row = groupings[grouping][key] = [0] * width
+            for target, value in zip(where, counts, strict=True):
+                row[target] = value
+    return _parts(requests, totals, invitations.count(), histogram, groupings)
+
+
+def _parts(requests, totals, sent, histogram, groupings):
+    parts = {
+        "totals": {
+            "requests": requests,
+            "counts": totals,
+            "invitations_sent": sent,
+            "days": sorted([d, n] for d, n in histogram.items()),
+        }
+    }
+    for grouping, rows in groupings.items():
+        keys = sorted(rows, key=lambda k: (k is None, str(k)))
+        parts[grouping] = packed(keys, (rows[k] for k in keys))
+    return parts
+
+
+def _has_grouping_sets(connection):
+    """PostgreSQL, with Django's default client-side parameter binding: the keys in
+    ``GROUPING(…)`` must be written exactly as in the select list, values included (with
+    server-side binding each would be a different ``$n`` parameter)."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and not options.get("server_side_binding")
+
+
+class _Grouping(Func):
+    """PostgreSQL's ``GROUPING(key, …)``: one bit a key, the first key the highest, set
+    when the row is *not* grouped by that key. An aggregate for the ORM: never grouped by."""
+
+    function = "GROUPING"
+    output_field = IntegerField()
+    contains_aggregate = True
+
+    def get_group_by_cols(self):
+        return []
+
+
+_GROUP_BY = " GROUP BY "
+
+
+def _grouping_sets_rows(queryset, keys, aggregates):
+    """``[(key name or None, key value, [aggregate values …]), …]``: ``queryset`` grouped
+    by each of ``keys`` (``{name: expression}``) alone and by nothing (name None) in one
+    statement, ``GROUP BY GROUPING SETS ((key 1), (key 2), …, ())`` (PostgreSQL only).
+
+    The ORM's SQL of ``queryset.values(*keys).annotate(GROUPING(*keys), *aggregates)`` is
+    compiled as usual (it ends ``GROUP BY 1, 2, …``: the keys by their place in the
+    select list) and only that clause is rewritten."""
+    names = list(keys)
+    grouped = queryset.values(**{f"_{n}": e for n, e in keys.items()}).annotate(
+        _grouping=_Grouping(*keys.values()), **aggregates
+    )
+    sql, params = grouped.query.sql_with_params()
+    head, found, tail = sql.rpartition(_GROUP_BY)
+    places = [str(i) for i in range(1, len(names) + 1)]
+    if not found or tail != ", ".join(places):
+        raise NotImplementedError(f"unexpected GROUP BY of a grouped query: {tail!r}")
+    sets = ", ".join([*(f"({place})" for place in places), "()"])
+    sql = f"{head}{_GROUP_BY}GROUPING SETS ({sets})"
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    if columns[: len(names)] != [f"_{n}" for n in names] or columns[len(names)] != "_grouping":
+        raise NotImplementedError(f"unexpected columns of a grouped query: {columns}")
+    # GROUPING(...) of the rows grouped by key i alone: every bit set but key i's.
+    every = (1 << len(names)) - 1
+    set_of = {every ^ (1 << (len(names) - 1 - i)): name for i, name in enumerate(names)}
+    set_of[every] = None
+    width = len(names) + 1
+    result = []
+    for row in rows:
+        grouping = set_of[row[len(names)]]
+        key = None if grouping is None else row[names.index(grouping)]
+        result.append((grouping, key, list(row[width:])))
+    return result
+
+
+def _rolled_up(start, end):
+    """:func:`segment_parts` without grouping sets (SQLite): 6 queries (requests,
+    meetings, days, evaluations, roles, invitations), the groupings rolled up here."""
     meetings = held_meetings(start, end)
     requests = period_requests(start, end).aggregate(**request_counts())
     cube_keys = {
@@ -79,10 +228,7 @@ def segment_parts(start, end):
         "_facilitator": F("facilitator_id"),
         "_group": requester_group_expr("request__requested_by"),
     }
-    meeting_cube = meetings.values(**cube_keys).annotate(
-        **meeting_counts(),
-        with_agreement=Count("id", filter=AGREED),
-    )
+    meeting_cube = meetings.values(**cube_keys).annotate(**_meeting_aggregates())
     days = DAYS_TO_MEETING
     histogram = {}
     for row in meetings.filter(AGREED).annotate(_days=days).values("_days").annotate(n=Count("id")):
@@ -90,10 +236,7 @@ def segment_parts(start, end):
         histogram[key] = histogram.get(key, 0) + row["n"]
     invitations = _invitations(start, end)
     evaluations = period_evaluations(start, end)
-    evaluation_aggregates = {
-        **evaluation_counts(),
-        "completed_invited": Count("id", filter=Q(meeting_id__in=invitations.values("meeting_id"))),
-    }
+    evaluation_aggregates = _evaluation_aggregates(invitations)
     evaluation_cube = evaluations.values(
         _district=F("meeting__request__district_id"),
         _facilitator=F("meeting__facilitator_id"),
@@ -127,19 +270,7 @@ def segment_parts(start, end):
                 rows_by_key[key] = vector if current is None else list(map(add, current, vector))
             if keys is keyed:
                 totals = list(map(add, totals, vector))
-
-    parts = {
-        "totals": {
-            "requests": requests,
-            "counts": totals,
-            "invitations_sent": sent,
-            "days": sorted([d, n] for d, n in histogram.items()),
-        }
-    }
-    for grouping, rows in groupings.items():
-        keys = sorted(rows, key=lambda k: (k is None, str(k)))
-        parts[grouping] = packed(keys, (rows[k] for k in keys))
-    return parts
+    return _parts(requests, totals, sent, histogram, groupings)
 
 
 def _rows(queryset):
@@ -173,8 +304,8 @@ def unpacked(part):
 def merged_parts(segments, *, groupings=True):
     """The sum of several segments' parts: ``requests`` and ``totals`` (``{count: n}``),
     ``days`` (``[(days, n), …]``), ``invitations_sent`` and, with ``groupings``, each
-    grouping as ``{key: {count: n}}``; without, only ``district`` (what the
-    districts-held figure needs)."""
+    grouping as ``{key: {count: n}}``; without, only ``district`` as
+    ``{key: {"meetings_held": n}}`` (what the districts-held figure needs)."""
     request_totals, totals, days, sent = {}, [0] * len(COUNTS), {}, 0
     wanted = GROUPINGS if groupings else ["district"]
     summed = {name: {} for name in wanted}
@@ -196,8 +327,12 @@ def merged_parts(segments, *, groupings=True):
         "totals": dict(zip(COUNTS, totals, strict=True)),
         "days": sorted(days.items()),
         "invitations_sent": sent,
-        **{
-            grouping: {key: dict(zip(COUNTS, row, strict=True)) for key, row in rows.items()}
-            for grouping, rows in summed.items()
-        },
+        **(
+            {
+                grouping: {key: dict(zip(COUNTS, row, strict=True)) for key, row in rows.items()}
+                for grouping, rows in summed.items()
+            }
+            if groupings
+            else {"district": {key: {HELD: row[0]} for key, row in summed["district"].items()}}
+        ),
     }

@@ -64,8 +64,9 @@ def compute(start, end, *, use_stored=True):
     The period is cut into one segment per school year (the trend adds whole earlier
     years); closed whole years come from the stored counts (``cache``) unless
     ``use_stored`` is False, the others are counted live. Queries: 1 for the stored
-    counts, 6 per segment counted live (+2 to store closed whole years), 1 for the
-    dispute statistics, 2 for the districts' and facilitators' names.
+    counts, 4 per segment counted live on PostgreSQL, 6 on SQLite (+2 to store closed
+    whole years), 1 for the dispute statistics, 2 for the districts' and facilitators'
+    names.
     """
     if end < start:
         raise ValueError("the period ends before it starts")

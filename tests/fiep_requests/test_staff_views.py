@@ -92,6 +92,25 @@ def test_inbox_facilitator_filter_and_column(staff_client):
     assert assignment.facilitator.last_name in response.content.decode()
 
 
+def test_inbox_filter_choices_show_the_tables_now_and_keep_the_choice(staff_client):
+    # The district and facilitator options are drawn once and cached, keyed on the rows
+    # themselves (issue 16): a rename shows on the next page, the chosen one stays chosen.
+    case = FacilitationRequestFactory()
+    district = case.district
+    facilitator = FacilitatorFactory(first_name="Ada", last_name="Ames")
+    staff_client.get(INBOX)
+    district.name = "Renamed District"
+    district.save()
+    facilitator.last_name = "Renamed"
+    facilitator.save()
+    html = staff_client.get(INBOX, {"district": district.pk}).content.decode()
+    assert f'<option value="{district.pk}" selected>Renamed District ({district.code})' in html
+    assert f'<option value="{facilitator.pk}">Renamed, Ada</option>' in html
+    html = staff_client.get(INBOX, {"facilitator": facilitator.pk}).content.decode()
+    assert f'<option value="{facilitator.pk}" selected>Renamed, Ada</option>' in html
+    assert f'<option value="{district.pk}">Renamed District' in html
+
+
 def test_inbox_sorting(staff_client):
     b = FacilitationRequestFactory(reference="FIEP-2026-0900")
     a = FacilitationRequestFactory(reference="FIEP-2026-0800")
