@@ -44,6 +44,7 @@ from .models import (
     Relationship,
     Satisfaction,
 )
+from .signals import tracking_year_counts
 
 
 def invitation_for_token(token):
@@ -210,55 +211,173 @@ def _start_year(held_on):
     )
 
 
+#: The counts of one school year on the tracking page (stored as one list, these and
+#: :data:`FOLLOW_UP_COUNTS`, for closed years: ``signals.tracking_year_counts``; a change
+#: to either list needs a new ``reports.metrics.cache.VERSION``).
+TRACKING_COUNTS = [
+    "meetings",
+    "meetings_invited",
+    "invitations_sent",
+    "responses",
+    "responses_invited",
+]
+#: The follow-up counts of a school year (:func:`follow_up_totals`' keys).
+FOLLOW_UP_COUNTS = ["sent", "answered", "held_yes", "held_partly", "held_no", "further_dispute"]
+
+
+def _counts_by_year(meetings):
+    """``{start_year: [TRACKING_COUNTS + FOLLOW_UP_COUNTS]}`` of ``meetings`` (held
+    meetings), in one query.
+
+    The meetings (id and school year) are read once; their invitations, evaluations and
+    follow-ups are counted per meeting over the range of those meetings' ids only — one
+    walk along each ``meeting_id`` index (index-only for ``COUNT(*)``), which stays short
+    because meetings are created about when they are held — and joined to them, then
+    everything is added up by school year. (Counting each meeting's rows with a subquery
+    per meeting costs one index descent and a heap visit per evaluation: 4,500 meetings
+    and 40,000 evaluations a year at the size of a large state.)"""
+    ids = meetings.order_by().annotate(_start_year=_start_year("held_on"))
+    sql, params = ids.values_list("pk", "_start_year").query.sql_with_params()
+    quote = connection.ops.quote_name
+    in_range = "meeting_id BETWEEN (SELECT MIN(id) FROM m) AND (SELECT MAX(id) FROM m)"
+
+    def per_meeting(model, counts="COUNT(*) AS n"):
+        table = quote(model._meta.db_table)
+        # Only a table name and fixed text.
+        return f"SELECT meeting_id, {counts} FROM {table} WHERE {in_range} GROUP BY meeting_id"  # noqa: S608  # nosec B608
+
+    follow_up_counts = (
+        "COUNT(*) AS sent, COUNT(*) FILTER (WHERE used_at IS NOT NULL) AS answered, "
+        "COUNT(*) FILTER (WHERE agreements_held = 'yes') AS held_yes, "
+        "COUNT(*) FILTER (WHERE agreements_held = 'partly') AS held_partly, "
+        "COUNT(*) FILTER (WHERE agreements_held = 'no') AS held_no, "
+        "COUNT(*) FILTER (WHERE further_dispute) AS further_dispute"
+    )
+    sent, done = "COALESCE(i.n, 0)", "COALESCE(r.n, 0)"
+    invited = f"CASE WHEN {sent} > 0 THEN {{}} ELSE 0 END"
+    follow_ups = ", ".join(f"SUM(COALESCE(f.{name}, 0))" for name in FOLLOW_UP_COUNTS)
+    query = (
+        # Only table names, the ORM's own SQL (its values stay parameters) and fixed text.
+        f"WITH m (id, start_year) AS MATERIALIZED ({sql}), "  # noqa: S608  # nosec B608
+        f"i AS ({per_meeting(EvaluationInvitation)}), r AS ({per_meeting(Evaluation)}), "
+        f"f AS ({per_meeting(FollowUp, follow_up_counts)}) "
+        f"SELECT m.start_year, COUNT(*), SUM({invited.format('1')}), SUM({sent}), "
+        f"SUM({done}), SUM({invited.format(done)}), {follow_ups} "
+        "FROM m LEFT JOIN i ON i.meeting_id = m.id LEFT JOIN r ON r.meeting_id = m.id "
+        "LEFT JOIN f ON f.meeting_id = m.id GROUP BY m.start_year"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        fetched = cursor.fetchall()
+    # PostgreSQL's SUM of integers is a numeric (Decimal): back to whole numbers
+    return {row[0]: [int(value or 0) for value in row[1:]] for row in fetched}
+
+
+def _year_range(years):
+    """``Q`` of the meetings held in any of ``years`` (``SchoolYear`` objects), consecutive
+    years as one range."""
+    where = Q()
+    for first, last in _runs(sorted(years)):
+        where |= Q(held_on__gte=first.start, held_on__lte=last.end)
+    return where
+
+
+def _runs(years):
+    """Consecutive school years as ``(first, last)`` pairs."""
+    runs = []
+    for year in years:
+        if runs and runs[-1][1].start_year + 1 == year.start_year:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
+
+
+def count_tracking_years(years):
+    """``{start_year: [TRACKING_COUNTS + FOLLOW_UP_COUNTS]}`` of each of ``years``
+    (``SchoolYear`` objects), counted live in one query; a year without meetings counts
+    zeros."""
+    counted = _counts_by_year(
+        Meeting.objects.filter(status=MeetingStatus.HELD).filter(_year_range(years))
+    )
+    width = len(TRACKING_COUNTS) + len(FOLLOW_UP_COUNTS)
+    return {year.start_year: counted.get(year.start_year, [0] * width) for year in years}
+
+
+def _whole_years(start, end):
+    """The school years wholly inside ``start``..``end`` (None: open), up to the current
+    one; an open start begins at the first meeting held (1 query)."""
+    month = settings.FIEP_SCHOOL_YEAR_START_MONTH
+    if start is None:
+        start = (
+            Meeting.objects.filter(status=MeetingStatus.HELD, held_on__isnull=False)
+            .order_by("held_on")
+            .values_list("held_on", flat=True)
+            .first()
+        )
+        if start is None:
+            return []
+        start = school_year_of(start, month).start
+    first = school_year_of(start, month)
+    if first.start < start:
+        first = SchoolYear(first.start_year + 1, month)
+    last = current_school_year()
+    if end is not None:
+        last = min(last, school_year_of(end, month))
+        if last.end > end:
+            last = SchoolYear(last.start_year - 1, month)
+    return [SchoolYear(y, month) for y in range(first.start_year, last.start_year + 1)]
+
+
 def tracking_by_school_year(*, start=None, end=None):
     """The same figures per school year (by the date the meeting was held), newest first;
     only the meetings held in ``start``..``end`` when given (the tracking page passes its
     period, so it never aggregates every year unless that is the period asked for).
 
-    One query: an inner select gives each meeting's school year and its two counts (an
-    index look-up each), the outer one adds them up by school year. Grouping the meetings
-    directly would make the database repeat the count subqueries for every figure that
-    names them; joining the evaluations would read the whole table."""
+    The counts of whole school years come from the receivers of
+    ``signals.tracking_year_counts`` when they have them (stored counts of closed years:
+    ``reports.tracking``), the rest of the period is counted live in one query
+    (:func:`_counts_by_year`) — skipped when nothing is left."""
     month = settings.FIEP_SCHOOL_YEAR_START_MONTH
-    inner = (
-        _with_counts(_held_meetings(start=start, end=end).order_by())
-        .annotate(start_year=_start_year("held_on"))
-        .values_list("start_year", "_invitations", "_responses")
+    whole = _whole_years(start, end)
+    kept = {}
+    if whole:
+        kept = dict(tracking_year_counts.collect(years=whole, count=count_tracking_years))
+    kept_years = [SchoolYear(y, month) for y in kept]
+    counted = {}
+    runs = _runs(sorted(kept_years))
+    covered = (
+        start is not None
+        and end is not None
+        and len(runs) == 1
+        and runs[0][0].start <= start
+        and runs[0][1].end >= end
     )
-    sql, params = inner.query.sql_with_params()
-    year, sent, done = (
-        "t." + connection.ops.quote_name(name)
-        for name in ("start_year", "_invitations", "_responses")
-    )
-    invited = f"CASE WHEN {sent} > 0 THEN {{}} ELSE 0 END"
-    outer = (
-        # Only quoted column names and the ORM's own SQL (its values stay parameters).
-        f"SELECT {year}, COUNT(*), SUM({invited.format('1')}), SUM({sent}), "  # noqa: S608  # nosec B608
-        f"SUM({done}), SUM({invited.format(done)}) FROM ({sql}) t "
-        f"GROUP BY {year} ORDER BY {year} DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(outer, params)
-        fetched = cursor.fetchall()
+    if not covered:
+        meetings = _held_meetings(start=start, end=end)
+        if kept_years:
+            meetings = meetings.exclude(_year_range(kept_years))
+        counted = _counts_by_year(meetings)
+    # a year without meetings has no row, stored or counted
+    counted.update((year, counts) for year, counts in kept.items() if counts[0])
     result = []
-    for row in fetched:
-        # PostgreSQL's SUM of integers is a numeric (Decimal): back to whole numbers
-        year, meetings, meetings_invited, sent, responses, responses_invited = (
-            int(value or 0) for value in row
-        )
+    for year in sorted(counted, key=lambda y: (y is None, y), reverse=True):
+        row = dict(zip(TRACKING_COUNTS + FOLLOW_UP_COUNTS, counted[year], strict=True))
+        sent = row["invitations_sent"]
         result.append(
             {
-                "start_year": year,
-                "school_year": SchoolYear(year, month),
-                "meetings": meetings,
-                "meetings_invited": meetings_invited,
-                "invitations_sent": sent,
-                "responses": responses,
-                "responses_invited": responses_invited,
-                "response_rate": responses_invited / sent if sent else None,
+                "start_year": int(year or 0),
+                "school_year": SchoolYear(int(year or 0), month),
+                **row,
+                "response_rate": row["responses_invited"] / sent if sent else None,
             }
         )
     return result
+
+
+def follow_ups_of_years(rows):
+    """:func:`follow_up_totals` of a period from its :func:`tracking_by_school_year` rows."""
+    return {key: sum(row[key] for row in rows) for key in FOLLOW_UP_COUNTS}
 
 
 def totals_of_years(rows):

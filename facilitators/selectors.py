@@ -48,7 +48,7 @@ def _count(queryset):
         queryset.filter(facilitator=OuterRef("pk"))
         .order_by()
         .values("facilitator")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -146,7 +146,14 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["status", "held_on"])]
+        indexes = [
+            models.Index(fields=["status", "held_on"]),
+            # The held meetings of a period, id and date from the index alone (the
+            # evaluation tracking page's counts by school year).
+            models.Index(
+                fields=["held_on", "id"], condition=Q(status="held"), name="meeting_held_on_id"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.request.reference} meeting"
@@ -247,8 +254,12 @@ class PaymentClaim(models.Model):
 
     class Meta:
         ordering = ["-month", "facilitator", "supplement"]
-        # The claims page's order (newest month first, keyset pages) starts from this index.
-        indexes = [models.Index(fields=["month"], name="paymentclaim_month")]
+        # The claims page's order (newest month first, keyset pages) starts from these
+        # indexes: every claim, or the claims of one status (the status filter).
+        indexes = [
+            models.Index(fields=["month"], name="paymentclaim_month"),
+            models.Index(fields=["status", "month"], name="paymentclaim_status_month"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["facilitator", "month", "supplement"],

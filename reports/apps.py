@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.signals import tracking_year_counts
 from fiep.signals import staff_home_panels
 
 
@@ -17,7 +18,11 @@ class ReportsConfig(AppConfig):
             invalidation,
             panels,
             tasks,  # noqa: F401  (registers the task services queue by name)
+            tracking,
         )
 
         invalidation.connect()
         staff_home_panels.connect_ordered(panels.staff_panels, order=50, dispatch_uid="reports")
+        tracking_year_counts.connect_ordered(
+            tracking.stored_tracking_years, order=50, dispatch_uid="reports-tracking"
+        )

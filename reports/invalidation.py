@@ -6,7 +6,9 @@ import writes in bulk, without signals, and invalidates every year itself.
 
 - a **meeting** saved or deleted: the school year of its date, and of the date it had when
   it was loaded (a meeting moved to another year changes both);
-- an **evaluation** or **evaluation invitation** saved or deleted: its meeting's year;
+- an **evaluation**, **evaluation invitation** or **follow-up** saved or deleted: its
+  meeting's year (follow-ups are counted by the evaluation tracking page's stored part,
+  ``reports.tracking``);
 - a **request** saved or deleted: the year it was received, and when that year is closed
   its meeting's year (its district, requester and agreement date are counted there);
 - a case's **identifying data destroyed** (retention): the case's years.
@@ -14,7 +16,7 @@ import writes in bulk, without signals, and invalidates every year itself.
 
 from django.db.models.signals import post_delete, post_init, post_save
 
-from evaluations.models import Evaluation, EvaluationInvitation
+from evaluations.models import Evaluation, EvaluationInvitation, FollowUp
 from fiep.schoolyear import current_school_year, school_year_of
 from fiep_requests.models import FacilitationRequest
 from fiep_requests.signals import identifying_data_purge
@@ -84,6 +86,9 @@ def connect():
             evaluation_changed,
             sender=EvaluationInvitation,
             dispatch_uid=f"metrics-invitation-{name}",
+        )
+        signal.connect(
+            evaluation_changed, sender=FollowUp, dispatch_uid=f"metrics-follow-up-{name}"
         )
         signal.connect(
             request_changed, sender=FacilitationRequest, dispatch_uid=f"metrics-request-{name}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from facilitators.models import Assignment, Facilitator, Training
 from fiep.models import AccessLog, OutboxMessage, Region, Role
+from fiep.schoolyear import current_school_year
 from fiep_requests.models import DestructionCertificate, FacilitationRequest
 from meetings.models import PaymentClaim
 from reports.models import ReportRun
@@ -88,14 +89,30 @@ def test_claims(staff_client, query_guard, params):
     )
 
 
-def test_evaluation_tracking(staff_client, query_guard):
-    period = {"start": "2016-07-01", "end": "2018-06-30"}
-    query_guard(
-        2 * 10,
-        _both_ends(staff_client, reverse("evaluations:tracking"), period),
-        add=bulk_history,
-        many=MANY,
-    )
+@pytest.mark.parametrize(
+    ("period", "queries"),
+    [
+        # closed school years: their counts are stored (reports.tracking) and read back
+        ({"start": "2016-07-01", "end": "2018-06-30"}, 2 * 9),
+        # part of a closed year: counted live
+        ({"start": "2016-07-01", "end": "2017-03-31"}, 2 * 9),
+        # a closed year stored, and part of the next counted live
+        ({"start": "2016-07-01", "end": "2018-03-31"}, 2 * 10),
+        # the default period, the current school year: counted live (its last page, a bound
+        # form without dates, is every year: one more query finds the first year held)
+        ({}, 9 + 10),
+    ],
+)
+def test_evaluation_tracking(staff_client, query_guard, period, queries):
+    url = reverse("evaluations:tracking")
+    start = datetime.date(2016, 7, 1) if period else current_school_year().start
+    days = 730 if period else max((timezone.localdate() - start).days, 41)
+
+    def add(n):  # then the counts are stored again: the page reads closed years stored
+        bulk_history(n, start=start, days=days)
+        staff_client.get(url, period)
+
+    query_guard(queries, _both_ends(staff_client, url, period), add=add, many=MANY)
 
 
 def _around_today():

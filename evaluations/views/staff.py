@@ -60,8 +60,8 @@ def tracking(request):
     form, start, end = _period(request)
     page = paginate(request, selectors.held_meetings_list(start=start, end=end), per_page=50)
     page.object_list = selectors.with_response_counts(page.object_list)
-    # One pass over the period's meetings gives both the table by school year and the
-    # period's totals.
+    # One pass over the period's meetings (closed school years: their stored counts) gives
+    # the table by school year, the period's totals and its follow-ups.
     by_year = selectors.tracking_by_school_year(start=start, end=end)
     return render(
         request,
@@ -72,7 +72,7 @@ def tracking(request):
             "end": end,
             "totals": selectors.totals_of_years(by_year),
             "by_year": by_year,
-            "follow_ups": selectors.follow_up_totals(start=start, end=end),
+            "follow_ups": selectors.follow_ups_of_years(by_year),
             "page_obj": page,
             "query": query_without_paging(request),
         },

@@ -3,6 +3,7 @@ conflicts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,9 +34,13 @@ def _filtered_roster(request):
 def roster_list(request):
     roster_filter = _filtered_roster(request)
     today = timezone.localdate()
-    page = paginate(
-        request, roster_filter.qs.order_by("last_name", "first_name", "pk"), per_page=PAGE_SIZE
+    # Regions and languages as plain lists (``to_attr``): a row then reads them without
+    # making two related managers.
+    listed = roster_filter.qs.prefetch_related(None).prefetch_related(
+        Prefetch("regions", to_attr="region_list"),
+        Prefetch("languages", to_attr="language_list"),
     )
+    page = paginate(request, listed.order_by("last_name", "first_name", "pk"), per_page=PAGE_SIZE)
     for f in page:
         f.training_overdue = selectors.training_overdue(f, today)
     return render(

@@ -108,7 +108,16 @@ def claim(request, pk):
             # Returned into the month's earlier open claim (services._save_returned).
             return redirect("meetings:claims")
         return redirect("meetings:claim", claim.pk)
-    entries = claim.entries.select_related("meeting__request")
+    # Only what the table shows: a meeting and its request are wide rows.
+    entries = claim.entries.select_related("meeting__request").only(
+        "worked_on",
+        "kind",
+        "hours",
+        "miles",
+        "justification",
+        "claim",
+        "meeting__request__reference",
+    )
     return render(
         request,
         "meetings/claim.html",

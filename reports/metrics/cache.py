@@ -6,13 +6,17 @@ whole school year that has ended (before the current school year) is stored in
 year (and the school-year start month), the part (totals or one grouping) and
 :data:`VERSION`, and read back afterwards; the current school year and any part of a
 year are always computed live. Stored counts and live counts give identical figures
-(the rates, the median and suppression are always applied after the sum).
+(the rates, the median and suppression are always applied after the sum). Other pages
+store their own counts of closed years the same way, as another part of the year
+(:func:`stored_part`; the evaluation tracking page: ``reports.tracking``), and are
+invalidated with the rest of the year.
 
 Stored counts become out of date when what they count changes. :func:`invalidate` is the
 one way to say so; it is called by
 
-- the receivers in ``reports.invalidation`` (a meeting, evaluation, evaluation invitation
-  or request saved or deleted in a closed year; a case's identifying data destroyed), and
+- the receivers in ``reports.invalidation`` (a meeting, evaluation, evaluation invitation,
+  follow-up or request saved or deleted in a closed year; a case's identifying data
+  destroyed), and
 - the program-history import (every year: it writes in bulk, without signals).
 
 It deletes the year's stored counts at once (inside the caller's transaction) and again
@@ -30,8 +34,10 @@ from reports.models import MetricsCache
 
 from .parts import PARTS, segment_parts
 
-#: Bump when a definition in ``reports/metrics`` changes what a segment counts: stored
-#: counts of another version are never read (and may be deleted at leisure).
+#: Bump when a definition in ``reports/metrics`` changes what a segment counts, or when
+#: what another stored part holds changes (:func:`stored_part`: the tracking page's
+#: ``selectors.TRACKING_COUNTS`` and ``FOLLOW_UP_COUNTS``): stored counts of another
+#: version are never read (and may be deleted at leisure).
 VERSION = 1
 #: The ``part`` of the stamp rows; ``start_year`` :data:`EVERY_YEAR` stamps every year.
 STAMP = "invalidated"
@@ -61,10 +67,7 @@ def segments_parts(segments, *, use_stored=True):
     stored = {}
     if storable:
         month = next(iter(storable.values())).start_month
-        for start_year, part, data in MetricsCache.objects.filter(
-            start_year__in=list(storable), start_month=month, version=VERSION, part__in=PARTS
-        ).values_list("start_year", "part", "data"):
-            stored.setdefault(start_year, {})[part] = data
+        stored = _read(list(storable), month, PARTS)
     result, computed = [], {}
     for segment in segments:
         year, start, end = segment
@@ -79,7 +82,45 @@ def segments_parts(segments, *, use_stored=True):
     return result
 
 
+def stored_part(part, years, count):
+    """``{start_year: counts}`` of one more kind of counts (``part``, a name not in
+    :data:`PARTS`) for the closed school years among ``years`` (``SchoolYear`` objects):
+    the stored ones read (1 query), the others counted by ``count(missing school years)``
+    — which returns ``{start_year: counts}`` (plain JSON) for every year it is given —
+    and stored (2 queries). Years not closed are left out: the caller counts them live.
+
+    Stored with the dashboard's parts, so :func:`invalidate` deletes them with the rest of
+    the year (the caller's counts must depend only on what ``reports.invalidation``
+    watches: meetings, evaluations, invitations, follow-ups, requests)."""
+    since = timezone.now()
+    closed = {year.start_year: year for year in years if is_closed(year)}
+    if not closed:
+        return {}
+    month = next(iter(closed.values())).start_month
+    found = {
+        start_year: parts[part] for start_year, parts in _read(list(closed), month, [part]).items()
+    }
+    missing = [year for start_year, year in closed.items() if start_year not in found]
+    if missing:
+        counted = count(missing)
+        _store({year: {part: counted[year.start_year]} for year in missing}, since)
+        found.update((year.start_year, counted[year.start_year]) for year in missing)
+    return found
+
+
+def _read(start_years, month, parts):
+    """``{start_year: {part: data}}`` of what is stored for those years and parts."""
+    stored = {}
+    for start_year, part, data in MetricsCache.objects.filter(
+        start_year__in=start_years, start_month=month, version=VERSION, part__in=parts
+    ).values_list("start_year", "part", "data"):
+        stored.setdefault(start_year, {})[part] = data
+    return stored
+
+
 def _store(computed, since):
+    """Store ``{school_year: {part: data}}``; delete it again when one of those years was
+    invalidated since ``since`` (when the counting started)."""
     month = next(iter(computed)).start_month
     MetricsCache.objects.bulk_create(
         [
@@ -88,10 +129,10 @@ def _store(computed, since):
                 start_month=month,
                 part=part,
                 version=VERSION,
-                data=parts[part],
+                data=data,
             )
             for year, parts in computed.items()
-            for part in PARTS
+            for part, data in parts.items()
         ],
         ignore_conflicts=True,
     )

@@ -46,7 +46,8 @@ def test_tracking_page_query_count_does_not_grow_with_meetings(staff_client, que
     def run():
         assert staff_client.get(reverse("evaluations:tracking")).status_code == 200
 
-    query_guard(10, run, add=add, many=9)
+    # the follow-ups are counted in the same query as the table by school year
+    query_guard(9, run, add=add, many=9)
 
 
 def test_meeting_page_lists_invitations_and_logs_access(staff_client, invited_meeting):

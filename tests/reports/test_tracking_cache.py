@@ -1,0 +1,190 @@
+"""The evaluation tracking page's counts of closed school years, stored with the
+dashboard's (reports.tracking, reports.metrics.cache.stored_part): the totals and the
+table by school year read from them are identical to those counted live, and a change in
+a closed year deletes them with the rest of that year's stored counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations import selectors
+from evaluations.models import FollowUp
+from fiep.schoolyear import SchoolYear
+from meetings.models import Meeting
+from reports import tracking
+from reports.metrics import cache
+from reports.models import MetricsCache
+from tests import factories
+
+D = datetime.date
+
+PERIODS = [
+    (D(2016, 7, 1), D(2017, 6, 30)),  # one closed school year: stored
+    (D(2015, 7, 1), D(2018, 6, 30)),  # several closed years: stored
+    (D(2016, 9, 1), D(2017, 7, 31)),  # parts of two years: counted live
+    (D(2016, 7, 1), D(2018, 3, 31)),  # a closed year stored, part of the next live
+    (D(2010, 7, 1), None),  # up to any date: closed years stored, the current one live
+    (None, None),  # every year (from the first meeting held)
+]
+
+
+def stored_tracking_years():
+    return set(MetricsCache.objects.filter(part=tracking.PART).values_list("start_year", flat=True))
+
+
+def live(start, end):
+    """The figures of each school year of the period, counted from the meetings by
+    ``tracking_totals`` (a subquery per meeting: nothing stored, nothing shared)."""
+    today = timezone.localdate()
+    first = start or D(2000, 7, 1)
+    result = {}
+    for year in range(first.year - 1, today.year + 1):
+        school_year = SchoolYear(year)
+        period = {
+            "start": max(school_year.start, first),
+            "end": min(school_year.end, end or D(2100, 1, 1)),
+        }
+        totals = selectors.tracking_totals(**period)
+        follow_ups = selectors.follow_up_totals(**period)
+        if totals["meetings"]:
+            result[year] = [totals[c] for c in selectors.TRACKING_COUNTS] + [
+                follow_ups[c] for c in selectors.FOLLOW_UP_COUNTS
+            ]
+    return result
+
+
+def shown(start, end):
+    rows = selectors.tracking_by_school_year(start=start, end=end)
+    names = selectors.TRACKING_COUNTS + selectors.FOLLOW_UP_COUNTS
+    by_year = {row["start_year"]: [row[c] for c in names] for row in rows}
+    return rows, by_year, selectors.totals_of_years(rows)
+
+
+def _follow_ups():
+    """Follow-ups of meetings in 2016-2017 and 2017-2018: answered or not."""
+    answers = [
+        {"used_at": timezone.now(), "agreements_held": "yes", "further_dispute": False},
+        {"used_at": timezone.now(), "agreements_held": "partly", "further_dispute": True},
+        {"used_at": timezone.now(), "agreements_held": "no", "further_dispute": None},
+        {},
+    ]
+    meetings = Meeting.objects.filter(status="held", held_on__gte=D(2016, 7, 1)).order_by("pk")
+    for i, meeting in enumerate(meetings[:6]):
+        FollowUp.objects.create(
+            meeting=meeting,
+            email=f"follow{i}@example.org",
+            expires_at=timezone.now(),
+            **answers[i % len(answers)],
+        )
+
+
+def _current_year_meeting():
+    day = timezone.localdate()
+    meeting = factories.MeetingFactory(held=True, held_on=day)
+    factories.EvaluationFactory(
+        meeting=meeting, invitation=factories.EvaluationInvitationFactory(meeting=meeting)
+    )
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_stored_tracking_totals_are_identical_to_live_ones(history, period):
+    _current_year_meeting()
+    _follow_ups()
+    start, end = period
+    expected = live(start, end)
+    assert not stored_tracking_years()
+    first_rows, first, first_totals = shown(start, end)  # counts and stores closed years
+    second_rows, second, second_totals = shown(start, end)  # reads them
+    assert first == second == expected
+    assert first_rows == second_rows
+    assert first_totals == second_totals == selectors.tracking_totals(start=start, end=end)
+    assert (
+        selectors.follow_ups_of_years(first_rows)
+        == selectors.follow_ups_of_years(second_rows)
+        == selectors.follow_up_totals(start=start, end=end)
+    )
+    assert [row["start_year"] for row in first_rows] == sorted(expected, reverse=True)
+
+
+def test_only_whole_closed_years_are_stored(history):
+    selectors.tracking_by_school_year(start=D(2016, 9, 1), end=D(2017, 7, 31))
+    assert not stored_tracking_years()
+    selectors.tracking_by_school_year(start=D(2015, 7, 1), end=timezone.localdate())
+    current = selectors.current_school_year().start_year
+    assert stored_tracking_years() == set(range(2015, current))
+    # a year without meetings is stored (zeros) but shows no row
+    assert MetricsCache.objects.get(part=tracking.PART, start_year=2015).data == [0] * 11
+
+
+def test_all_closed_years_stored_makes_no_live_count(history, django_assert_num_queries):
+    period = {"start": D(2015, 7, 1), "end": D(2017, 6, 30)}
+    selectors.tracking_by_school_year(**period)
+    with django_assert_num_queries(1):  # the stored counts
+        rows = selectors.tracking_by_school_year(**period)
+    assert [row["start_year"] for row in rows] == [2016]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "evaluation added",
+        "invitation added",
+        "evaluation deleted",
+        "meeting moved",
+        "follow-up sent",
+        "follow-up answered",
+    ],
+)
+def test_a_change_in_a_closed_year_deletes_its_stored_tracking_counts(history, change):
+    _follow_ups()
+    period = {"start": D(2015, 7, 1), "end": D(2018, 6, 30)}
+    selectors.tracking_by_school_year(**period)
+    assert {2015, 2016, 2017} <= stored_tracking_years()
+    meeting = Meeting.objects.get(held_on=D(2016, 10, 2))
+    if change == "evaluation added":
+        factories.EvaluationFactory(meeting=meeting)
+    elif change == "invitation added":
+        factories.EvaluationInvitationFactory(meeting=meeting)
+    elif change == "evaluation deleted":
+        evaluated = Meeting.objects.filter(
+            evaluations__isnull=False, held_on__range=(D(2016, 7, 1), D(2017, 6, 30))
+        )
+        evaluated.first().evaluations.first().delete()
+    elif change == "follow-up sent":
+        FollowUp.objects.create(meeting=meeting, email="new@example.org", expires_at=timezone.now())
+    elif change == "follow-up answered":
+        follow_up = FollowUp.objects.filter(
+            used_at__isnull=True, meeting__held_on__range=(D(2016, 7, 1), D(2017, 6, 30))
+        ).first()
+        follow_up.used_at, follow_up.agreements_held = timezone.now(), "yes"
+        follow_up.save()
+    else:
+        meeting.held_on = D(2017, 10, 2)
+        meeting.save()
+    assert 2016 not in stored_tracking_years()
+    assert 2015 in stored_tracking_years()
+    _rows, shown_now, totals = shown(**period)
+    assert shown_now == live(**period)
+    assert totals == selectors.tracking_totals(**period)
+    assert selectors.follow_ups_of_years(_rows) == selectors.follow_up_totals(**period)
+
+
+def test_history_import_invalidation_deletes_them(history):
+    selectors.tracking_by_school_year(start=D(2015, 7, 1), end=D(2018, 6, 30))
+    cache.invalidate()
+    assert not stored_tracking_years()
+
+
+def test_tracking_page_shows_the_stored_figures(staff_client, history):
+    url = reverse("evaluations:tracking")
+    period = {"start": "2015-07-01", "end": "2018-06-30"}
+    first = staff_client.get(url, period)
+    assert stored_tracking_years() >= {2015, 2016, 2017}
+    second = staff_client.get(url, period)
+    assert first.context["totals"] == second.context["totals"]
+    assert first.context["by_year"] == second.context["by_year"]
+    assert second.context["totals"] == selectors.tracking_totals(
+        start=D(2015, 7, 1), end=D(2018, 6, 30)
+    )
