@@ -40,8 +40,12 @@ def _log_access(request, meeting, purpose, action=AccessAction.VIEW):
 
 
 def _period(request):
-    """The period chosen on the tracking page; the current school year by default."""
-    form = PeriodForm(request.GET or None)
+    """The period chosen on the tracking page; the current school year by default.
+
+    Only the period's own fields choose a period: a page link (``page=last``, ``after=…``)
+    on the default view keeps the current school year, not "every year"."""
+    chosen = any(name in request.GET for name in PeriodForm.base_fields)
+    form = PeriodForm(request.GET if chosen else None)
     year = selectors.current_school_year()
     start, end = year.start, year.end
     if form.is_bound and form.is_valid():

@@ -217,3 +217,22 @@ def test_staff_home_facilitator_panel_links_to_feedback(facilitator_client):
     html = facilitator_client.get(reverse("staff-home")).content.decode()
     assert reverse("evaluations:my-feedback") in html
     assert f'href="{reverse("evaluations:tracking")}"' not in html
+
+
+def test_tracking_page_links_keep_the_default_period(staff_client):
+    """Paging through the default view (the current school year) stays in that year: a
+    meeting of an earlier year appears only when the period is chosen as every year."""
+    from fiep.schoolyear import current_school_year
+
+    year = current_school_year()
+    earlier = factories.MeetingFactory(held=True, held_on=year.start - datetime.timedelta(days=400))
+    this_year = factories.MeetingFactory(held=True, held_on=year.start + datetime.timedelta(days=1))
+    url = reverse("evaluations:tracking")
+    for query in ({}, {"page": "last"}):
+        response = staff_client.get(url, query)
+        html = response.content.decode()
+        assert this_year.request.reference in html
+        assert earlier.request.reference not in html, query
+        assert response.context["start"] == year.start
+    every_year = staff_client.get(url, {"start": "", "end": "", "page": "last"})
+    assert earlier.request.reference in every_year.content.decode()
