@@ -3,6 +3,7 @@ role), each suppressed by :func:`suppressed` before it leaves this module: pages
 and the exports only ever see suppressed breakdowns."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -171,19 +172,35 @@ def _not_recorded(label):
 
 class Labels:
     """The names of the districts (with their region now) and facilitators a breakdown
-    shows, read live (2 queries), so stored counts never carry an out-of-date name.
+    shows, read live, so stored counts never carry an out-of-date name.
 
-    Every district and facilitator is read (a state has hundreds, not millions): cheaper
-    than sending the database the ids of the hundreds the period has counts for."""
+    Each list is read when a breakdown first asks for it, and only when the counts have
+    a row for some district (facilitator): then every district (facilitator) is read in
+    one plain query — a state has hundreds, and that is cheaper than sending the
+    database the ids of the hundreds the period has counts for."""
 
-    def __init__(self):
-        self.districts = {
+    def __init__(self, merged):
+        self._merged = merged
+
+    def _wanted(self, grouping):
+        return any(key is not None for key in self._merged.get(grouping, {}))
+
+    @cached_property
+    def districts(self):
+        if not self._wanted("district"):
+            return {}
+        return {
             d["id"]: d
             for d in District.objects.order_by().values(
                 "id", "code", "name", "region_id", "region__name"
             )
         }
-        self.facilitators = {
+
+    @cached_property
+    def facilitators(self):
+        if not self._wanted("facilitator"):
+            return {}
+        return {
             f["id"]: f"{f['first_name'] or ''} {f['last_name'] or ''}".strip()
             for f in Facilitator.objects.order_by().values("id", "first_name", "last_name")
         }
@@ -311,7 +328,7 @@ def summarised(rows, columns, threshold, label_of, limit=SUMMARY_ROWS):
 def breakdowns(merged, threshold):
     """Every breakdown of the summed counts ``merged``, region first, suppressed, by name
     (2 queries: the districts' and facilitators' names)."""
-    labels = Labels()
+    labels = Labels(merged)
     result = {}
     for build in BREAKDOWNS:
         breakdown = build(merged, labels)

@@ -114,7 +114,7 @@ def district_row(start, end, code, threshold):
         for year in school_years_between(start, end)
     ]
     merged = merged_parts(segments_parts(segments))
-    breakdown = by_district(merged, Labels())
+    breakdown = by_district(merged, Labels(merged))
     rows = grouped_small(breakdown.rows, breakdown.columns, threshold, breakdown.group_small)
     for row in suppressed(rows, breakdown.columns, threshold):
         if row["key"] == code:

@@ -141,13 +141,17 @@ def test_liaison_home_query_count_does_not_grow_with_meetings(
             _meeting(own, days=day)
             _meeting(other, days=day)
 
-    response = query_guard(QUERIES, lambda: liaison_client.get(HOME), add=add, many=4)
+    response = query_guard(queries(), lambda: liaison_client.get(HOME), add=add, many=4)
     assert response.content.decode().count("<time datetime=") == 4
 
 
-#: The session (read, and written back by the idle timeout: 3), the user, the role
-#: groups (2), Django's permissions (2), the inbox counts, the upcoming meetings (1, with
-#: request and facilitator joined), the user's district, the district figures (the
-#: period's counted parts (6: requests, meetings, days, evaluations, roles, invitations —
-#: the same parts the dashboard counts for the current school year) and the names (2).
-QUERIES = 18
+def queries():
+    """The session (read: 1; written back by the idle timeout: 3), the user, the role
+    groups (2), Django's permissions (2), the inbox counts, the upcoming meetings (1, with
+    request and facilitator joined), the user's district, the district figures: the
+    period's counted parts (the same parts the dashboard counts for the current school
+    year: 4 statements on PostgreSQL, grouping sets; 6 on SQLite) and the districts'
+    names once there are counts (none here: the meetings are upcoming)."""
+    from django.db import connection
+
+    return 12 + (4 if connection.vendor == "postgresql" else 6)
