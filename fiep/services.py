@@ -5,7 +5,9 @@ Every function is keyword-only; its docstring names its side effects.
 
 import csv
 import datetime
+import functools
 import io
+import ipaddress
 import logging
 import os
 import socket
@@ -44,8 +46,52 @@ logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
-    """The client's address: REMOTE_ADDR (a proxy in front must set it; see README)."""
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    """The client's address (rate limits, the access log, the consent record).
+
+    REMOTE_ADDR, unless that is one of ``settings.FIEP_TRUSTED_PROXIES``: then the
+    right-most address of ``X-Forwarded-For`` that is not a trusted proxy. Each proxy
+    appends the address it was connected from, so only the part left of the first
+    trusted hop can be forged by the client, and that part is never read. A header that
+    is missing, or a hop that is not an address, gives the proxy's own address (one
+    shared count is safer than a guess)."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = _trusted_proxies(tuple(settings.FIEP_TRUSTED_PROXIES))
+    if not proxies or not _within(_address(remote), proxies):
+        return remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop.strip())
+        if address is None:
+            return remote
+        if not _within(address, proxies):
+            return str(address)
+    return remote
+
+
+@functools.cache
+def _trusted_proxies(networks):
+    return tuple(ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def _address(text):
+    """``text`` as an IP address (``[v6]`` brackets and an IPv4 ``:port`` allowed), or None."""
+    if not text or len(text) > 64:
+        return None
+    if text.startswith("["):  # [v6] or [v6]:port
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:  # IPv4 with a port
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _within(address, networks):
+    return address is not None and any(
+        address.version == network.version and address in network for network in networks
+    )
 
 
 def access_log_record(

@@ -7,6 +7,7 @@ without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Any variable may instead be
 ``NAME_FILE`` pointing at a file holding the value (Docker/Kubernetes secrets).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -464,6 +465,19 @@ FIEP_EVALUATION_REMINDER_DAYS_BEFORE = _value("FIEP_EVALUATION_REMINDER_DAYS_BEF
 FIEP_EVALUATION_FOLLOW_UP_DAYS = _value("FIEP_EVALUATION_FOLLOW_UP_DAYS", env.int, 120)
 FIEP_EVALUATION_RATE_LIMIT_PER_HOUR = _value("FIEP_EVALUATION_RATE_LIMIT_PER_HOUR", env.int, 60)
 FIEP_CASE_HOURS_CAP = _value("FIEP_CASE_HOURS_CAP", env.float, 12.0)
+# The reverse proxies in front of the app (addresses or networks, comma-separated): from
+# these only, X-Forwarded-For is read for the client's address (rate limits, the access
+# log, the consent record); see fiep.services.client_ip and the README. Empty: the
+# client's address is REMOTE_ADDR.
+FIEP_TRUSTED_PROXIES = _value("FIEP_TRUSTED_PROXIES", env.list, [])
+try:
+    FIEP_TRUSTED_PROXIES = [
+        str(ipaddress.ip_network(value.strip(), strict=False))
+        for value in FIEP_TRUSTED_PROXIES
+        if value.strip()
+    ]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"Setting FIEP_TRUSTED_PROXIES: {_exc}") from _exc
 FIEP_RATE_LIMIT_PER_HOUR = _value("FIEP_RATE_LIMIT_PER_HOUR", env.int, 5)
 FIEP_FEED_RATE_LIMIT_PER_HOUR = _value("FIEP_FEED_RATE_LIMIT_PER_HOUR", env.int, 120)
 
