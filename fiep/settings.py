@@ -233,6 +233,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "fiep.lockout.LockoutHandler"
 FIEP_LOGIN_FAILURES_PER_ADDRESS = _value("FIEP_LOGIN_FAILURES_PER_ADDRESS", env.int, 50)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the rate limits and the access log (FIEP_TRUSTED_PROXIES):
+# behind a proxy, one address for everyone would let 50 failures lock every office out.
+AXES_CLIENT_IP_CALLABLE = "fiep.services.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en"

@@ -42,6 +42,29 @@ def test_one_address_trying_many_usernames_is_locked(client, settings):
     assert _login(client, "someone", factories.PASSWORD, USER_ADDRESS).status_code == 302
 
 
+def test_behind_a_trusted_proxy_the_lockout_counts_the_client_not_the_proxy(client, settings):
+    """Behind the office's reverse proxy every log-in comes from the proxy's address: the
+    per-address lockout must count the address the proxy forwards, or one attacker's
+    failures would lock every office out."""
+    settings.FIEP_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.FIEP_LOGIN_FAILURES_PER_ADDRESS = 15
+    factories.UserFactory(username="someone")
+
+    def via_proxy(username, password, address):
+        return client.post(
+            reverse("login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    for i in range(15):
+        via_proxy(f"guess{i}", "wrong", ATTACKER)
+    assert via_proxy("someone", factories.PASSWORD, ATTACKER).status_code == 429
+    assert via_proxy("someone", factories.PASSWORD, USER_ADDRESS).status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+
 def test_failures_just_below_the_limit_do_not_lock(client, settings):
     factories.UserFactory(username="target")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
