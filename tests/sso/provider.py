@@ -77,32 +77,47 @@ class RunningProvider:
         }
         config_file = self.folder / "config.json"
         config_file.write_text(json.dumps(config))
-        self.log = open(self.folder / "provider.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            ["node", "server.js", str(config_file)],
-            cwd=PROVIDER_DIR,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-            env={**os.environ, "NODE_ENV": "test"},
-        )
-        self.issuer = self._wait_for_issuer()
+        # One retry: a node process that exits while starting (seen once in a CI run,
+        # with nothing in its log) should not fail a test; a second failure does, with
+        # its exit code and the time waited.
+        for attempt in (1, 2):
+            self.log = open(self.folder / "provider.log", "w")  # noqa: SIM115
+            self.process = subprocess.Popen(
+                ["node", "server.js", str(config_file)],
+                cwd=PROVIDER_DIR,
+                stdout=subprocess.PIPE,
+                stderr=self.log,
+                text=True,
+                env={**os.environ, "NODE_ENV": "test"},
+            )
+            self.issuer, problem = self._wait_for_issuer()
+            if self.issuer:
+                return
+            self.stop()
+            if attempt == 2:
+                raise RuntimeError(
+                    f"the test OpenID provider did not start ({problem}): "
+                    + (self.folder / "provider.log").read_text()[-2000:]
+                )
 
     def _wait_for_issuer(self):
+        """``(issuer, None)``, or ``(None, what went wrong)``."""
         selector = selectors.DefaultSelector()
         selector.register(self.process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
+        began = time.monotonic()
+        while time.monotonic() < began + 60:
             if selector.select(timeout=1):
                 line = self.process.stdout.readline()
                 if line.startswith("LISTENING "):
-                    return line.split()[1]
-        self.stop()
-        raise RuntimeError(
-            "the test OpenID provider did not start: "
-            + (self.folder / "provider.log").read_text()[-2000:]
+                    return line.split()[1], None
+                if not line and self.process.poll() is not None:
+                    break
+            elif self.process.poll() is not None:
+                break
+        waited = time.monotonic() - began
+        code = self.process.poll()
+        return None, f"exit code {code} after {waited:.1f} s" if code is not None else (
+            f"no address after {waited:.1f} s"
         )
 
     def reset(self):
