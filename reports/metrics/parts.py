@@ -223,12 +223,9 @@ def _rolled_up(start, end):
     meetings, days, evaluations, roles, invitations), the groupings rolled up here."""
     meetings = held_meetings(start, end)
     requests = period_requests(start, end).aggregate(**request_counts())
-    cube_keys = {
-        "_district": F("request__district_id"),
-        "_facilitator": F("facilitator_id"),
-        "_group": requester_group_expr("request__requested_by"),
-    }
-    meeting_cube = meetings.values(**cube_keys).annotate(**_meeting_aggregates())
+    meeting_cube = meetings.values(**{f"_{n}": e for n, e in _keys().items()}).annotate(
+        **_meeting_aggregates()
+    )
     days = DAYS_TO_MEETING
     histogram = {}
     for row in meetings.filter(AGREED).annotate(_days=days).values("_days").annotate(n=Count("id")):
@@ -238,9 +235,7 @@ def _rolled_up(start, end):
     evaluations = period_evaluations(start, end)
     evaluation_aggregates = _evaluation_aggregates(invitations)
     evaluation_cube = evaluations.values(
-        _district=F("meeting__request__district_id"),
-        _facilitator=F("meeting__facilitator_id"),
-        _group=requester_group_expr("meeting__request__requested_by"),
+        **{f"_{n}": e for n, e in _keys("meeting__").items()}
     ).annotate(**evaluation_aggregates)
     roles = evaluations.values("respondent_role").annotate(**evaluation_aggregates)
     sent = invitations.count()
@@ -248,7 +243,7 @@ def _rolled_up(start, end):
     width = len(COUNTS)
     groupings = {name: {} for name in GROUPINGS}
     totals = [0] * width
-    keyed = (("district", "_district"), ("facilitator", "_facilitator"), ("requester", "_group"))
+    keyed = tuple((name, f"_{name}") for name in _keys())
     for cube, names, keys in (
         (meeting_cube, MEETING_COUNTS + ["with_agreement"], keyed),
         (evaluation_cube, EVALUATION_COUNTS, keyed),
