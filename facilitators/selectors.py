@@ -68,11 +68,12 @@ def open_assignments():
     return Assignment.objects.filter(status__in=LIVE_STATUSES, request__status__in=OPEN_STATUSES)
 
 
-def roster(*, today=None):
+def roster(*, today=None, recent=True):
     """Every facilitator with workload and training annotations, in one query.
 
     Annotations: ``open_cases`` (live assignments on open requests), ``recent_assignments``
-    (assignments not declined in the last ``FIEP_ROTATION_DAYS``), ``last_assigned_at``,
+    (assignments not declined in the last ``FIEP_ROTATION_DAYS``; left out with
+    ``recent=False``, for the roster page, which does not print it), ``last_assigned_at``,
     ``continuing_due_on`` (the latest continuing-education due date recorded) and
     ``training_overdue`` is computed by :func:`training_overdue`. Regions and languages
     are prefetched (two more queries whatever the roster's size).
@@ -89,16 +90,18 @@ def roster(*, today=None):
         .order_by("-continuing_due_on")
         .values("continuing_due_on")[:1]
     )
+    counts = {"open_cases": _count(open_assignments())}
+    if recent:
+        counts["recent_assignments"] = _count(
+            Assignment.objects.filter(assigned_at__gte=since).exclude(
+                status=AssignmentStatus.DECLINED
+            )
+        )
     return (
         Facilitator.objects.select_related("user")
         .prefetch_related("regions", "languages")
         .annotate(
-            open_cases=_count(open_assignments()),
-            recent_assignments=_count(
-                Assignment.objects.filter(assigned_at__gte=since).exclude(
-                    status=AssignmentStatus.DECLINED
-                )
-            ),
+            **counts,
             last_assigned_at=Subquery(last_assigned, output_field=DateTimeField()),
             continuing_due_on=Subquery(due, output_field=DateField()),
         )

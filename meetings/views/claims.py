@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fiep import cells
 from fiep.access import get_object_for
 from fiep.calls import call_service
 from fiep.exceptions import ServiceError
@@ -21,6 +22,31 @@ from ..models import ClaimStatus, PaymentClaim
 from ..selectors import unclaimed_months, user_facilitator, visible_claims
 
 PAGE_SIZE = 50
+
+# What a claim's row prints (the claim's and its facilitator's other columns stay in the
+# database).
+_ROW_FIELDS = (
+    "month",
+    "supplement",
+    "status",
+    "hours",
+    "miles",
+    "amount",
+    "facilitator",
+    "facilitator__first_name",
+    "facilitator__last_name",
+)
+
+
+def _draw_rows(page):
+    """The cells of the page's rows that cost per row in the template (``fiep.cells``):
+    the claim's link, its month and its status label."""
+    link = cells.links("meetings:claim")
+    labels = cells.labels(PaymentClaim, "status")
+    for claim in page:
+        claim.row_url = link(claim.pk)
+        claim.month_text = cells.month(claim.month)
+        claim.status_label = labels.get(claim.status, claim.status)
 
 
 @never_cache
@@ -54,7 +80,8 @@ def claims(request):
     rows = rows.order_by(
         "-month", "facilitator__last_name", "facilitator__first_name", "supplement", "pk"
     )
-    page = paginate(request, rows, per_page=PAGE_SIZE)
+    page = paginate(request, rows.only(*_ROW_FIELDS), per_page=PAGE_SIZE)
+    _draw_rows(page)
     return render(
         request,
         "meetings/claims.html",
