@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fiep.broker import enqueue_with_options
+from fiep.broker import enqueue_each, enqueue_with_options
 from fiep.exceptions import ServiceError
 from reports.models import HistoryUpload, ReportStatus
 
@@ -177,12 +177,11 @@ def history_uploads_sweep(*, now=None):
         cache.delete(progress_key(upload.pk))
     if failed:
         logger.warning("history uploads sweep: uploads %s failed", failed)
-    for upload_id in HistoryUpload.objects.filter(
-        status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=60)
-    ).values_list("pk", flat=True):
-        try:
-            history_upload_enqueue(upload_id=upload_id)
-        except Exception:  # noqa: BLE001  (broker down: the next sweep tries again)
-            logger.warning("history uploads sweep: could not queue upload %s", upload_id)
-            break
+    enqueue_each(
+        HistoryUpload.objects.filter(
+            status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=60)
+        ).values_list("pk", flat=True),
+        lambda upload_id: history_upload_enqueue(upload_id=upload_id),
+        what="history uploads sweep",
+    )
     return len(failed)
