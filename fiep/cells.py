@@ -3,9 +3,10 @@
 A list page draws up to 50 rows, and Django's template language pays its whole price per
 row for what is the same work for each: ``{% url %}`` runs ``reverse()`` (namespace look-up,
 the route's pattern, a regular-expression check), ``get_FOO_display`` builds the field's
-choice dictionary and translates the label again, ``|date`` formats through
-``DateFormat``, and a loop over a prefetched relation makes a model per related row and a
-loop context per row. On the roster that was most of the time a row cost.
+choice dictionary and translates every label again, ``|date`` formats through
+``DateFormat``, a number looks up the language's separators again, and a loop over a
+prefetched relation makes a model per related row and a loop context per row. On the
+roster that was most of the time a row cost.
 
 The page's view prepares those cells with the helpers below — the text each template
 construct printed, the same characters — and the template prints them with
@@ -23,9 +24,12 @@ the template drew before.
 """
 
 import datetime
+import decimal
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 # Any positive integer that a route's own text does not contain: reverse() is run once
 # with it, and the URL of another key is the text around it with that key in its place.
@@ -56,6 +60,27 @@ def labels(model, field_name):
     is active (in the view)."""
     choices = model._meta.get_field(field_name).flatchoices
     return {value: str(label) for value, label in choices}
+
+
+def numbers():
+    """``value → text``: what ``{{ value }}`` prints for a number (an int, a Decimal, a
+    float) in the active language: Django's own ``numberformat.format`` with the
+    language's separators and grouping, looked up once per page (the template looks them
+    up again for every number it prints). Anything else is returned as it is, for the
+    template to print. Call it while the page's language is active (in the view)."""
+    language = get_language()
+    decimal_sep = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+    thousand_sep = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    def number(value):
+        if isinstance(value, bool) or not isinstance(value, (decimal.Decimal, float, int)):
+            return value
+        return numberformat.format(
+            value, decimal_sep, None, grouping, thousand_sep, force_grouping=False, use_l10n=True
+        )
+
+    return number
 
 
 def day(value, tz=None):

@@ -33,7 +33,7 @@ _ROW_FIELDS = ("last_name", "first_name", "contract_status", "max_open_cases")
 def _draw_rows(page, today):
     """The cells of the page's rows that cost per row in the template (``fiep.cells``):
     the profile's link, the status label, the region and language names (two plain-row
-    queries for the page, as the prefetch's two were) and the two days."""
+    queries for the page, as the prefetch's two were), the workload and the two days."""
     ids = [f.pk for f in page]
     regions = languages = {}
     if ids:
@@ -49,8 +49,10 @@ def _draw_rows(page, today):
         )
     link = cells.links("facilitators:detail")
     labels = cells.labels(Facilitator, "contract_status")
+    number = cells.numbers()
     tz = timezone.get_current_timezone()
     for f in page:
+        f.workload = f"{number(f.open_cases)} / {number(f.max_open_cases)}"
         f.row_url = link(f.pk)
         f.status_label = labels.get(f.contract_status, f.contract_status)
         f.region_names = regions.get(f.pk, "")

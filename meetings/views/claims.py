@@ -40,13 +40,17 @@ _ROW_FIELDS = (
 
 def _draw_rows(page):
     """The cells of the page's rows that cost per row in the template (``fiep.cells``):
-    the claim's link, its month and its status label."""
+    the claim's link, its month, its status label and its three figures."""
     link = cells.links("meetings:claim")
     labels = cells.labels(PaymentClaim, "status")
+    number = cells.numbers()
     for claim in page:
         claim.row_url = link(claim.pk)
         claim.month_text = cells.month(claim.month)
         claim.status_label = labels.get(claim.status, claim.status)
+        claim.hours_text = number(claim.hours)
+        claim.miles_text = number(claim.miles)
+        claim.amount_text = number(claim.amount)
 
 
 @never_cache

@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
@@ -111,3 +112,34 @@ def test_names_print_what_the_loop_printed():
         assert _render("{{ v }}", v=joined[owner]) == expected
     assert joined[1] == "Central & East, Río Grande"
     assert cells.names([]) == {}
+
+
+NUMBERS = [
+    0,
+    7,
+    1234567,
+    -12,
+    Decimal("0.00"),
+    Decimal("12.50"),
+    Decimal("-3.5"),
+    Decimal("1234567.891"),
+    Decimal("1E+3"),
+    Decimal("0.000001"),
+    2.5,
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("grouping", [False, True])
+def test_numbers_are_what_the_template_prints(language, grouping, settings):
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    with translation.override(language):
+        number = cells.numbers()
+        for value in NUMBERS:
+            assert _render("{{ v }}", v=number(value)) == _render("{{ v }}", v=value), value
+
+
+def test_numbers_leave_anything_else_to_the_template():
+    number = cells.numbers()
+    for value in (None, True, "12", datetime.date(2026, 1, 2)):
+        assert number(value) is value
