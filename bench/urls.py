@@ -7,5 +7,6 @@ from fiep.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     path("bench/bare-insert/", views.bare_insert, name="bench-bare-insert"),
+    path("bench/form-validation/", views.form_validation, name="bench-form-validation"),
     *project_urlpatterns,
 ]

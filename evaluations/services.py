@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,6 +149,40 @@ def invitations_send(*, meeting):
         _paper_survey_letters(meeting=meeting, emailed=invited)
         _self_evaluation_send(meeting=meeting, expires_at=expires_at)
     return created
+
+
+def invitations_sweep(*, now=None):
+    """Invite the participants of held meetings whose invitations were never made (beat,
+    hourly).
+
+    A recorded outcome invites after its commit, in the same process
+    (``meetings.signals.outcome_recorded``); a process that dies between the two commits,
+    or a database error in that second step, would leave the meeting without surveys.
+    This finds held meetings whose outcome was recorded more than 10 minutes ago and
+    within the survey's life (FIEP_EVALUATION_EXPIRY_DAYS) that have a participant with
+    an e-mail address and no invitation at all, and runs :func:`invitations_send`
+    (idempotent) for each. Returns the number of invitations made.
+    """
+    now = now or timezone.now()
+    missing = (
+        Meeting.objects.filter(
+            status=MeetingStatus.HELD,
+            outcome_recorded_at__lt=now - datetime.timedelta(minutes=10),
+            outcome_recorded_at__gte=now - datetime.timedelta(days=expiry_days()),
+        )
+        .filter(Exists(Participant.objects.filter(meeting=OuterRef("pk")).exclude(email="")))
+        .exclude(Exists(EvaluationInvitation.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("pk")
+    )
+    made = 0
+    for meeting in missing:
+        try:
+            made += len(invitations_send(meeting=meeting))
+        except Exception:  # noqa: BLE001  (one meeting's failure must not stop the others)
+            logger.exception("invitations sweep: meeting %s failed", meeting.pk)
+    if made:
+        logger.warning("invitations sweep: %s invitations made after the fact", made)
+    return made
 
 
 def paper_form_number(meeting, role):

@@ -26,3 +26,10 @@ def follow_ups_send():
     sent = follow_ups.follow_ups_send()
     logger.info("evaluation follow-ups sent: %s", sent)
     return sent
+
+
+@shared_task(name="evaluations.invitations_sweep", ignore_result=True)
+def invitations_sweep():
+    """Hourly: invite the participants of held meetings that have no invitations (the
+    step after the outcome's commit did not run)."""
+    return services.invitations_sweep()

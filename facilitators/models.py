@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -164,7 +165,10 @@ class Assignment(models.Model):
         blank=True,
         related_name="+",
     )
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    # Now, when made in the application; an imported assignment carries its request's day
+    # (the history files have no assignment time), so ten imported years do not all look
+    # "assigned today" to the rotation and the roster.
+    assigned_at = models.DateTimeField(default=timezone.now, editable=False)
     note = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     conflict_attested_at = models.DateTimeField(null=True, blank=True)

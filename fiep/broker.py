@@ -48,6 +48,21 @@ def enqueue_with_options(task, args, **options):
     return True
 
 
+def enqueue_each(ids, enqueue_one, *, what):
+    """Queue ``enqueue_one(id)`` for each of ``ids`` (a sweeper queueing again the rows
+    whose task never arrived), stopping at the first publish that fails: the broker is
+    down, and the next sweep tries again. Returns how many were queued."""
+    queued = 0
+    for pk in ids:
+        try:
+            enqueue_one(pk)
+        except Exception:  # noqa: BLE001  (broker down: the next sweep tries again)
+            logger.warning("%s: could not queue %s; the next sweep tries again", what, pk)
+            break
+        queued += 1
+    return queued
+
+
 def reset():
     """Forget a recent failure (tests)."""
     global _skip_until

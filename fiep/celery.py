@@ -44,6 +44,10 @@ app.conf.beat_schedule = {
         "task": "evaluations.follow_ups_send",
         "schedule": crontab(hour=8, minute=30),
     },
+    "evaluation-invitations-sweep": {
+        "task": "evaluations.invitations_sweep",
+        "schedule": crontab(minute=45),
+    },
     "evaluation-reminders": {
         "task": "evaluations.reminders_send",
         "schedule": crontab(hour=8, minute=0),

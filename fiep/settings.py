@@ -482,6 +482,9 @@ try:
 except ValueError as _exc:
     raise ImproperlyConfigured(f"Setting FIEP_TRUSTED_PROXIES: {_exc}") from _exc
 FIEP_RATE_LIMIT_PER_HOUR = _value("FIEP_RATE_LIMIT_PER_HOUR", env.int, 5)
+# Saves of a date poll's answers per address per hour: a party changes their answers, and
+# a district office answers the polls of many cases from one address.
+FIEP_DATE_POLL_RATE_LIMIT_PER_HOUR = _value("FIEP_DATE_POLL_RATE_LIMIT_PER_HOUR", env.int, 30)
 FIEP_FEED_RATE_LIMIT_PER_HOUR = _value("FIEP_FEED_RATE_LIMIT_PER_HOUR", env.int, 120)
 
 LOGGING = {

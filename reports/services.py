@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fiep.broker import enqueue_with_options
+from fiep.broker import enqueue_each, enqueue_with_options
 from fiep.exceptions import ServiceError
 from fiep.models import AccessAction
 from fiep.services import access_log_record_many
@@ -166,14 +166,13 @@ def report_runs_sweep(*, now=None):
     )
     if lost or waited:
         logger.warning("report runs sweep: %s lost, %s never started", lost, waited)
-    for run_id in ReportRun.objects.filter(
-        status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=60)
-    ).values_list("pk", flat=True):
-        try:
-            report_run_enqueue(run_id=run_id)
-        except Exception:  # noqa: BLE001  (broker down: the next sweep tries again)
-            logger.warning("report runs sweep: could not queue run %s", run_id)
-            break
+    enqueue_each(
+        ReportRun.objects.filter(
+            status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=60)
+        ).values_list("pk", flat=True),
+        lambda run_id: report_run_enqueue(run_id=run_id),
+        what="report runs sweep",
+    )
     return lost + waited
 
 

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fiep.branding import current_branding
+from fiep.branding import agency_name, current_branding
 
 from .charts import trend_charts
 from .metrics.values import change
@@ -149,7 +149,7 @@ def spotlight_context(report):
         "sentences": spotlight_sentences(report),
         "charts": [charts[name] for name in CHARTS if name in charts],
         "state_name": settings.FIEP_STATE_NAME,
-        "agency_name": settings.FIEP_AGENCY_NAME,
+        "agency_name": agency_name(),  # in the PDF's language (rendered inside override)
         "office_email": settings.FIEP_OFFICE_EMAIL,
         "office_phone": settings.FIEP_OFFICE_PHONE,
         "site_url": settings.SITE_URL,

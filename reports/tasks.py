@@ -20,8 +20,9 @@ def report_generate(run_id):
 
 @shared_task(name="reports.runs_sweep", ignore_result=True)
 def runs_sweep():
-    """Fail runs whose worker died or that never started; queue again those waiting."""
-    return services.report_runs_sweep()
+    """Fail report runs and history uploads whose worker died or that never started; queue
+    again those waiting."""
+    return services.report_runs_sweep() + history_services.history_uploads_sweep()
 
 
 @shared_task(name="reports.history_import_upload")

@@ -82,6 +82,18 @@ def bare_insert(ctx):
 
 
 @case(
+    "public request form: validation only, nothing saved (POST)",
+    group="public",
+    prepare=_district,
+    order=10,
+)
+def form_validation(ctx):
+    # Not a target: the floor of the submit below (Django's checks of the 34 fields and
+    # the district look-up), next to the bare insert it is compared with.
+    return _post(ctx, "/bench/form-validation/", form_data(ctx.prepared))
+
+
+@case(
     "public request form POST",
     group="public",
     prepare=_district,

@@ -18,11 +18,11 @@ import hashlib
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData
 
 from fiep.cached import cached
 
-from .renderers import _attrs
+from .renderers import option_html, select_html
 
 
 class RowChoices(BaseChoiceIterator):
@@ -41,10 +41,6 @@ class RowChoices(BaseChoiceIterator):
         return self  # never changed after it is built: the copies of a form can share it
 
 
-def _option(value, label):
-    return f'\n  <option value="{conditional_escape(value)}">{conditional_escape(label)}</option>\n'
-
-
 class CachedOptionsSelect(forms.Select):
     """A single-choice ``<select>`` whose options are drawn once per distinct choice list."""
 
@@ -57,7 +53,7 @@ class CachedOptionsSelect(forms.Select):
         fingerprint = repr([(v, label, isinstance(label, SafeData)) for v, label in choices])
         digest = hashlib.blake2b(fingerprint.encode(), digest_size=16).hexdigest()
         options = cached(
-            f"select-options:{digest}", lambda: "".join(_option(v, lbl) for v, lbl in choices)
+            f"select-options:{digest}", lambda: "".join(option_html(v, lbl) for v, lbl in choices)
         )
         # Django marks the first option whose value is among the field's values.
         wanted = set(self.format_value(value))
@@ -65,8 +61,5 @@ class CachedOptionsSelect(forms.Select):
         if chosen is not None:
             tag = f'<option value="{conditional_escape(chosen)}">'
             options = options.replace(tag, f"{tag[:-1]} selected>", 1)
-        attributes = _attrs(self.build_attrs(self.attrs, attrs))
-        head = f'<select name="{conditional_escape(name)}"{attributes}>'
-        # Every name, value and label went through conditional_escape (as Django's templates
-        # do); the cached markup is built from the same choices that make its key.
-        return mark_safe(f"{head}{options}\n</select>")  # noqa: S308  # nosec B308 B703  # nosemgrep
+        # The cached markup is built from the same choices that make its key.
+        return select_html(name, self.build_attrs(self.attrs, attrs), options)

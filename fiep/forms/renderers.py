@@ -82,20 +82,34 @@ def render_select(widget):
     without one template include per option (a list page's filter with 500 districts
     spent most of its time there). Every name, value and label is escaped as the
     templates escape them (``conditional_escape``)."""
-    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = []
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-        for option in group_choices:
-            value = conditional_escape(str(option["value"]))
-            label = conditional_escape(option["label"])
-            out.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n')
+        out.extend(
+            option_html(option["value"], option["label"], option["attrs"])
+            for option in group_choices
+        )
         if group_name:
             out.append("\n  </optgroup>")
-    out.append("\n</select>")
-    # Every name, value and label above went through conditional_escape, as Django's
-    # templates do (tests/fiep/test_select_renderer.py compares the markup byte for byte).
-    return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703  # nosemgrep
+    return select_html(widget["name"], widget["attrs"], "".join(out))
+
+
+def option_html(value, label, attrs=None):
+    """One ``<option>`` as Django's ``select_option.html`` draws it (value and label
+    escaped; ``attrs`` as ``attrs.html``)."""
+    value, label = conditional_escape(str(value)), conditional_escape(label)
+    return f'\n  <option value="{value}"{_attrs(attrs or {})}>{label}</option>\n'
+
+
+def select_html(name, attrs, options):
+    """The ``<select>`` around ``options`` (markup made by :func:`option_html`), as
+    Django's ``select.html`` draws it."""
+    head = f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>'
+    # The name and attributes here, and every value and label in ``options``
+    # (option_html), went through conditional_escape, as Django's templates do
+    # (tests/fiep/test_select_renderer.py and test_choices.py compare byte for byte).
+    return mark_safe(f"{head}{options}\n</select>")  # noqa: S308  # nosec B308 B703  # nosemgrep
 
 
 class FormRenderer(TemplatesSetting):

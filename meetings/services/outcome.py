@@ -195,7 +195,11 @@ def outcome_record(
             # A trial facilitator becomes active after FIEP_TRIAL_FACILITATIONS held meetings.
             facilitator_trial_review(facilitator=meeting.facilitator)
         if is_held:
-            transaction.on_commit(lambda: outcome_recorded.send(sender=Meeting, meeting=meeting))
+            # Robust: the outcome is committed; a failure inviting is logged, never shown as
+            # an error page, and evaluations.invitations_sweep invites later.
+            transaction.on_commit(
+                lambda: outcome_recorded.send(sender=Meeting, meeting=meeting), robust=True
+            )
     return meeting
 
 

@@ -50,7 +50,7 @@ def _closed_message(poll):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@rate_limit("date-poll")
+@rate_limit("date-poll", setting="FIEP_DATE_POLL_RATE_LIMIT_PER_HOUR")
 def answer(request, token):
     """Each proposed time: yes, if need be, or no; in the party's language."""
     if not is_wellformed(token):

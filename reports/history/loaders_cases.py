@@ -2,6 +2,8 @@
 row) and evaluations.csv. See ``loaders.py`` for the plan/apply shape.
 """
 
+import datetime
+
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +16,8 @@ from meetings.models import Meeting, MeetingStatus
 from . import bulk, formats
 from .cells import RowCells
 from .loaders import BATCH, FileSummary, duplicate
+
+NOON = datetime.time(12)
 
 #: Rows checked (and written) at a time: the memory an import needs does not grow with
 #: the size of its files beyond the keys it must remember.
@@ -271,7 +275,7 @@ class MeetingLoader:
 
     def _apply_assignments(self, state, rows):
         new, changed, gone = [], [], []
-        for reference, _r, _m, email in rows:
+        for reference, request_fields, _m, email in rows:
             request = state.requests.get(reference)
             request_id = request.pk if request is not None else state.request_ids[reference]
             assignment = state.assignments.get(request_id)
@@ -283,6 +287,11 @@ class MeetingLoader:
                         facilitator=facilitator,
                         status=AssignmentStatus.ACCEPTED,
                         imported=True,
+                        # The files give no assignment time: the request's day, at noon
+                        # in the state's zone (the same date wherever it is shown).
+                        assigned_at=timezone.make_aware(
+                            datetime.datetime.combine(request_fields["received_on"], NOON)
+                        ),
                     )
                 )
             elif reference in self.changed_assignments and assignment is not None:

@@ -2,6 +2,7 @@
 uploads the worker imports. (The import's own writes are in ``importer.history_import``.)
 """
 
+import datetime
 import logging
 import shutil
 
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fiep.broker import enqueue_with_options
+from fiep.broker import enqueue_each, enqueue_with_options
 from fiep.exceptions import ServiceError
 from reports.models import HistoryUpload, ReportStatus
 
@@ -127,3 +128,60 @@ def history_upload_run(*, upload_id):
     upload.finished_at = timezone.now()
     upload.save(update_fields=["status", "problems", "summary", "record", "error", "finished_at"])
     return upload
+
+
+#: Why the sweeper failed an upload (shown on its page; nothing was imported in either case).
+UPLOAD_LOST = (
+    "The worker stopped during the import (it crashed, ran out of memory or passed the "
+    "time limit). Nothing was imported: the import is all or nothing. Upload the files "
+    "again."
+)
+UPLOAD_NOT_STARTED = (
+    "The import was not started in time: the background worker may be stopped. Nothing "
+    "was imported. Upload the files again."
+)
+
+
+def history_uploads_sweep(*, now=None):
+    """Make sure no upload waits for ever (beat, with the report runs' sweep).
+
+    Side effects: an upload "running" for longer than FIEP_HISTORY_IMPORT_TIME_LIMIT + 60 s
+    (its worker died or was killed: the import's one transaction was rolled back with it)
+    and one still "queued" after FIEP_REPORT_QUEUE_TIMEOUT become "failed" with the reason,
+    and their files (student records) are deleted; uploads queued for over a minute are
+    queued again (the broker may have been down; a duplicate task finds the upload taken
+    and does nothing). Returns the number of uploads marked failed.
+    """
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.FIEP_HISTORY_IMPORT_TIME_LIMIT + 60)
+    waited = now - datetime.timedelta(seconds=settings.FIEP_REPORT_QUEUE_TIMEOUT)
+    failed = []
+    for status, since, field, error in (
+        (ReportStatus.RUNNING, stale, "started_at__lt", UPLOAD_LOST),
+        (ReportStatus.QUEUED, waited, "created_at__lt", UPLOAD_NOT_STARTED),
+    ):
+        ids = list(
+            HistoryUpload.objects.filter(status=status, **{field: since}).values_list(
+                "pk", flat=True
+            )
+        )
+        # The status in the filter again: an upload the worker took meanwhile is left alone.
+        if ids and HistoryUpload.objects.filter(pk__in=ids, status=status).update(
+            status=ReportStatus.FAILED, finished_at=now, error=error
+        ):
+            failed += HistoryUpload.objects.filter(
+                pk__in=ids, status=ReportStatus.FAILED, finished_at=now
+            ).values_list("pk", flat=True)
+    for upload in HistoryUpload.objects.filter(pk__in=failed):
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        cache.delete(progress_key(upload.pk))
+    if failed:
+        logger.warning("history uploads sweep: uploads %s failed", failed)
+    enqueue_each(
+        HistoryUpload.objects.filter(
+            status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=60)
+        ).values_list("pk", flat=True),
+        lambda upload_id: history_upload_enqueue(upload_id=upload_id),
+        what="history uploads sweep",
+    )
+    return len(failed)

@@ -168,3 +168,38 @@ def test_reminders_task_runs(invited_meeting):
     from evaluations.tasks import reminders_send
 
     assert reminders_send.delay().get() == 0
+
+
+def _outcome_at(meeting, when):
+    type(meeting).objects.filter(pk=meeting.pk).update(outcome_recorded_at=when)
+
+
+def test_sweep_invites_only_held_meetings_left_without_invitations(held_meeting, settings):
+    settings.FIEP_EVALUATION_EXPIRY_DAYS = 30
+    now = timezone.now()
+    _outcome_at(held_meeting, now - datetime.timedelta(hours=2))
+    too_old = factories.MeetingFactory(held=True)
+    factories.ParticipantFactory(meeting=too_old, email="old@example.org")
+    _outcome_at(too_old, now - datetime.timedelta(days=31))  # its survey would be expired
+    no_email = factories.MeetingFactory(held=True)
+    factories.ParticipantFactory(meeting=no_email, email="")
+    _outcome_at(no_email, now - datetime.timedelta(hours=2))
+    cancelled = factories.MeetingFactory(status=MeetingStatus.CANCELLED)
+    factories.ParticipantFactory(meeting=cancelled, email="c@example.org")
+    _outcome_at(cancelled, now - datetime.timedelta(hours=2))
+
+    assert services.invitations_sweep(now=now) == 2  # held_meeting's two e-mail participants
+
+    assert EvaluationInvitation.objects.filter(meeting=held_meeting).count() == 2
+    assert FacilitatorSelfEvaluation.objects.filter(meeting=held_meeting).count() == 1
+    assert not EvaluationInvitation.objects.exclude(meeting=held_meeting).exists()
+    assert services.invitations_sweep(now=now) == 0  # nothing twice
+    assert OutboxMessage.objects.filter(event=Event.EVALUATION_INVITATION).count() == 2
+
+
+def test_sweep_leaves_a_meeting_already_invited(invited_meeting):
+    _outcome_at(invited_meeting, timezone.now() - datetime.timedelta(hours=2))
+    factories.ParticipantFactory(meeting=invited_meeting, email="late@example.org")
+    # Invited already: adding a participant later is staff's resend, not the sweep's.
+    assert services.invitations_sweep() == 0
+    assert EvaluationInvitation.objects.filter(meeting=invited_meeting).count() == 2

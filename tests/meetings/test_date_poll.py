@@ -161,6 +161,18 @@ def test_answer_saves_and_can_be_changed_while_open(client, case, staff):
     assert party.answered_at is not None
 
 
+def test_answers_have_their_own_hourly_limit_not_the_request_forms(client, case, staff, settings):
+    """A party changing their answers (or a district office answering several cases'
+    polls from one address) is not held to the request form's five submissions."""
+    settings.FIEP_RATE_LIMIT_PER_HOUR = 1
+    settings.FIEP_DATE_POLL_RATE_LIMIT_PER_HOUR = 3
+    poll = _propose(case, staff)
+    url = _answer_url(poll.parties.get(role="administrator"))
+    codes = [client.post(url, _answers_for(poll, "yes", "yes", "no")).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get(url).status_code == 200  # reading the poll is not counted
+
+
 def test_answer_missing_one_time_keeps_the_other_input(client, case, staff):
     poll = _propose(case, staff)
     party = poll.parties.get(role="administrator")

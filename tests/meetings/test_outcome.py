@@ -256,3 +256,36 @@ def test_outcome_for_withdrawn_case_is_refused_cleanly(past_meeting):
         _record(past_meeting)
     past_meeting.refresh_from_db()
     assert past_meeting.outcome_recorded_at is None
+
+
+def test_a_failure_inviting_after_the_commit_keeps_the_outcome_and_the_sweep_invites_later(
+    past_meeting, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The invitations are made after the outcome's commit: an error there must not turn
+    a recorded outcome into an error (it is saved), and the hourly sweep invites later."""
+    from evaluations import services as evaluation_services
+
+    factories.ParticipantFactory(meeting=past_meeting, role="parent", email="p@example.org")
+    real_send = evaluation_services.invitations_send
+
+    def database_blip(**kwargs):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(evaluation_services, "invitations_send", database_blip)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _record(past_meeting)  # no exception reaches the caller
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+    assert not EvaluationInvitation.objects.filter(meeting=meeting).exists()
+    assert "connection lost" in caplog.text
+
+    monkeypatch.setattr(evaluation_services, "invitations_send", real_send)
+    soon = meeting.outcome_recorded_at + datetime.timedelta(minutes=5)
+    assert evaluation_services.invitations_sweep(now=soon) == 0  # the hook may still run
+    later = meeting.outcome_recorded_at + datetime.timedelta(minutes=11)
+    made = evaluation_services.invitations_sweep(now=later)
+    invited = set(
+        EvaluationInvitation.objects.filter(meeting=meeting).values_list("email", flat=True)
+    )
+    assert made == len(invited) and "p@example.org" in invited
+    assert evaluation_services.invitations_sweep(now=later) == 0  # once

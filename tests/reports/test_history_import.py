@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from evaluations.models import Evaluation
 from facilitators.models import Assignment, ContractStatus, Facilitator
+from facilitators.selectors import roster
 from fiep.models import District
 from fiep_requests.models import FacilitationRequest, StatusChange
 from meetings.models import Meeting
@@ -65,6 +67,12 @@ def test_history_import_examples_creates_every_record():
     assert request.meeting.facilitator.email == "jordan.rivera@example.org"
     assignment = Assignment.objects.get(request=request)
     assert (assignment.status, assignment.imported) == ("accepted", True)
+    # The request's day (noon in the state's zone), not the day of the import: ten
+    # imported years must not look "assigned today" to the rotation and the roster.
+    assert timezone.localtime(assignment.assigned_at) == timezone.make_aware(
+        datetime.datetime(2016, 9, 6, 12)
+    )
+    assert roster().get(pk=jordan_pk(request)).recent_assignments == 0
     assert StatusChange.objects.filter(request=request, to_status="closed").count() == 1
     statuses = dict(FacilitationRequest.objects.values_list("reference", "status"))
     assert statuses["MO-2017-003"] == "withdrawn"
@@ -90,6 +98,10 @@ def test_history_import_examples_creates_every_record():
     record = HistoryImport.objects.get()
     assert record.files == list(result.summary)
     assert record.summary == result.summary
+
+
+def jordan_pk(request):
+    return request.meeting.facilitator_id
 
 
 def test_history_import_twice_changes_nothing():

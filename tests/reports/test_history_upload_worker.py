@@ -2,10 +2,14 @@
 the progress, a failure shows every problem and nothing is written; and the two write
 paths of the import (COPY on PostgreSQL, bulk_create) give the same records."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.models import Evaluation
 from facilitators.models import Assignment
@@ -14,7 +18,13 @@ from fiep_requests.models import FacilitationRequest, StatusChange
 from meetings.models import Meeting
 from reports.history import bulk
 from reports.history.importer import history_import
-from reports.history.services import history_upload_queue, history_upload_run, upload_progress
+from reports.history.services import (
+    history_upload_queue,
+    history_upload_run,
+    history_uploads_sweep,
+    progress_key,
+    upload_progress,
+)
 from reports.models import HistoryUpload, ReportStatus
 from tests import factories
 
@@ -211,3 +221,82 @@ def test_copy_and_bulk_create_write_the_same_records(monkeypatch):
     history_import(files=example_files())
     assert _records() == with_copy
     assert with_copy["evaluations"]
+
+
+def _aged(upload, **times):
+    HistoryUpload.objects.filter(pk=upload.pk).update(**times)
+    upload.refresh_from_db()
+    return upload
+
+
+def test_sweep_fails_an_upload_whose_worker_died_and_deletes_its_files(
+    staff_client, staff, settings
+):
+    """The worker was killed mid-import: its transaction died with it (nothing written);
+    the upload must not show "running" for ever, nor keep the student records on disk."""
+    settings.FIEP_HISTORY_IMPORT_TIME_LIMIT = 600
+    now = timezone.now()
+    lost = history_upload_queue(files=uploads(example_files()), by=staff)
+    busy = history_upload_queue(files=uploads(example_files()), by=staff)
+    lost = _aged(lost, status=ReportStatus.RUNNING, started_at=now - timedelta(seconds=661))
+    busy = _aged(busy, status=ReportStatus.RUNNING, started_at=now - timedelta(seconds=659))
+    cache.set(progress_key(lost.pk), (10, 100))
+
+    assert history_uploads_sweep(now=now) == 1
+
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.status == ReportStatus.FAILED and lost.finished_at == now
+    assert "worker stopped" in lost.error and "Nothing was imported" in lost.error
+    assert not lost.folder.exists() and cache.get(progress_key(lost.pk)) is None
+    assert busy.status == ReportStatus.RUNNING and busy.folder.exists()
+    response = staff_client.get(reverse("reports:history-upload", args=[lost.pk]))
+    assert b"The import stopped; nothing was written." in response.content
+    assert b'http-equiv="refresh"' not in response.content
+    assert counts()["FacilitationRequest"] == 0
+    # A task for it that arrives late does nothing.
+    assert history_upload_run(upload_id=lost.pk).status == ReportStatus.FAILED
+    assert counts()["FacilitationRequest"] == 0
+
+
+def test_sweep_fails_an_upload_never_started_and_queues_again_a_recent_one(staff, settings):
+    settings.FIEP_REPORT_QUEUE_TIMEOUT = 1800
+    now = timezone.now()
+    waited = history_upload_queue(files=uploads(example_files()), by=staff)
+    waiting = history_upload_queue(files=uploads(example_files()), by=staff)
+    fresh = history_upload_queue(files=uploads(example_files()), by=staff)
+    waited = _aged(waited, created_at=now - timedelta(seconds=1801))
+    waiting = _aged(waiting, created_at=now - timedelta(seconds=90))
+    fresh = _aged(fresh, created_at=now - timedelta(seconds=30))
+
+    assert history_uploads_sweep(now=now) == 1  # tasks run eagerly here
+
+    for upload in (waited, waiting, fresh):
+        upload.refresh_from_db()
+    assert waited.status == ReportStatus.FAILED and "not started in time" in waited.error
+    assert not waited.folder.exists()
+    assert waiting.status == ReportStatus.DONE  # its task never arrived: queued again, run
+    assert fresh.status == ReportStatus.QUEUED and fresh.folder.exists()
+
+
+def test_the_beat_sweep_covers_uploads_and_a_broker_outage_waits_for_the_next_one(
+    staff, settings, monkeypatch
+):
+    from reports import tasks
+
+    settings.FIEP_HISTORY_IMPORT_TIME_LIMIT = 600
+    now = timezone.now()
+    lost = history_upload_queue(files=uploads(example_files()), by=staff)
+    _aged(lost, status=ReportStatus.RUNNING, started_at=now - timedelta(hours=1))
+    waiting = history_upload_queue(files=uploads(example_files()), by=staff)
+    _aged(waiting, created_at=now - timedelta(minutes=5))
+
+    def broker_down(**kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("reports.history.services.history_upload_enqueue", broker_down)
+    assert tasks.runs_sweep() == 1
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == ReportStatus.FAILED
+    assert waiting.status == ReportStatus.QUEUED and waiting.folder.exists()

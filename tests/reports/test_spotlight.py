@@ -68,6 +68,9 @@ def test_spotlight_in_spanish_reads_the_same_figures(program_history):
     assert "El 90 % de los participantes recomendaría" in text
     assert "pasaron de 29 en 2016-2017 a 61 en 2017-2018" in text
     assert "consensus" not in text
+    # The agency by its Spanish name (FIEP_AGENCY_NAME_ES), never the English one.
+    assert "Departamento de Educación Primaria y Secundaria" in text
+    assert "Department of Elementary" not in text
 
 
 def test_spotlight_is_tagged_with_title_language_and_chart_alt_text(program_history):
