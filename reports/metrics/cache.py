@@ -198,7 +198,9 @@ def invalidate(years=None):
         if not years:
             return
     _delete(years, current.start_month)
-    transaction.on_commit(lambda: _stamp_and_delete(years, current.start_month))
+    # Robust: the change is committed; a failure here (the database gone a moment after
+    # the commit) is logged, never an error page for a saved survey or outcome.
+    transaction.on_commit(lambda: _stamp_and_delete(years, current.start_month), robust=True)
 
 
 def clear():
