@@ -212,7 +212,8 @@ def _start_year(held_on):
 
 
 #: The counts of one school year on the tracking page (stored as one list, these and
-#: :data:`FOLLOW_UP_COUNTS`, for closed years: ``signals.tracking_year_counts``; a change
+#: :data:`FOLLOW_UP_COUNTS`, for closed years and the current one:
+#: ``signals.tracking_year_counts``; a change
 #: to either list needs a new ``reports.metrics.cache.VERSION``).
 TRACKING_COUNTS = [
     "meetings",
@@ -335,8 +336,9 @@ def tracking_by_school_year(*, start=None, end=None):
     period, so it never aggregates every year unless that is the period asked for).
 
     The counts of whole school years come from the receivers of
-    ``signals.tracking_year_counts`` when they have them (stored counts of closed years:
-    ``reports.tracking``), the rest of the period is counted live in one query
+    ``signals.tracking_year_counts`` when they have them (stored counts of closed years and
+    of the current one: ``reports.tracking``), the rest of the period is counted live in
+    one query
     (:func:`_counts_by_year`) — skipped when nothing is left."""
     month = settings.FIEP_SCHOOL_YEAR_START_MONTH
     whole = _whole_years(start, end)

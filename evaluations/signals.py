@@ -4,7 +4,8 @@
 with ``years``, the whole school years inside the period, and ``count``, a function
 that counts school years live: ``count([SchoolYear, …])`` → ``{start_year: counts}``):
 a receiver returns ``[(start_year, counts), …]`` for the years whose counts it keeps
-(stored counts of closed years: ``reports.tracking``, order 50); the page counts the
+(stored counts of closed years and of the current one: ``reports.tracking``, order 50);
+the page counts the
 other years live. ``counts`` is the list ``selectors.TRACKING_COUNTS`` names.
 """
 

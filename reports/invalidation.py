@@ -1,8 +1,13 @@
-"""When the stored counts of a closed school year go out of date (``reports.metrics.cache``):
+"""When the stored counts of a school year go out of date (``reports.metrics.cache``):
 receivers of the model signals of what the figures count, connected in
 ``ReportsConfig.ready``. Each finds the school years a change touches and calls
-``cache.invalidate`` (which ignores years not closed, without a query). The history
-import writes in bulk, without signals, and invalidates every year itself.
+``cache.invalidate`` (which ignores later years, without a query). The history import
+writes in bulk, without signals, and invalidates every year itself.
+
+Closed years store every count; the current year stores only the evaluation tracking
+page's (``reports.tracking``: meetings, invitations, evaluations, follow-ups), so a
+meeting, evaluation, invitation or follow-up change in the current year invalidates it
+too, and a request's change only when its year is closed.
 
 - a **meeting** saved or deleted: the school year of its date, and of the date it had when
   it was loaded (a meeting moved to another year changes both);
@@ -33,6 +38,11 @@ def _closed(day):
     return day is not None and _year(day) < current_school_year().start_year
 
 
+def _stored(day):
+    """A day of a year whose tracking counts may be stored: closed or the current one."""
+    return day is not None and _year(day) <= current_school_year().start_year
+
+
 def _meeting_held_on(meeting_id, loaded=None):
     if loaded is not None:
         return loaded.held_on
@@ -48,14 +58,14 @@ def remember_meeting_date(sender, instance, **kwargs):
 
 def meeting_changed(sender, instance, **kwargs):
     days = [instance.__dict__.get("held_on"), getattr(instance, "_metrics_held_on", None)]
-    cache.invalidate([_year(d) for d in days if _closed(d)])
+    cache.invalidate([_year(d) for d in days if _stored(d)])
     instance._metrics_held_on = instance.__dict__.get("held_on")
 
 
 def evaluation_changed(sender, instance, **kwargs):
     loaded = instance._state.fields_cache.get("meeting")
     held_on = _meeting_held_on(instance.meeting_id, loaded)
-    if _closed(held_on):
+    if _stored(held_on):
         cache.invalidate([_year(held_on)])
 
 

@@ -1,8 +1,11 @@
-"""The evaluation tracking page's counts of closed school years, stored with the
-dashboard's (``reports.metrics.cache.stored_part``: the same table, the same
-invalidation). Connected in ``ReportsConfig.ready`` to
-``evaluations.signals.tracking_year_counts``: the page then adds up every meeting of the
-current school year (and of parts of years) only, never those of closed years again.
+"""The evaluation tracking page's counts of closed school years and of the current one,
+stored with the dashboard's (``reports.metrics.cache.stored_part``: the same table, the
+same invalidation). Connected in ``ReportsConfig.ready`` to
+``evaluations.signals.tracking_year_counts``: the page then adds up the meetings of parts
+of years only (and of a whole year once after a change in it), so its default view —
+the current school year — reads one stored row instead of counting every evaluation of
+the year (``evaluations.selectors._counts_by_year``: proportional to the year's
+evaluations).
 
 What is stored per year is what ``evaluations.selectors.count_tracking_years`` counts:
 held meetings by the date held, their invitations, evaluations and follow-ups — all
@@ -16,5 +19,6 @@ PART = "tracking"
 
 
 def stored_tracking_years(*, years, count):
-    """``[(start_year, counts), …]`` for the closed school years among ``years``."""
-    return list(cache.stored_part(PART, years, count).items())
+    """``[(start_year, counts), …]`` for the closed school years among ``years`` and the
+    current one."""
+    return list(cache.stored_part(PART, years, count, current=True).items())

@@ -8,15 +8,15 @@ year (and the school-year start month), the part (totals or one grouping) and
 year are always computed live. Stored counts and live counts give identical figures
 (the rates, the median and suppression are always applied after the sum). Other pages
 store their own counts of closed years the same way, as another part of the year
-(:func:`stored_part`; the evaluation tracking page: ``reports.tracking``), and are
-invalidated with the rest of the year.
+(:func:`stored_part`; the evaluation tracking page: ``reports.tracking``, which stores
+the current school year's counts too), and are invalidated with the rest of the year.
 
 Stored counts become out of date when what they count changes. :func:`invalidate` is the
 one way to say so; it is called by
 
-- the receivers in ``reports.invalidation`` (a meeting, evaluation, evaluation invitation,
-  follow-up or request saved or deleted in a closed year; a case's identifying data
-  destroyed), and
+- the receivers in ``reports.invalidation`` (a meeting, evaluation, evaluation invitation
+  or follow-up saved or deleted in a closed year or the current one; a request saved or
+  deleted in a closed year; a case's identifying data destroyed), and
 - the program-history import (every year: it writes in bulk, without signals).
 
 It deletes the year's stored counts at once (inside the caller's transaction) and again
@@ -47,6 +47,13 @@ EVERY_YEAR = 0
 def is_closed(year):
     """True for a school year that has ended (its counts may be stored)."""
     return year.start_year < current_school_year(year.start_month).start_year
+
+
+def is_current(year):
+    """True for the current school year (only :func:`stored_part`'s ``current=True``
+    parts store it: counts that depend on meetings, evaluations, invitations and follow-ups
+    only, which ``reports.invalidation`` watches in the current year too)."""
+    return year.start_year == current_school_year(year.start_month).start_year
 
 
 def _whole(segment):
@@ -82,18 +89,23 @@ def segments_parts(segments, *, use_stored=True):
     return result
 
 
-def stored_part(part, years, count):
+def stored_part(part, years, count, *, current=False):
     """``{start_year: counts}`` of one more kind of counts (``part``, a name not in
-    :data:`PARTS`) for the closed school years among ``years`` (``SchoolYear`` objects):
-    the stored ones read (1 query), the others counted by ``count(missing school years)``
-    — which returns ``{start_year: counts}`` (plain JSON) for every year it is given —
-    and stored (2 queries). Years not closed are left out: the caller counts them live.
+    :data:`PARTS`) for the closed school years among ``years`` (``SchoolYear`` objects),
+    and the current one too with ``current=True``: the stored ones read (1 query), the
+    others counted by ``count(missing school years)`` — which returns
+    ``{start_year: counts}`` (plain JSON) for every year it is given — and stored (2
+    queries). Other years are left out: the caller counts them live.
 
     Stored with the dashboard's parts, so :func:`invalidate` deletes them with the rest of
     the year (the caller's counts must depend only on what ``reports.invalidation``
-    watches: meetings, evaluations, invitations, follow-ups, requests)."""
+    watches: meetings, evaluations, invitations, follow-ups, requests; with
+    ``current=True``, on meetings, evaluations, invitations and follow-ups only — a
+    request's change invalidates closed years only)."""
     since = timezone.now()
-    closed = {year.start_year: year for year in years if is_closed(year)}
+    closed = {
+        year.start_year: year for year in years if is_closed(year) or (current and is_current(year))
+    }
     if not closed:
         return {}
     month = next(iter(closed.values())).start_month
@@ -174,18 +186,21 @@ def _stamp_and_delete(years, month):
 
 def invalidate(years=None):
     """Say that the counts of the school years starting in ``years`` (None: every year)
-    changed. Years not closed are ignored (nothing is stored for them; no query).
+    changed. Years after the current one are ignored (nothing is stored for them; no
+    query); the current year's stored counts are those of ``stored_part(current=True)``.
 
     Side effects: deletes the years' stored counts now (inside the caller's transaction)
     and, after commit, stamps the years and deletes them again.
     """
     current = current_school_year()
     if years is not None:
-        years = sorted({y for y in years if y is not None and y < current.start_year})
+        years = sorted({y for y in years if y is not None and y <= current.start_year})
         if not years:
             return
     _delete(years, current.start_month)
-    transaction.on_commit(lambda: _stamp_and_delete(years, current.start_month))
+    # Robust: the change is committed; a failure here (the database gone a moment after
+    # the commit) is logged, never an error page for a saved survey or outcome.
+    transaction.on_commit(lambda: _stamp_and_delete(years, current.start_month), robust=True)
 
 
 def clear():

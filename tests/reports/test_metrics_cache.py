@@ -100,6 +100,25 @@ def test_meeting_outcome_changed_in_a_closed_year_invalidates_it(history):
     assert metrics.compute(*Y2016).meetings["consensus_all"] == 9
 
 
+def test_a_failure_stamping_after_the_commit_does_not_fail_the_saved_change(
+    history, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """The after-commit step runs once the change is saved: the database failing just then
+    is logged, not raised into the page that saved an outcome or a survey."""
+    metrics.compute(*Y2016)
+
+    def database_gone(years, month):
+        raise RuntimeError("server closed the connection")
+
+    monkeypatch.setattr(cache, "_stamp_and_delete", database_gone)
+    meeting = history.a.requests.filter(meeting__consensus="all").first().meeting
+    meeting.consensus = "none"
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.save()  # no exception
+    assert "server closed the connection" in caplog.text
+    assert 2016 not in stored_years()  # deleted inside the change's own transaction
+
+
 def test_meeting_moved_to_another_year_invalidates_both(history):
     metrics.compute(D(2015, 7, 1), D(2017, 6, 30))
     from meetings.models import Meeting

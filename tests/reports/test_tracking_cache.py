@@ -1,7 +1,7 @@
-"""The evaluation tracking page's counts of closed school years, stored with the
-dashboard's (reports.tracking, reports.metrics.cache.stored_part): the totals and the
-table by school year read from them are identical to those counted live, and a change in
-a closed year deletes them with the rest of that year's stored counts."""
+"""The evaluation tracking page's counts of closed school years and of the current one,
+stored with the dashboard's (reports.tracking, reports.metrics.cache.stored_part): the
+totals and the table by school year read from them are identical to those counted live,
+and a change in a year deletes them with the rest of that year's stored counts."""
 
 import datetime
 
@@ -9,10 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations import selectors
-from evaluations.models import FollowUp
+from evaluations import follow_ups, selectors
+from evaluations import services as evaluation_services
+from evaluations.models import Evaluation, FollowUp
+from fiep.models import Role
 from fiep.schoolyear import SchoolYear
-from meetings.models import Meeting
+from fiep_requests.models import FacilitationRequest
+from fiep_requests.signals import identifying_data_purge
+from meetings import services as meeting_services
+from meetings.models import HeldResult, Meeting, MeetingStatus
 from reports import tracking
 from reports.metrics import cache
 from reports.models import MetricsCache
@@ -188,3 +193,170 @@ def test_tracking_page_shows_the_stored_figures(staff_client, history):
     assert second.context["totals"] == selectors.tracking_totals(
         start=D(2015, 7, 1), end=D(2018, 6, 30)
     )
+
+
+# --- the current school year is stored too ------------------------------------------------
+
+
+def _stored_current():
+    """The current school year's stored tracking counts, or None."""
+    year = selectors.current_school_year()
+    row = MetricsCache.objects.filter(part=tracking.PART, start_year=year.start_year).first()
+    return row and row.data
+
+
+def _counted_current():
+    year = selectors.current_school_year()
+    return selectors.count_tracking_years([year])[year.start_year]
+
+
+@pytest.fixture
+def current_year(db):
+    """Meetings held this school year: one invited with an evaluation and a follow-up, one
+    held without invitations, and one past meeting whose outcome is not recorded yet."""
+    invited = factories.MeetingFactory(held=True, consensus="all")
+    factories.ParticipantFactory(meeting=invited, role="parent", language="es")
+    factories.ParticipantFactory(meeting=invited, role="administrator")
+    evaluation_services.invitations_send(meeting=invited)
+    first, second = invited.invitations.order_by("pk")
+    evaluation_services.evaluation_submit(invitation=first, answers={"respondent_role": "parent"})
+    FollowUp.objects.create(
+        meeting=invited,
+        invitation=first,
+        email=first.email,
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    uninvited = factories.MeetingFactory(held=True)
+    factories.ParticipantFactory(meeting=uninvited, role="parent")
+    start = timezone.now() - datetime.timedelta(minutes=1)
+    due = factories.MeetingFactory(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=2), status="scheduled"
+    )
+    factories.ParticipantFactory(meeting=due, role="parent")
+    return {"invited": invited, "uninvited": uninvited, "due": due, "second": second}
+
+
+def test_the_current_year_is_stored_and_read_back(current_year, django_assert_num_queries):
+    year = selectors.current_school_year()
+    period = {"start": year.start, "end": year.end}
+    first = selectors.tracking_by_school_year(**period)  # counts and stores it
+    assert _stored_current() == _counted_current()
+    with django_assert_num_queries(1):  # the stored counts, no live count
+        second = selectors.tracking_by_school_year(**period)
+    assert first == second
+    assert selectors.totals_of_years(second) == selectors.tracking_totals(**period)
+    assert selectors.follow_ups_of_years(second) == selectors.follow_up_totals(**period)
+    assert second[0]["meetings"] == 2
+    assert second[0]["invitations_sent"] == 2
+    assert second[0]["responses"] == 1
+    assert second[0]["sent"] == 1
+
+
+def _staff():
+    return factories.UserFactory(role=Role.OFFICE_STAFF)
+
+
+def _write(change, meetings, settings):  # noqa: C901, PLR0912 - one branch per kind of write
+    invited, uninvited, due = meetings["invited"], meetings["uninvited"], meetings["due"]
+    if change == "evaluation submitted":
+        evaluation_services.evaluation_submit(
+            invitation=meetings["second"], answers={"respondent_role": "administrator"}
+        )
+    elif change == "paper evaluation entered":
+        evaluation_services.paper_evaluation_enter(
+            meeting=uninvited, by=_staff(), response_id="7", answers={"respondent_role": "parent"}
+        )
+    elif change == "invitations sent":
+        evaluation_services.invitations_send(meeting=uninvited)
+    elif change == "participant invited":
+        evaluation_services.participant_add(
+            meeting=invited, by=_staff(), role="advocate", email="new@example.org"
+        )
+    elif change == "follow-up sent":
+        settings.FIEP_EVALUATION_FOLLOW_UP_DAYS = 0
+        assert follow_ups.follow_ups_send() == 1  # the second invitation's
+    elif change == "follow-up answered":
+        follow_ups.follow_up_submit(
+            follow_up=FollowUp.objects.get(meeting=invited),
+            answers={"agreements_held": "partly", "further_dispute": True},
+        )
+    elif change == "outcome recorded":
+        meeting_services.outcome_record(
+            meeting=due, by=due.facilitator.user, held=HeldResult.HELD, consensus="all"
+        )
+    elif change == "meeting not held":
+        meeting_services.outcome_record(
+            meeting=due, by=due.facilitator.user, held=HeldResult.NO_SHOW
+        )
+    elif change == "meeting cancelled":
+        meeting_services.meeting_cancel(
+            meeting=due, by=_staff(), reason="The parent withdrew", by_party=True
+        )
+    elif change == "held meeting set back to cancelled":
+        uninvited.status, uninvited.held_on = MeetingStatus.CANCELLED, None
+        uninvited.save()  # the year of the date it had when loaded
+    elif change == "evaluation deleted":
+        invited.evaluations.get().delete()
+    elif change == "meeting deleted":
+        uninvited.delete()
+    elif change == "history import":
+        # the importer's bulk writes send no signals; then it invalidates every year
+        Evaluation.objects.bulk_create([factories.EvaluationFactory.build(meeting=uninvited)])
+        cache.invalidate()
+    else:
+        assert change == "purge"
+        identifying_data_purge.send(sender=FacilitationRequest, case=invited.request)
+
+
+WRITES = [
+    "evaluation submitted",
+    "paper evaluation entered",
+    "invitations sent",
+    "participant invited",
+    "follow-up sent",
+    "follow-up answered",
+    "outcome recorded",
+    "meeting not held",
+    "meeting cancelled",
+    "held meeting set back to cancelled",
+    "evaluation deleted",
+    "meeting deleted",
+    "history import",
+    "purge",
+]
+#: Writes that change none of the counts (nothing to invalidate).
+UNCOUNTED = {"meeting not held", "meeting cancelled", "purge"}
+
+
+@pytest.mark.parametrize("change", WRITES)
+def test_a_write_in_the_current_year_keeps_stored_equal_to_live(current_year, change, settings):
+    year = selectors.current_school_year()
+    period = {"start": year.start, "end": year.end}
+    selectors.tracking_by_school_year(**period)
+    before = _stored_current()
+    assert before == _counted_current()
+    _write(change, current_year, settings)
+    after = _counted_current()
+    if change in UNCOUNTED:
+        assert after == before
+    else:
+        assert after != before, "the write must change a count"
+        assert _stored_current() is None  # deleted with the write
+    rows = selectors.tracking_by_school_year(**period)  # counts and stores it again
+    assert _stored_current() == after
+    assert rows == selectors.tracking_by_school_year(**period)  # read back
+    assert selectors.totals_of_years(rows) == selectors.tracking_totals(**period)
+    assert selectors.follow_ups_of_years(rows) == selectors.follow_up_totals(**period)
+
+
+def test_a_request_change_in_the_current_year_keeps_its_stored_tracking_counts(
+    current_year, django_assert_num_queries
+):
+    """The tracking counts do not depend on requests: no query added to a request's save."""
+    year = selectors.current_school_year()
+    selectors.tracking_by_school_year(start=year.start, end=year.end)
+    request = current_year["invited"].request
+    with django_assert_num_queries(2):  # the UPDATE and its history row only
+        request.requested_by = "district"
+        request.save()
+    assert _stored_current() == _counted_current()
