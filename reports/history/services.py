@@ -160,21 +160,16 @@ def history_uploads_sweep(*, now=None):
         (ReportStatus.RUNNING, stale, "started_at__lt", UPLOAD_LOST),
         (ReportStatus.QUEUED, waited, "created_at__lt", UPLOAD_NOT_STARTED),
     ):
-        ids = list(
-            HistoryUpload.objects.filter(status=status, **{field: since}).values_list(
-                "pk", flat=True
-            )
-        )
-        # The status in the filter again: an upload the worker took meanwhile is left alone.
-        if ids and HistoryUpload.objects.filter(pk__in=ids, status=status).update(
-            status=ReportStatus.FAILED, finished_at=now, error=error
-        ):
-            failed += HistoryUpload.objects.filter(
-                pk__in=ids, status=ReportStatus.FAILED, finished_at=now
-            ).values_list("pk", flat=True)
-    for upload in HistoryUpload.objects.filter(pk__in=failed):
-        shutil.rmtree(upload.folder, ignore_errors=True)
-        cache.delete(progress_key(upload.pk))
+        stuck = HistoryUpload.objects.filter(status=status, **{field: since})
+        for upload in stuck.only("pk"):
+            # One at a time, the status in the filter again: an upload the worker took
+            # meanwhile is left alone (and keeps its files).
+            if HistoryUpload.objects.filter(pk=upload.pk, status=status).update(
+                status=ReportStatus.FAILED, finished_at=now, error=error
+            ):
+                shutil.rmtree(upload.folder, ignore_errors=True)
+                cache.delete(progress_key(upload.pk))
+                failed.append(upload.pk)
     if failed:
         logger.warning("history uploads sweep: uploads %s failed", failed)
     enqueue_each(
