@@ -45,6 +45,12 @@ class OrderedSignal(Signal):
 
 staff_home_panels = OrderedSignal()
 
+#: Sent by ``/health/`` (``now``) inside its database check. A receiver returns
+#: ``(name, {"status": "ok" | "behind", …})`` for a part of the program the database
+#: knows about (fiep_requests: "intake", the public form's requests not filed yet); a
+#: status other than "ok" is listed among the problems.
+health_parts = OrderedSignal()
+
 #: Sent by the wording editor's preview on a real case (``event``, ``case_reference``,
 #: ``user``, ``language``, ``request``). A receiver that knows ``event`` looks the case up
 #: in the user's scope (``fiep.access.get_object_for``: Http404 outside it), records the

@@ -25,7 +25,7 @@ from .middleware import database_unavailable, is_database_unavailable
 from .models import Heartbeat, OutboxMessage, OutboxStatus, Role
 from .ratelimit import rate_limit
 from .rules import role_of
-from .signals import staff_home_panels
+from .signals import health_parts, staff_home_panels
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ def _database_facts():
             ).count(),
             "undelivered": OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count(),
         }
+        parts = dict(health_parts.collect(now=now))
     except Exception as exc:  # noqa: BLE001
         logger.error("health: database unreachable: %s", type(exc).__name__)
         return {"database": "down"}
@@ -162,7 +163,13 @@ def _database_facts():
         "oldest_unsent_age_seconds": oldest,
         **counts,
     }
-    return {"database": "ok", "worker": worker_status, "smtp": smtp_status, "outbox": outbox_status}
+    return {
+        "database": "ok",
+        "worker": worker_status,
+        "smtp": smtp_status,
+        "outbox": outbox_status,
+        **parts,
+    }
 
 
 @never_cache
@@ -198,8 +205,8 @@ def health(request):
     answer = {"status": "ok", **facts, "broker": broker}
     problems = [
         name
-        for name in ("worker", "smtp", "outbox")
-        if answer.get(name, {}).get("status") not in ("ok", "eager", "unknown")
+        for name, part in answer.items()
+        if isinstance(part, dict) and part.get("status") not in ("ok", "eager", "unknown")
     ]
     if broker not in ("ok", "eager"):
         problems.insert(0, "broker")

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from fiep.signals import staff_home_panels, wording_preview_context
+from fiep.signals import health_parts, staff_home_panels, wording_preview_context
 
 
 class FiepRequestsConfig(AppConfig):
@@ -18,6 +18,10 @@ class FiepRequestsConfig(AppConfig):
         staff_home_panels.connect_ordered(
             panels.staff_panels, order=10, dispatch_uid="fiep_requests"
         )
+        from . import tasks  # noqa: F401, PLC0415  (registers the filing task services queue by name)
+        from .selectors import intake_health  # noqa: PLC0415 - app registry
+
+        health_parts.connect_ordered(intake_health, order=10, dispatch_uid="fiep_requests")
         from . import wording  # noqa: PLC0415 - app registry
 
         wording_preview_context.connect_ordered(

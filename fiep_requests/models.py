@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -387,6 +388,54 @@ class TrackingCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class Submission(models.Model):
+    """A request sent through the public form: accepted at once, filed by the worker.
+
+    The form's POST validates, takes the tracking number and writes this one row; the
+    task ``fiep_requests.submission_file`` then creates the FacilitationRequest (its
+    history, the messages to the parties) from ``data`` in one transaction, empties
+    ``data`` and links ``request``. The person's confirmation page and private status
+    link work from the moment of acceptance (reference and status token are taken here
+    and kept by the request). Nothing is lost when the broker or the worker is down: the
+    intake sweep files every submission left unfiled for over a minute; filing twice is
+    impossible (the row is locked and linked in the filing's transaction).
+    """
+
+    reference = models.CharField(_("tracking number"), max_length=40, unique=True)
+    status_token = models.CharField(max_length=64, unique=True, default=new_token)
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    #: Asked by both parties together: no consent to ask for (the confirmation says so).
+    joint = models.BooleanField(default=False)
+    #: The form's cleaned data (``fiep_requests.services.intake.submission_encode``);
+    #: emptied once filed.
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    request = models.OneToOneField(
+        FacilitationRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="submission",
+    )
+    filed_at = models.DateTimeField(null=True, blank=True)
+    #: Filings that failed (the sweep tries again up to FIEP_SUBMISSION_MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(request__isnull=True),
+                name="submission_unfiled",
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
 
 
 class DenialReason(models.Model):

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from .models import (
     MeetingType,
     Requester,
     RequestStatus,
+    Submission,
 )
 
 #: Assignment statuses that give a facilitator sight of a case (facilitators app).
@@ -373,3 +374,28 @@ def family_step(case):
                 state = "done"
             steps.append((label, state))
     return FamilyStep(title=str(title), explanation=str(explanation), steps=steps)
+
+
+def intake_health(*, now):
+    """``/health/``'s "intake" part (``fiep.signals.health_parts``): the public form's
+    requests accepted and not filed yet. "behind" when one waits longer than two intake
+    sweeps and a minute (the worker or broker is down) or the sweep gave one up
+    (FIEP_SUBMISSION_MAX_ATTEMPTS failed filings: the office must look at it)."""
+    facts = Submission.objects.filter(request__isnull=True).aggregate(
+        unfiled=Count("pk"),
+        oldest=Min("received_at"),
+        given_up=Count("pk", filter=Q(attempts__gte=settings.FIEP_SUBMISSION_MAX_ATTEMPTS)),
+    )
+    oldest = None if facts["oldest"] is None else round((now - facts["oldest"]).total_seconds())
+    behind = facts["given_up"] or (
+        oldest is not None and oldest > 2 * settings.FIEP_INTAKE_SWEEP_SECONDS + 60
+    )
+    return (
+        "intake",
+        {
+            "status": "behind" if behind else "ok",
+            "unfiled": facts["unfiled"],
+            "oldest_unfiled_age_seconds": oldest,
+            "given_up": facts["given_up"],
+        },
+    )

@@ -16,7 +16,16 @@ from .consent import (
     consent_respond,
     consent_sweep,
 )
-from .intake import request_enter, request_submit, tracking_number_next
+from .intake import (
+    request_accept,
+    request_enter,
+    request_submit,
+    submission_failed,
+    submission_file,
+    submission_queue,
+    submissions_sweep,
+    tracking_number_next,
+)
 from .parties import (
     all_parties,
     consent_url,
@@ -47,6 +56,7 @@ __all__ = [
     "consent_url",
     "letter_parties",
     "other_party",
+    "request_accept",
     "request_approve",
     "request_cancel",
     "request_deny",
@@ -56,5 +66,9 @@ __all__ = [
     "request_withdraw",
     "requester_parties",
     "status_url",
+    "submission_failed",
+    "submission_file",
+    "submission_queue",
+    "submissions_sweep",
     "tracking_number_next",
 ]

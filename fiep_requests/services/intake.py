@@ -1,12 +1,24 @@
-"""Submitting a request: tracking numbers, the request itself, the first messages."""
+"""Submitting a request: tracking numbers, the request itself, the first messages.
 
+The public form takes a request in two steps: :func:`request_accept` (in the form's
+POST: the tracking number and one :class:`~fiep_requests.models.Submission` row) and
+:func:`submission_file` (in the worker: the request, its history and messages). Staff
+entering a request, and :func:`request_submit`, do both at once.
+"""
+
+import datetime
+import json
 import logging
 
-from django.db import IntegrityError, connection, transaction
+from celery import current_app
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fiep.broker import enqueue, enqueue_each
 from fiep.i18n import in_site_language
 from fiep.notifications import Event
 
@@ -17,6 +29,7 @@ from ..models import (
     IntakeChannel,
     Requester,
     RequestStatus,
+    Submission,
     TrackingCounter,
 )
 from .parties import _notify_new, consent_url, other_party, requester_parties, status_url
@@ -46,30 +59,158 @@ def tracking_number_next(*, year):
 
 
 def request_submit(*, data, ip, submission_token):
-    """Create a request from the public form's cleaned ``data``.
+    """Create a request from the public form's cleaned ``data`` at once: accept it
+    (:func:`request_accept`, without queueing) and file it (:func:`submission_file`).
 
     A ``submission_token`` already used returns the earlier request (a double submit does
-    nothing twice). Joint requests skip the other party's agreement and go straight to
-    review; otherwise the request waits for the other party.
-
-    Side effects: a FacilitationRequest with a new tracking number, its status history,
-    a ``request_received`` message to the requester(s) with the private status link and,
-    unless joint, a ``consent_requested`` message with the consent link to the other party.
+    nothing twice). The demo data and callers that need the request now use this; the
+    public form's POST only accepts, and the worker files.
     """
+    submission = _accept(data=data, ip=ip, submission_token=submission_token)
+    return submission_file(submission.pk)
+
+
+def request_accept(*, data, ip, submission_token):
+    """Take a request from the public form's cleaned ``data``: its tracking number and
+    private status token, and ``data`` kept in one Submission row, committed before this
+    returns; then queue ``fiep_requests.submission_file`` to file it.
+
+    What the person sees next (the confirmation with the tracking number, the status
+    link) works from here; the request, its history and the messages to the parties are
+    written by the filing, seconds later in the worker (at once when Celery runs eagerly).
+    A broker that is down does not matter: the intake sweep files the submission within
+    a minute or two. A ``submission_token`` already used returns the earlier submission.
+    Returns the Submission.
+    """
+    submission = _accept(data=data, ip=ip, submission_token=submission_token)
+    if submission.request_id is None:
+        try:
+            submission_queue(submission.pk)
+        except Exception:  # noqa: BLE001  (broker down: the sweep files it)
+            logger.warning(
+                "request %s: filing not queued (broker unreachable); the intake sweep files it",
+                submission.reference,
+            )
+    return submission
+
+
+def _accept(*, data, ip, submission_token):
     if submission_token:
-        existing = FacilitationRequest.objects.filter(submission_token=submission_token).first()
+        existing = Submission.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing
+    received_at = timezone.now()
     try:
         with transaction.atomic():
-            case = _request_create(data=data, submission_token=submission_token or None)
+            submission = Submission.objects.create(
+                reference=tracking_number_next(year=timezone.localdate(received_at).year),
+                submission_token=submission_token or None,
+                joint=data.get("requested_by") == Requester.JOINT,
+                data=submission_encode(data),
+                ip=ip or "",
+                received_at=received_at,
+            )
     except IntegrityError:
-        existing = FacilitationRequest.objects.filter(submission_token=submission_token).first()
+        existing = Submission.objects.filter(submission_token=submission_token).first()
         if submission_token and existing is not None:
             return existing
         raise
-    logger.info("request %s submitted (from %s)", case.reference, ip or "-")
+    logger.info("request %s submitted (from %s)", submission.reference, ip or "-")
+    return submission
+
+
+def submission_queue(submission_id):
+    """Queue the filing of one submission (raises when the broker is unreachable)."""
+    # By name: task modules are leaves.
+    enqueue(current_app.tasks["fiep_requests.submission_file"], submission_id)
+
+
+def submission_file(submission_id):
+    """File an accepted submission: create its request (tracking number, status token
+    and day received as accepted), the request's history and the messages to the
+    parties, link it and empty the submission's ``data``, all in one transaction.
+
+    Filing twice does nothing twice: the submission's row is locked and an already filed
+    one returns its request. Returns the request, or None when there is no such
+    submission (a task that arrived before its row was committed: the sweep files it).
+    """
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("request")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None:
+            return None
+        if submission.request is not None:
+            return submission.request
+        case = _request_create(
+            data=submission_decode(submission.data),
+            submission_token=submission.submission_token,
+            received_on=timezone.localdate(submission.received_at),
+            reference=submission.reference,
+            status_token=submission.status_token,
+        )
+        submission.request = case
+        submission.data = {}
+        submission.filed_at = timezone.now()
+        submission.last_error = ""
+        submission.save(update_fields=["request", "data", "filed_at", "last_error"])
+    logger.info("request %s filed", case.reference)
     return case
+
+
+def submission_failed(submission_id, error):
+    """Record that filing ``submission_id`` failed with ``error`` (the sweep tries again
+    until FIEP_SUBMISSION_MAX_ATTEMPTS; the data stays)."""
+    Submission.objects.filter(pk=submission_id, request__isnull=True).update(
+        attempts=models.F("attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+def submissions_sweep(*, limit=500):
+    """Queue again the filing of every submission still unfiled a minute after it was
+    accepted (its task lost, the broker down, or a filing that failed and has attempts
+    left). Stops at the first publish that fails. Returns how many were queued."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=60)
+    ids = list(
+        Submission.objects.filter(
+            request__isnull=True,
+            received_at__lt=cutoff,
+            attempts__lt=settings.FIEP_SUBMISSION_MAX_ATTEMPTS,
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return enqueue_each(ids, submission_queue, what="intake sweep")
+
+
+def submission_encode(data):
+    """The form's cleaned ``data`` as JSON values (a record as its id, a day as
+    ``YYYY-MM-DD``); :func:`submission_decode` gives the request's column values back."""
+    plain = {
+        key: value.pk if isinstance(value, models.Model) else value for key, value in data.items()
+    }
+    return json.loads(json.dumps(plain, cls=DjangoJSONEncoder))
+
+
+def submission_decode(data):
+    """The request's column values from :func:`submission_encode`'s JSON (a relation by
+    its ``_id`` column; other keys as they are)."""
+    values = {}
+    for key, value in data.items():
+        try:
+            field = FacilitationRequest._meta.get_field(key)
+        except Exception:  # noqa: BLE001  (not a column: passed on as it is)
+            values[key] = value
+            continue
+        if field.is_relation:
+            values[field.attname] = value
+        else:
+            values[key] = field.to_python(value)
+    return values
 
 
 def request_enter(*, data, by, channel, received_on=None, submission_token=None):
@@ -107,10 +248,22 @@ def request_enter(*, data, by, channel, received_on=None, submission_token=None)
 
 
 def _request_create(
-    *, data, submission_token, channel=IntakeChannel.ONLINE, by=None, received_on=None
+    *,
+    data,
+    submission_token,
+    channel=IntakeChannel.ONLINE,
+    by=None,
+    received_on=None,
+    reference=None,
+    status_token=None,
 ):
     today = timezone.localdate()
-    fields = {f.name for f in FacilitationRequest._meta.get_fields() if hasattr(f, "attname")}
+    fields = {
+        name
+        for f in FacilitationRequest._meta.get_fields()
+        if hasattr(f, "attname")
+        for name in (f.name, f.attname)
+    }
     values = {k: v for k, v in data.items() if k in fields}
     for protected in (
         "id",
@@ -120,19 +273,22 @@ def _request_create(
         "consent_token",
         "intake_channel",
         "entered_by",
+        "entered_by_id",
         "received_on",
     ):
         values.pop(protected, None)
     joint = values.get("requested_by") == Requester.JOINT
     staff_entry = channel != IntakeChannel.ONLINE
     values.update(
-        reference=tracking_number_next(year=today.year),
+        reference=reference or tracking_number_next(year=today.year),
         received_on=received_on or today,
         submission_token=submission_token,
         consent_state=ConsentState.NOT_NEEDED if joint else ConsentState.PENDING,
         intake_channel=channel,
         entered_by=by if staff_entry else None,
     )
+    if status_token:
+        values["status_token"] = status_token
     if staff_entry:
         first_reason = in_site_language(ENTERED_FROM[channel], name=by.display_name)
     else:

@@ -16,7 +16,7 @@ from fiep.tokens import is_wellformed
 from .. import services
 from ..extensions import status_page_sections
 from ..forms import ConsentForm, RequestForm, WithdrawForm
-from ..models import FacilitationRequest, Requester
+from ..models import FacilitationRequest, Requester, Submission
 from ..rules import awaits_consent_answer, can_be_withdrawn
 from ..selectors import family_step, private_link_retired
 
@@ -26,7 +26,7 @@ SUBMITTED_COOKIE = "fiep_requests_submitted"
 
 
 def submitted_cookie_value(pk):
-    """The signed value the confirmation page accepts for request ``pk`` (as
+    """The signed value the confirmation page accepts for submission ``pk`` (as
     ``set_signed_cookie`` writes it; tests and the access matrix use it)."""
     return signing.get_cookie_signer(salt=SUBMITTED_COOKIE + SUBMITTED_COOKIE).sign(str(pk))
 
@@ -55,7 +55,8 @@ def request_new(request):
                 # The district contact filled the form: their pages and e-mails follow
                 # the language they used.
                 data["district_contact_language"] = _page_language(request)
-            case = services.request_submit(
+            # Accepted here (the tracking number and one row); the worker files it.
+            submission = services.request_accept(
                 data=data,
                 ip=client_ip(request),
                 submission_token=form.cleaned_data.get("submission_token") or None,
@@ -63,7 +64,7 @@ def request_new(request):
             response = redirect("fiep_requests:submitted")
             response.set_signed_cookie(
                 SUBMITTED_COOKIE,
-                str(case.pk),
+                str(submission.pk),
                 salt=SUBMITTED_COOKIE,
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
@@ -75,16 +76,21 @@ def request_new(request):
 
 @never_cache
 def request_submitted(request):
-    """The confirmation page: tracking number and the private status link."""
+    """The confirmation page: tracking number and the private status link (both taken
+    when the form was accepted, so the page does not wait for the filing)."""
     pk = request.get_signed_cookie(
         SUBMITTED_COOKIE, default="0", salt=SUBMITTED_COOKIE, max_age=settings.SESSION_COOKIE_AGE
     )
     # nosemgrep: unscoped-object-lookup-in-view  (the id is the submitter's signed cookie)
-    case = get_object_or_404(FacilitationRequest, pk=int(pk) if pk.isdigit() else 0)
+    submission = get_object_or_404(Submission, pk=int(pk) if pk.isdigit() else 0)
     return render(
         request,
         "fiep_requests/request_submitted.html",
-        {"case": case, "status_url": services.status_url(case)},
+        {
+            "reference": submission.reference,
+            "joint": submission.joint,
+            "status_url": services.status_url(submission),
+        },
     )
 
 
@@ -117,7 +123,9 @@ def request_status(request, token):
     if not is_wellformed(token):
         raise Http404
     # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
-    case = get_object_or_404(FacilitationRequest, status_token=token, imported=False)
+    case = FacilitationRequest.objects.filter(status_token=token, imported=False).first()
+    if case is None:
+        return _request_filing(request, token)
     _speak(request, services.requester_parties(case)[0]["stored_language"])
     retired = private_link_retired(case)
     form = WithdrawForm(request.POST or None)
@@ -140,6 +148,20 @@ def request_status(request, token):
             "sections": [] if retired else status_page_sections.collect(case=case),
         },
     )
+
+
+def _request_filing(request, token):
+    """The status link of a request accepted but not filed yet (seconds after the form,
+    longer while the worker is down): its tracking number, and that it is on its way."""
+    # nosemgrep: unscoped-object-lookup-in-view  (the unguessable token is the credential)
+    submission = get_object_or_404(Submission, status_token=token, request__isnull=True)
+    data = submission.data
+    by_district = data.get("requested_by") == Requester.DISTRICT
+    _speak(
+        request,
+        data.get("district_contact_language" if by_district else "parent_language") or "en",
+    )
+    return render(request, "fiep_requests/request_filing.html", {"reference": submission.reference})
 
 
 @never_cache
