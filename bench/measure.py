@@ -141,25 +141,10 @@ def main():
             return
         by_name = {item.name: item for item in cases}
         print(json.dumps([item.name for item in cases]), flush=True)
-        try:
-            for line in sys.stdin:
-                name = line.strip()
-                if name:
-                    print(json.dumps(run_one(ctx, by_name[name])), flush=True)
-        finally:
-            _purge_queued_tasks()
-
-
-def _purge_queued_tasks():
-    """Drop the tasks the measured requests queued (the public form's filings of rows
-    that were rolled back): no worker should ever pick them up."""
-    from django.conf import settings
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return
-    from fiep.celery import app
-
-    app.control.purge()
+        for line in sys.stdin:
+            name = line.strip()
+            if name:
+                print(json.dumps(run_one(ctx, by_name[name])), flush=True)
 
 
 def run_one(ctx, item):

@@ -34,9 +34,9 @@ app.conf.beat_schedule = {
         "task": "reports.runs_sweep",
         "schedule": _seconds("FIEP_REPORT_SWEEP_SECONDS", 60),
     },
-    "intake-sweep": {
-        "task": "fiep_requests.submissions_sweep",
-        "schedule": _seconds("FIEP_INTAKE_SWEEP_SECONDS", 60),
+    "intake": {
+        "task": "fiep_requests.submissions_file",
+        "schedule": _seconds("FIEP_INTAKE_SECONDS", 5),
     },
     "consent-reminders": {"task": "fiep_requests.consent_sweep", "schedule": crontab(minute=15)},
     "meeting-reminders": {"task": "meetings.reminders_send", "schedule": crontab(minute=30)},

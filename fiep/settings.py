@@ -402,10 +402,10 @@ FIEP_OUTBOX_RETRY_DELAYS = [
         ["60", "120", "300", "600", "1200", "2400", "3600", "7200", "14400", "28800", "28800"],
     )
 ]
-# The public form's requests are filed by the worker; the intake sweep runs this often and
-# files again what is still unfiled a minute after it was accepted, up to this many
-# failed filings per request (then it waits on /health/ under "intake" for the office).
-FIEP_INTAKE_SWEEP_SECONDS = _value("FIEP_INTAKE_SWEEP_SECONDS", env.int, 60)
+# The public form's requests are filed by the worker: the beat's "intake" job runs this
+# often; a filing that failed is tried again a minute later per failure, up to this many
+# failures (then it waits on /health/ under "intake" for the office).
+FIEP_INTAKE_SECONDS = _value("FIEP_INTAKE_SECONDS", env.int, 5)
 FIEP_SUBMISSION_MAX_ATTEMPTS = _value("FIEP_SUBMISSION_MAX_ATTEMPTS", env.int, 10)
 # The worker's heartbeat (a beat task) runs this often; /health/ calls it stale at 3×.
 FIEP_HEARTBEAT_SECONDS = _value("FIEP_HEARTBEAT_SECONDS", env.int, 30)

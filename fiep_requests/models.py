@@ -394,13 +394,13 @@ class Submission(models.Model):
     """A request sent through the public form: accepted at once, filed by the worker.
 
     The form's POST validates, takes the tracking number and writes this one row; the
-    task ``fiep_requests.submission_file`` then creates the FacilitationRequest (its
-    history, the messages to the parties) from ``data`` in one transaction, empties
-    ``data`` and links ``request``. The person's confirmation page and private status
-    link work from the moment of acceptance (reference and status token are taken here
-    and kept by the request). Nothing is lost when the broker or the worker is down: the
-    intake sweep files every submission left unfiled for over a minute; filing twice is
-    impossible (the row is locked and linked in the filing's transaction).
+    beat's "intake" job (``fiep_requests.submissions_file``, every few seconds) then
+    creates the FacilitationRequest (its history, the messages to the parties) from
+    ``data`` in one transaction, empties ``data`` and links ``request``. The person's
+    confirmation page and private status link work from the moment of acceptance
+    (reference and status token are taken here and kept by the request). Nothing is lost
+    when the broker or the worker is down: the rows wait; filing twice is impossible (the
+    row is locked and linked in the filing's transaction).
     """
 
     reference = models.CharField(_("tracking number"), max_length=40, unique=True)
@@ -411,7 +411,6 @@ class Submission(models.Model):
     #: The form's cleaned data (``fiep_requests.services.intake.submission_encode``);
     #: emptied once filed.
     data = models.JSONField(default=dict, blank=True)
-    ip = models.CharField(max_length=45, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     request = models.OneToOneField(
         FacilitationRequest,
@@ -421,8 +420,10 @@ class Submission(models.Model):
         related_name="submission",
     )
     filed_at = models.DateTimeField(null=True, blank=True)
-    #: Filings that failed (the sweep tries again up to FIEP_SUBMISSION_MAX_ATTEMPTS).
+    #: Filings that failed, the last one's time (tried again a minute later per failure,
+    #: up to FIEP_SUBMISSION_MAX_ATTEMPTS).
     attempts = models.PositiveSmallIntegerField(default=0)
+    tried_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:

@@ -379,7 +379,7 @@ def family_step(case):
 def intake_health(*, now):
     """``/health/``'s "intake" part (``fiep.signals.health_parts``): the public form's
     requests accepted and not filed yet. "behind" when one waits longer than two intake
-    sweeps and a minute (the worker or broker is down) or the sweep gave one up
+    runs and a minute (the worker, beat or broker is down) or the filing gave one up
     (FIEP_SUBMISSION_MAX_ATTEMPTS failed filings: the office must look at it)."""
     facts = Submission.objects.filter(request__isnull=True).aggregate(
         unfiled=Count("pk"),
@@ -388,7 +388,7 @@ def intake_health(*, now):
     )
     oldest = None if facts["oldest"] is None else round((now - facts["oldest"]).total_seconds())
     behind = facts["given_up"] or (
-        oldest is not None and oldest > 2 * settings.FIEP_INTAKE_SWEEP_SECONDS + 60
+        oldest is not None and oldest > 2 * settings.FIEP_INTAKE_SECONDS + 60
     )
     return (
         "intake",

@@ -29,21 +29,11 @@ def retention_purge():
     return result.total
 
 
-@shared_task(name="fiep_requests.submission_file", ignore_result=True)
-def submission_file(submission_id):
-    """File a request accepted from the public form (idempotent). A filing that fails
-    is recorded on the submission and tried again by the intake sweep."""
-    try:
-        services.submission_file(submission_id)
-    except Exception as error:
-        logger.exception("filing submission %s failed", submission_id)
-        services.submission_failed(submission_id, error)
-
-
-@shared_task(name="fiep_requests.submissions_sweep", ignore_result=True)
-def submissions_sweep():
-    """File every accepted request left unfiled for over a minute (idempotent)."""
-    queued = services.submissions_sweep()
-    if queued:
-        logger.info("intake sweep: %s submissions queued for filing", queued)
-    return queued
+@shared_task(name="fiep_requests.submissions_file", ignore_result=True)
+def submissions_file():
+    """File the public form's requests accepted since the last run, and those whose
+    filing failed and are due again (idempotent; the beat runs it every few seconds)."""
+    filed, failed = services.submissions_file_due()
+    if filed or failed:
+        logger.info("intake: %s filed, %s failed", filed, failed)
+    return filed, failed

@@ -166,7 +166,7 @@ def test_a_spanish_family_case_has_no_english_no_zone_ids_and_no_day_first_dates
     allowed = _data_values(case)
     from fiep_requests.views.public import SUBMITTED_COOKIE, submitted_cookie_value
 
-    spanish_client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(case.pk)
+    spanish_client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(case.submission.pk)
     pages = {
         "submitted": reverse("fiep_requests:submitted"),
         "status (awaiting the other party)": reverse(

@@ -22,8 +22,8 @@ from .intake import (
     request_submit,
     submission_failed,
     submission_file,
-    submission_queue,
-    submissions_sweep,
+    submissions_due,
+    submissions_file_due,
     tracking_number_next,
 )
 from .parties import (
@@ -68,7 +68,7 @@ __all__ = [
     "status_url",
     "submission_failed",
     "submission_file",
-    "submission_queue",
-    "submissions_sweep",
+    "submissions_due",
+    "submissions_file_due",
     "tracking_number_next",
 ]

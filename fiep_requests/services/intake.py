@@ -2,7 +2,8 @@
 
 The public form takes a request in two steps: :func:`request_accept` (in the form's
 POST: the tracking number and one :class:`~fiep_requests.models.Submission` row) and
-:func:`submission_file` (in the worker: the request, its history and messages). Staff
+:func:`submission_file` (the beat's filing in the worker, every few seconds: the request,
+its history and messages). Staff
 entering a request, and :func:`request_submit`, do both at once.
 """
 
@@ -18,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fiep.broker import enqueue, enqueue_each
 from fiep.i18n import in_site_language
 from fiep.notifications import Event
 
@@ -59,12 +59,12 @@ def tracking_number_next(*, year):
 
 
 def request_submit(*, data, ip, submission_token):
-    """Create a request from the public form's cleaned ``data`` at once: accept it
-    (:func:`request_accept`, without queueing) and file it (:func:`submission_file`).
+    """Create a request from the public form's cleaned ``data`` at once: accept it and
+    file it (:func:`submission_file`).
 
     A ``submission_token`` already used returns the earlier request (a double submit does
     nothing twice). The demo data and callers that need the request now use this; the
-    public form's POST only accepts, and the worker files.
+    public form's POST only accepts (:func:`request_accept`).
     """
     submission = _accept(data=data, ip=ip, submission_token=submission_token)
     return submission_file(submission.pk)
@@ -73,24 +73,19 @@ def request_submit(*, data, ip, submission_token):
 def request_accept(*, data, ip, submission_token):
     """Take a request from the public form's cleaned ``data``: its tracking number and
     private status token, and ``data`` kept in one Submission row, committed before this
-    returns; then queue ``fiep_requests.submission_file`` to file it.
+    returns. Returns the Submission.
 
     What the person sees next (the confirmation with the tracking number, the status
-    link) works from here; the request, its history and the messages to the parties are
-    written by the filing, seconds later in the worker (at once when Celery runs eagerly).
-    A broker that is down does not matter: the intake sweep files the submission within
-    a minute or two. A ``submission_token`` already used returns the earlier submission.
-    Returns the Submission.
+    link) works from here. The request itself, its history and the messages to the
+    parties are written by the filing (:func:`submissions_file_due`, which the beat runs
+    in the worker every FIEP_INTAKE_SECONDS); so the form's POST never waits for the
+    broker or for e-mails to be rendered, and a worker or broker that is down loses
+    nothing. Without a worker (Celery eager: ``bin/dev``, the tests) it is filed here at
+    once. A ``submission_token`` already used returns the earlier submission.
     """
     submission = _accept(data=data, ip=ip, submission_token=submission_token)
-    if submission.request_id is None:
-        try:
-            submission_queue(submission.pk)
-        except Exception:  # noqa: BLE001  (broker down: the sweep files it)
-            logger.warning(
-                "request %s: filing not queued (broker unreachable); the intake sweep files it",
-                submission.reference,
-            )
+    if submission.request_id is None and current_app.conf.task_always_eager:
+        _file_or_record(submission.pk)
     return submission
 
 
@@ -100,16 +95,21 @@ def _accept(*, data, ip, submission_token):
         if existing is not None:
             return existing
     received_at = timezone.now()
+    values = {
+        "submission_token": submission_token or None,
+        "joint": data.get("requested_by") == Requester.JOINT,
+        "data": submission_encode(data),
+        "received_at": received_at,
+    }
+    year = timezone.localdate(received_at).year
     try:
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                reference=tracking_number_next(year=timezone.localdate(received_at).year),
-                submission_token=submission_token or None,
-                joint=data.get("requested_by") == Requester.JOINT,
-                data=submission_encode(data),
-                ip=ip or "",
-                received_at=received_at,
-            )
+        if connection.vendor == "postgresql":
+            submission = _submission_insert_numbered(year=year, values=values)
+        else:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    reference=tracking_number_next(year=year), **values
+                )
     except IntegrityError:
         existing = Submission.objects.filter(submission_token=submission_token).first()
         if submission_token and existing is not None:
@@ -119,10 +119,40 @@ def _accept(*, data, ip, submission_token):
     return submission
 
 
-def submission_queue(submission_id):
-    """Queue the filing of one submission (raises when the broker is unreachable)."""
-    # By name: task modules are leaves.
-    enqueue(current_app.tasks["fiep_requests.submission_file"], submission_id)
+def _submission_insert_numbered(*, year, values):
+    """PostgreSQL: the year's next tracking number (as :func:`tracking_number_next`) and
+    the Submission row in one statement: one round trip and one commit. Returns the
+    Submission (not re-read), or the one a concurrent submit with the same
+    ``submission_token`` wrote."""
+    submission = Submission(**values)
+    fields = [
+        f for f in Submission._meta.concrete_fields if not f.primary_key and f.name != "reference"
+    ]
+    quote = connection.ops.quote_name
+    counter = quote(TrackingCounter._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    params = [year, f"FIEP-{year}-"]
+    params += [f.get_db_prep_save(getattr(submission, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only our own quoted table and column names are formatted in.
+            f"WITH n AS (INSERT INTO {counter} (year, last) VALUES (%s, 1) "  # noqa: S608  # nosec B608
+            f"ON CONFLICT (year) DO UPDATE SET last = {counter}.last + 1 RETURNING last) "
+            f"INSERT INTO {quote(Submission._meta.db_table)} ({quote('reference')}, {columns}) "
+            # FIEP-2026-0001 as tracking_number_next writes it: at least four digits.
+            "SELECT %s || lpad(n.last::text, greatest(4, length(n.last::text)), '0'), "
+            f"{', '.join(['%s'] * len(fields))} FROM n "
+            # A double submit racing itself: the other's row is the submission (this
+            # number stays unused), and no error breaks the caller's transaction.
+            "ON CONFLICT (submission_token) DO NOTHING RETURNING id, reference",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Submission.objects.get(submission_token=values["submission_token"])
+    submission.pk, submission.reference = row
+    submission._state.adding = False
+    return submission
 
 
 def submission_file(submission_id):
@@ -132,19 +162,17 @@ def submission_file(submission_id):
 
     Filing twice does nothing twice: the submission's row is locked and an already filed
     one returns its request. Returns the request, or None when there is no such
-    submission (a task that arrived before its row was committed: the sweep files it).
+    submission.
     """
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update()
-            .select_related("request")
-            .filter(pk=submission_id)
-            .first()
-        )
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None:
             return None
-        if submission.request is not None:
-            return submission.request
+        if submission.request_id is not None:
+            # Filed by a concurrent run while this one waited for the lock: the locked
+            # row is the new version, but a join in the same statement would not see the
+            # new request (its snapshot is older), so it is read in a statement of its own.
+            return FacilitationRequest.objects.get(pk=submission.request_id)
         case = _request_create(
             data=submission_decode(submission.data),
             submission_token=submission.submission_token,
@@ -162,29 +190,50 @@ def submission_file(submission_id):
 
 
 def submission_failed(submission_id, error):
-    """Record that filing ``submission_id`` failed with ``error`` (the sweep tries again
-    until FIEP_SUBMISSION_MAX_ATTEMPTS; the data stays)."""
+    """Record that filing ``submission_id`` failed with ``error``: the filing tries again
+    a minute later per failure so far, until FIEP_SUBMISSION_MAX_ATTEMPTS; the data
+    stays."""
     Submission.objects.filter(pk=submission_id, request__isnull=True).update(
         attempts=models.F("attempts") + 1,
+        tried_at=timezone.now(),
         last_error=f"{type(error).__name__}: {error}"[:2000],
     )
 
 
-def submissions_sweep(*, limit=500):
-    """Queue again the filing of every submission still unfiled a minute after it was
-    accepted (its task lost, the broker down, or a filing that failed and has attempts
-    left). Stops at the first publish that fails. Returns how many were queued."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=60)
-    ids = list(
-        Submission.objects.filter(
-            request__isnull=True,
-            received_at__lt=cutoff,
-            attempts__lt=settings.FIEP_SUBMISSION_MAX_ATTEMPTS,
+def _file_or_record(submission_id):
+    try:
+        return submission_file(submission_id)
+    except Exception as error:
+        logger.exception("filing submission %s failed", submission_id)
+        submission_failed(submission_id, error)
+        return None
+
+
+def submissions_due(now=None):
+    """The submissions the filing takes now: not filed, never failed or failed a minute
+    ago per failure so far, fewer than FIEP_SUBMISSION_MAX_ATTEMPTS failures; oldest
+    first."""
+    now = now or timezone.now()
+    due = models.Q(attempts=0)
+    for failures in range(1, settings.FIEP_SUBMISSION_MAX_ATTEMPTS):
+        due |= models.Q(
+            attempts=failures, tried_at__lt=now - datetime.timedelta(seconds=60 * failures)
         )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return enqueue_each(ids, submission_queue, what="intake sweep")
+    return Submission.objects.filter(due, request__isnull=True).order_by("received_at")
+
+
+def submissions_file_due(*, limit=200):
+    """File the submissions due (:func:`submissions_due`), each in its own transaction;
+    a filing that fails is recorded (:func:`submission_failed`) and the next goes on.
+    Returns ``(filed, failed)``. Run by the beat every FIEP_INTAKE_SECONDS; two runs at
+    once file nothing twice (each row is locked while it is filed)."""
+    filed = failed = 0
+    for pk in list(submissions_due().values_list("pk", flat=True)[:limit]):
+        if _file_or_record(pk) is None:
+            failed += 1
+        else:
+            filed += 1
+    return filed, failed
 
 
 def submission_encode(data):

@@ -159,7 +159,20 @@ class Stack:
             "SELECT id, message_id, status, attempts, last_error FROM fiep_outboxmessage"
         )
 
+    def unfiled(self):
+        """Public-form submissions the worker has not filed as requests yet."""
+        return self.postgres.query(
+            "SELECT id FROM fiep_requests_submission WHERE request_id IS NULL"
+        )
+
     def wait_all_sent(self, timeout=90):
+        # The worker files the submissions first (the beat's intake run), then sends.
+        wait_until(
+            lambda: not self.unfiled(),
+            timeout=timeout,
+            what="every submission to be filed",
+            interval=0.5,
+        )
         wait_until(
             lambda: all(row[2] == "sent" for row in self.outbox()),
             timeout=timeout,

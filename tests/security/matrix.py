@@ -128,10 +128,16 @@ def _with_logo(client, w, role):
 
 def _submitted_session(client, w, role):
     # The confirmation page reads the submitter's signed cookie (no session row).
+    from fiep_requests.models import Submission
     from fiep_requests.views.public import SUBMITTED_COOKIE, submitted_cookie_value
 
     if role == "requester":
-        client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(w.awaiting.pk)
+        # The public form's submission of that request (filed).
+        submission, _ = Submission.objects.get_or_create(
+            request=w.awaiting,
+            defaults={"reference": w.awaiting.reference, "status_token": w.awaiting.status_token},
+        )
+        client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(submission.pk)
     elif role == "requester_wrong_token":
         client.cookies[SUBMITTED_COOKIE] = submitted_cookie_value(0)
 
