@@ -189,6 +189,9 @@ def paginate(request, queryset, *, per_page):
         rows = rows[:per_page]
 
     def token(row):
+        # A model instance, or a dict when the queryset is ``values()`` (plain rows).
+        if isinstance(row, dict):
+            return _encode([row[key] for key in keys])
         return _encode([getattr(row, key) for key in keys])
 
     return Page(

@@ -106,3 +106,26 @@ def test_query_without_paging_keeps_filters():
         "/", {"status": "x", "page": "last", "after": "t", "before": "u"}
     )
     assert paging.query_without_paging(request) == "status=x"
+
+
+def test_plain_rows_page_as_model_rows_do(districts):
+    """A ``values()`` queryset (plain rows, as the claims page reads) gives the same pages
+    and the same links as the model rows."""
+    models = District.objects.order_by("name")
+    plain = District.objects.order_by("name").values("pk", "name")
+    page, plain_page = _page({}, models), _page({}, plain)
+    seen = []
+    while True:
+        assert [row["pk"] for row in plain_page] == [d.pk for d in page]
+        assert (plain_page.next_query, plain_page.previous_query) == (
+            page.next_query,
+            page.previous_query,
+        )
+        seen += [row["pk"] for row in plain_page]
+        if not page.has_next:
+            break
+        page = _page(_query(page.next_query), models)
+        plain_page = _page(_query(plain_page.next_query), plain)
+    assert seen == list(models.values_list("pk", flat=True).order_by("name", "pk"))
+    last = _page({"page": "last"}, plain)
+    assert [row["pk"] for row in last] == seen[-len(list(last)) :]
