@@ -116,7 +116,7 @@ def measure(ctx, item):
         "queries": query_count,
         "peak_mb": peak / 2**20,
     }
-    if item.target.vs is not None:
+    if item.target.paired:
         row.update(measure_paired(ctx, item, ctx.prepared))
     return row
 
@@ -126,10 +126,11 @@ PAIRED_RUNS = 60
 
 
 def measure_paired(ctx, item, prepared):
-    """A row whose target compares it with another row (the public POST with the bare
-    insert) is timed again in pairs with that row, alternating which goes first, so both
-    medians see the same load: a shared machine's noise moves a millisecond-long row by
-    more than the difference being judged when the two are timed minutes apart."""
+    """A fast row whose target compares it with another row (``Target.paired``: the
+    public POST with the bare insert) is timed again in pairs with that row, alternating
+    which goes first, so both medians see the same load: a shared machine's noise moves a
+    millisecond-long row by more than the difference being judged when the two are timed
+    minutes apart."""
     other = next(c for c in CASES if c.name == item.target.vs)
     other_prepared = other.prepare(ctx) if other.prepare else None
     mine, theirs = [], []

@@ -32,6 +32,10 @@ class Target:
     max_queries: int | None = None
     vs: str | None = None
     vs_max: float | None = None
+    #: Time this row again in pairs with ``vs``'s row (bench/measure.py, measure_paired):
+    #: for fast rows, where a shared machine's noise between two separately timed rows is
+    #: larger than the difference being judged.
+    paired: bool = False
 
     def describe(self):
         parts = []

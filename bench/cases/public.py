@@ -125,7 +125,7 @@ def public_filing(ctx):
     group="public",
     prepare=_district,
     order=10,
-    target=Target(vs=BARE, vs_max=2, max_queries=12),
+    target=Target(vs=BARE, vs_max=2, max_queries=12, paired=True),
 )
 def public_post(ctx):
     return _post(ctx, "/requests/new/", form_data(ctx.prepared))
