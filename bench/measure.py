@@ -92,15 +92,34 @@ MAX_RUNS = 25
 
 
 def measure(ctx, item):
+    """Measure one case in this process alone (``measure.py`` without ``--serve``)."""
+    start(ctx, item)
+    times = []
+    while more_runs(item, times):
+        times.append(timed_run(ctx, item))
+    return finish(ctx, item, times)
+
+
+def start(ctx, item):
     ctx.prepared = item.prepare(ctx) if item.prepare else None
     item.run(ctx)  # warm-up
-    times = []
+
+
+def more_runs(item, times):
     # At least ``repeat`` runs; a fast row runs again until it has taken a second or
     # MAX_RUNS runs, so the median of a 10 ms page is not the luck of five samples.
-    while len(times) < item.repeat or (sum(times) < 1000 and len(times) < MAX_RUNS):
-        began = time.perf_counter()
-        item.run(ctx)
-        times.append((time.perf_counter() - began) * 1000)
+    return len(times) < item.repeat or (sum(times) < 1000 and len(times) < MAX_RUNS)
+
+
+def timed_run(ctx, item):
+    began = time.perf_counter()
+    item.run(ctx)
+    return (time.perf_counter() - began) * 1000
+
+
+def finish(ctx, item, times):
+    """The row: the median of ``times``, then one run counting queries and one measuring
+    peak memory (and the paired timing of a ``Target.paired`` row)."""
     with CaptureQueriesContext(connection) as queries:
         item.run(ctx)
     query_count = len(queries)
@@ -151,7 +170,7 @@ def main():
     parser.add_argument(
         "--serve",
         action="store_true",
-        help="print the case names as one JSON line, then measure each name read on stdin",
+        help="print the case names as one JSON line, then answer commands on stdin (serve)",
     )
     args = parser.parse_args()
     with override_settings(
@@ -166,12 +185,39 @@ def main():
             for item in cases:
                 print(json.dumps(run_one(ctx, item)), flush=True)
             return
-        by_name = {item.name: item for item in cases}
-        print(json.dumps([item.name for item in cases]), flush=True)
-        for line in sys.stdin:
-            name = line.strip()
-            if name:
-                print(json.dumps(run_one(ctx, by_name[name])), flush=True)
+        serve(ctx, {item.name: item for item in cases})
+
+
+def serve(ctx, by_name):
+    """``--serve``: print the case names as one JSON line, then answer one command per
+    line of stdin with one JSON line. ``start NAME`` prepares and warms the case up;
+    ``time NAME`` times one run (``{"ms": …, "more": …}``: whether the case wants more
+    runs); ``finish NAME`` returns the row. bench/run alternates ``time`` between the
+    1 % and the 100 % processes, run by run, so both databases' runs of a case see the
+    same moments of a shared machine's load."""
+    print(json.dumps(list(by_name)), flush=True)
+    times, failed = [], None
+    for line in sys.stdin:
+        command, _, name = line.strip().partition(" ")
+        if not command:
+            continue
+        item = by_name[name]
+        answer = {"name": item.name, "group": item.group}
+        try:
+            if command == "start":
+                times, failed = [], None
+                start(ctx, item)
+            elif command == "time" and failed is None:
+                times.append(timed_run(ctx, item))
+                answer.update(ms=times[-1], more=more_runs(item, times))
+            elif command == "finish" and failed is None:
+                answer.update(finish(ctx, item, times))
+            else:
+                answer.update(error=failed or f"unknown command {command!r}", more=False)
+        except Exception as error:  # noqa: BLE001 - a failing row is reported, not fatal
+            failed = f"{type(error).__name__}: {error}"[:300]
+            answer.update(error=failed, more=False)
+        print(json.dumps(answer), flush=True)
 
 
 def run_one(ctx, item):

@@ -33,6 +33,7 @@ from .models import (
     DestructionReason,
     FacilitationRequest,
     StatusChange,
+    Submission,
     new_token,
 )
 from .signals import identifying_data_purge
@@ -119,6 +120,11 @@ def _purge_case(case, *, now, by):
     if getattr(by, "is_authenticated", False):
         case._history_user = by
     case.save()
+    # The public form's submission keeps no working token either (its data was emptied
+    # when it was filed).
+    Submission.objects.filter(request=case).update(
+        status_token=new_token(), submission_token=None, data={}
+    )
     CaseNote.objects.filter(request=case).update(text="")
     StatusChange.objects.filter(request=case).update(reason="")
     case.history.update(history_change_reason=None)

@@ -513,3 +513,31 @@ def test_concurrent_intake_runs_record_no_failure(caplog):
     assert submission.attempts == 0 and submission.last_error == ""
     assert FacilitationRequest.objects.count() == 1
     assert OutboxMessage.objects.count() == 2
+
+
+# --- 7. the retention purge -----------------------------------------------------------------
+
+
+def test_purge_retires_the_submissions_tokens_too(client):
+    from fiep_requests.retention import student_data_purge
+
+    from .retention_helpers import full_case
+
+    case = full_case(held=False)
+    submission = Submission.objects.create(
+        reference=case.reference,
+        status_token=case.status_token,
+        submission_token="tok-purged",
+        request=case,
+        filed_at=timezone.now(),
+    )
+    old_link = reverse("fiep_requests:status", args=[case.status_token])
+    assert client.get(old_link).status_code == 200
+    student_data_purge()
+    submission.refresh_from_db()
+    case.refresh_from_db()
+    assert case.identifying_data_purged_at is not None
+    # Neither the case nor its submission answers to the old link any more.
+    assert submission.status_token not in (old_link.split("/")[-2], case.status_token)
+    assert submission.submission_token is None and submission.data == {}
+    assert client.get(old_link).status_code == 404
