@@ -447,27 +447,34 @@ def test_confirmation_says_joint_before_filing(client, a_district, monkeypatch):
 THREADS = 6
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_filings_of_one_submission_file_it_once():
-    submission = _accepted(DistrictFactory(), token="tok-race")
+def _at_once(call):
+    """``call()`` in THREADS threads released together (each with its own database
+    connection, closed after); returns (results, errors)."""
     barrier = threading.Barrier(THREADS)
     results, errors = [], []
 
-    def file_it():
+    def run():
         try:
             barrier.wait()
-            results.append(services.submission_file(submission.pk))
-        except Exception as exc:  # noqa: BLE001  (collected and asserted below)
+            results.append(call())
+        except Exception as exc:  # noqa: BLE001  (collected and asserted by the caller)
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=file_it) for _ in range(THREADS)]
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results, errors
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_filings_of_one_submission_file_it_once():
+    submission = _accepted(DistrictFactory(), token="tok-race")
+    results, errors = _at_once(lambda: services.submission_file(submission.pk))
     assert errors == []
     case = FacilitationRequest.objects.get()
     assert [r.pk for r in results] == [case.pk] * THREADS
@@ -487,23 +494,7 @@ def test_concurrent_intake_runs_record_no_failure(caplog):
     """Two beat runs at once (a slow run overlapping the next, on two workers): a losing
     filing must not fail (it would be logged and counted)."""
     submission = _accepted(DistrictFactory())
-    barrier = threading.Barrier(THREADS)
-    errors, results = [], []
-
-    def run_task():
-        try:
-            barrier.wait()
-            results.append(tasks.submissions_file())
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run_task) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = _at_once(tasks.submissions_file)
     assert errors == []
     failed = [r for r in caplog.records if r.levelname == "ERROR"]
     assert failed == []
