@@ -410,6 +410,14 @@ def _public_pages():
         case = _case(status)
         if case:
             paths.append(f"/requests/status/{case.status_token}/")
+    # The status link of a request accepted and not filed yet ("the office is filing").
+    from fiep_requests.models import Submission
+
+    unfiled, _ = Submission.objects.get_or_create(
+        reference="FIEP-2026-9999",
+        defaults={"data": {"requested_by": "parent", "parent_language": "es"}},
+    )
+    paths.append(f"/requests/status/{unfiled.status_token}/")
     paths.append(f"/evaluations/survey/{_open_invitation().token}/")
     expired = EvaluationInvitation.objects.filter(
         used_at__isnull=True, expires_at__lte=timezone.now()
