@@ -18,7 +18,6 @@ class FiepRequestsConfig(AppConfig):
         staff_home_panels.connect_ordered(
             panels.staff_panels, order=10, dispatch_uid="fiep_requests"
         )
-        from . import tasks  # noqa: F401, PLC0415  (registers the filing task services queue by name)
         from .selectors import intake_health  # noqa: PLC0415 - app registry
 
         health_parts.connect_ordered(intake_health, order=10, dispatch_uid="fiep_requests")

@@ -3,8 +3,8 @@
 The public form takes a request in two steps: :func:`request_accept` (in the form's
 POST: the tracking number and one :class:`~fiep_requests.models.Submission` row) and
 :func:`submission_file` (the beat's filing in the worker, every few seconds: the request,
-its history and messages). Staff
-entering a request, and :func:`request_submit`, do both at once.
+its history and messages). Staff entering a request, and :func:`request_submit`, do both
+at once.
 """
 
 import datetime
@@ -13,6 +13,7 @@ import logging
 
 from celery import current_app
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -252,7 +253,7 @@ def submission_decode(data):
     for key, value in data.items():
         try:
             field = FacilitationRequest._meta.get_field(key)
-        except Exception:  # noqa: BLE001  (not a column: passed on as it is)
+        except FieldDoesNotExist:  # not a column: passed on as it is
             values[key] = value
             continue
         if field.is_relation:
